@@ -1,0 +1,99 @@
+"""What every command shares: the database option, sessions, output, and turning core errors into
+one clear line and a non-zero exit (never a traceback)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session
+from typer.core import TyperGroup
+
+from replybook.db import describe, ensure_current, make_engine, session_scope
+from replybook.errors import ReplybookError
+from replybook.settings import Settings
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@dataclass
+class State:
+    db: str | None = None
+    _engine: Engine | None = None
+
+    @property
+    def database_url(self) -> str:
+        return self.db or Settings().database_url
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+        return self._engine
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = State()
+    return root.obj
+
+
+@contextmanager
+def session(ctx: typer.Context, *, check_schema: bool = True) -> Iterator[Session]:
+    """A unit of work on the chosen database, committed when the command succeeds."""
+    engine = state(ctx).engine
+    if check_schema:
+        ensure_current(engine)
+    with session_scope(engine) as s:
+        yield s
+
+
+def fail(message: str, code: int = 2) -> None:
+    err_console.print(f"[red]错误：[/red]{message}", markup=True)
+    raise typer.Exit(code)
+
+
+class ReplybookGroup(TyperGroup):
+    """The root command: any error from the core becomes one line on stderr and an exit status."""
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ReplybookError as exc:
+            _print_error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+        except OperationalError as exc:
+            where = describe(ctx.obj.engine) if isinstance(ctx.obj, State) and ctx.obj._engine else "数据库"
+            detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            _print_error(f"无法访问数据库 {where}：{detail}")
+            raise typer.Exit(2) from None
+        except SQLAlchemyError as exc:
+            _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
+            raise typer.Exit(2) from None
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            _print_error(f"{exc.strerror}：{exc.filename}")
+            raise typer.Exit(2) from None
+
+
+def _print_error(message: str) -> None:
+    first, *rest = message.splitlines() or [""]
+    err_console.print(f"[red]错误：[/red]{first}", markup=True)
+    for line in rest:
+        err_console.print(line, markup=False)
+
+
+def read_secret(prompt: str) -> str:
+    """A password: prompted (hidden, twice) on a terminal, else the first line of stdin."""
+    if sys.stdin.isatty() and not os.environ.get("REPLYBOOK_NO_PROMPT"):
+        return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")

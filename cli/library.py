@@ -1,0 +1,58 @@
+"""`replybook library …`: the bot reply library as a YAML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from replybook import library as core
+
+from .common import console, session
+
+app = typer.Typer(help="问答库文件（YAML）的导入与导出。", no_args_is_help=True)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="库文件，SPEC §4 格式的 YAML"),
+    mode: str = typer.Option(
+        "merge", help="merge：同一标准问题更新、新的添加；replace：库变成与文件完全一致"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将添加、修改、删除的内容，不写入"),
+) -> None:
+    """Import a library file; nothing is written if any entry has a problem.
+
+    Example: replybook library import sample_data/library.yaml
+    """
+    with session(ctx) as s:
+        plan = core.import_library(s, file, mode=mode, dry_run=dry_run, user="cli")
+        if dry_run:
+            s.rollback()
+    verb = "将" if dry_run else "已"
+    console.print(
+        f"{verb}添加 {len(plan.add)} 条，{verb}修改 {len(plan.change)} 条，{verb}删除 {len(plan.remove)} 条，"
+        f"未变 {plan.unchanged} 条"
+    )
+    if dry_run:
+        for d in plan.add:
+            console.print(f"  + [{d.category}] {d.question}", markup=False)
+        for _e, d in plan.change:
+            console.print(f"  ~ [{d.category}] {d.question}", markup=False)
+        for e in plan.remove:
+            console.print(f"  - {e.question}", markup=False)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="要写入的 YAML 文件"),
+) -> None:
+    """Export the whole library to a YAML file (stable order: export → import → export is identical).
+
+    Example: replybook library export library.yaml
+    """
+    with session(ctx) as s:
+        count = core.export_library(s, file)
+    console.print(f"已导出 {count} 条问答到 {file}")

@@ -1,0 +1,41 @@
+"""The `replybook` command: one Typer app, one sub-app per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from . import library, setup, users
+from .common import ReplybookGroup, state
+
+app = typer.Typer(
+    cls=ReplybookGroup,
+    help="replybook：千牛客服回复配置管理——机器人问答库、自动回复、快捷短语、覆盖率测试、金牌客服门槛。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str = typer.Option(
+        None,
+        "--db",
+        envvar="REPLYBOOK_DATABASE_URL",
+        help="数据库：SQLite 文件路径或 SQLAlchemy 地址（默认 ./replybook.db）",
+    ),
+) -> None:
+    """Manage a Taobao/Tmall shop's Qianniu customer-service reply configuration."""
+    state(ctx).db = db
+
+
+app.command("init")(setup.init)
+app.command("demo")(setup.demo)
+app.command("serve")(setup.serve)
+app.add_typer(library.app, name="library")
+app.add_typer(users.app, name="user")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,119 @@
+"""`replybook init`, `replybook demo`, `replybook serve`: set up a database and run the web UI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from replybook import db
+from replybook.errors import InvalidValue
+from replybook.settings import Settings
+
+from .common import console, session, state
+
+
+def init(
+    ctx: typer.Context,
+    starter: bool = typer.Option(False, "--starter", help="载入入门问答（intents/，每个内置分类的常见问题）"),
+    sample: bool = typer.Option(False, "--sample", help="载入示例店铺（毛菇小象女装旗舰店，准备聚划算）"),
+) -> None:
+    """Create the database, or upgrade it to the current schema; optionally load data.
+
+    Example: replybook init --starter
+    """
+    if starter and sample:
+        raise InvalidValue("--starter 和 --sample 只能选一个")
+    st = state(ctx)
+    before, after = db.upgrade(st.engine)
+    where = db.describe(st.engine)
+    if before is None:
+        console.print(f"已创建数据库 {where}（结构版本 {after}）")
+    elif before != after:
+        console.print(f"已升级数据库 {where}：{before} → {after}")
+    else:
+        console.print(f"数据库 {where} 已是最新（结构版本 {after}）")
+    with session(ctx) as s:
+        from replybook.entries import ensure_builtin_categories
+
+        ensure_builtin_categories(s)
+        if starter:
+            from replybook.starter import load_starter
+
+            plan = load_starter(s, user="cli")
+            console.print(f"已载入入门问答 {len(plan.add)} 条")
+        if sample:
+            from replybook.sample import load_sample
+
+            report = load_sample(s)
+            _print_sample(report)
+
+
+def _print_sample(report) -> None:
+    console.print(
+        f"已载入示例店铺：问答 {report.entries} 条，自动回复 {report.autoreplies} 条，活动 {report.campaigns} 个"
+    )
+    if report.phrases:
+        parts = "，".join(f"{k} {v} 条" for k, v in report.phrases.items())
+        console.print(f"快捷短语：{parts}")
+    if report.review_rows:
+        console.print(f"评价数据 {report.review_rows} 行")
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option(None, help="监听地址（默认 127.0.0.1，或 REPLYBOOK_HOST）"),
+    port: int = typer.Option(None, help="端口（默认 8000，或 REPLYBOOK_PORT）"),
+) -> None:
+    """Serve the web UI and the JSON API.
+
+    Example: replybook serve --port 8000
+    """
+    settings = Settings(database_url=state(ctx).database_url)
+    _run(settings, host or settings.host, port or settings.port, logins=None)
+
+
+def demo(
+    ctx: typer.Context,
+    file: Path = typer.Option(Path("replybook-demo.db"), "--file", help="演示用的 SQLite 文件（每次重建）"),
+    host: str = typer.Option("127.0.0.1", help="监听地址"),
+    port: int = typer.Option(8000, help="端口"),
+    no_serve: bool = typer.Option(False, "--no-serve", help="只建库，不启动网页"),
+) -> None:
+    """A fresh SQLite database with the sample shop, then the web UI.
+
+    Example: replybook demo --port 8000
+    """
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{file}{suffix}").unlink(missing_ok=True)
+    st = state(ctx)
+    st.db = str(file)
+    st._engine = None
+    db.upgrade(st.engine)
+    with session(ctx) as s:
+        from replybook.entries import ensure_builtin_categories
+        from replybook.sample import load_sample
+
+        ensure_builtin_categories(s)
+        report = load_sample(s)
+    _print_sample(report)
+    if no_serve:
+        console.print(f"演示数据库：{file.resolve()}")
+        return
+    _run(Settings(database_url=str(file)), host, port, logins=report.users)
+
+
+def _run(settings: Settings, host: str, port: int, logins) -> None:
+    import uvicorn
+
+    from replybook.web.app import create_app
+
+    app = create_app(settings)
+    console.print(f"replybook 网页已启动：http://{host}:{port}/", markup=False)
+    if logins:
+        console.print("演示账号：", markup=False)
+        for name, role, password in logins:
+            label = "客服主管" if role == "supervisor" else "客服"
+            console.print(f"  {name} / {password}（{label}）", markup=False)
+    console.print("按 Ctrl+C 停止。", markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,61 @@
+"""`replybook user …`: people who log in to the web UI."""
+
+from __future__ import annotations
+
+import typer
+
+from replybook import users as core
+
+from .common import console, read_secret, session
+
+app = typer.Typer(help="用户与角色（客服主管 supervisor / 客服 agent）。", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="登录名，例如 小美"),
+    role: str = typer.Option(..., "--role", help="supervisor（客服主管）或 agent（客服）"),
+) -> None:
+    """Add a user; the password is prompted, or read from stdin when stdin is not a terminal.
+
+    Example: echo 's3cret-pass' | replybook user add 小美 --role agent
+    """
+    password = read_secret("密码")
+    with session(ctx) as s:
+        core.add_user(s, name=name, role=role, password=password)
+    console.print(f"已添加用户 {name}（{role}）")
+
+
+@app.command("passwd")
+def passwd(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")) -> None:
+    """Set a user's password (prompted, or read from stdin).
+
+    Example: echo 'new-pass' | replybook user passwd 小美
+    """
+    password = read_secret("新密码")
+    with session(ctx) as s:
+        core.set_password(s, name=name, password=password)
+    console.print(f"已更新 {name} 的密码")
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """List users and their roles.
+
+    Example: replybook user list
+    """
+    with session(ctx) as s:
+        for u in core.list_users(s):
+            console.print(f"{u.name}\t{u.role}", markup=False)
+
+
+@app.command("rm")
+def rm(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")) -> None:
+    """Remove a user.
+
+    Example: replybook user rm 小雨
+    """
+    with session(ctx) as s:
+        core.remove_user(s, name=name)
+    console.print(f"已删除用户 {name}")

@@ -1,0 +1,296 @@
+"""Categories and bot reply entries (SPEC §3, §4): validation, create, update, delete, search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from . import history
+from .errors import ConflictError, InvalidValue, NotFoundError
+from .models import Category, Entry
+from .normalize import normalise
+from .timeutil import as_aware
+
+# The six built-in intent categories, in Qianniu's order (SPEC §3).
+BUILTIN_CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("greeting", "问候语"),
+    ("shopping_guide", "导购"),
+    ("promotions", "活动优惠"),
+    ("shipping", "发货查件"),
+    ("after_sales", "售后"),
+    ("custom", "自定义问题"),
+)
+
+
+# ---------------------------------------------------------------- categories
+
+
+def ensure_builtin_categories(session: Session) -> None:
+    existing = {c.key for c in session.exec(select(Category))}
+    for position, (key, name) in enumerate(BUILTIN_CATEGORIES):
+        if key not in existing:
+            session.add(Category(key=key, name=name, builtin=True, position=position))
+    session.flush()
+
+
+def list_categories(session: Session) -> list[Category]:
+    return list(session.exec(select(Category).order_by(col(Category.position), col(Category.id))))
+
+
+def get_category(session: Session, key: str) -> Category:
+    cat = session.exec(select(Category).where(Category.key == key)).first()
+    if cat is None:
+        known = "、".join(c.key for c in list_categories(session))
+        raise NotFoundError(f"没有分类 {key!r}（已有：{known}）")
+    return cat
+
+
+def add_category(session: Session, *, key: str, name: str, user: str | None = None) -> Category:
+    key = key.strip()
+    if not key or not key.replace("_", "").isalnum() or not key.isascii():
+        raise InvalidValue("分类标识只能用英文字母、数字和下划线，例如 shop_figures")
+    if not name.strip():
+        raise InvalidValue("分类名称不能为空")
+    if session.exec(select(Category).where(Category.key == key)).first():
+        raise ConflictError(f"分类 {key} 已存在")
+    position = (session.exec(select(func.max(Category.position))).one() or 0) + 1
+    cat = Category(key=key, name=name.strip(), builtin=False, position=position)
+    session.add(cat)
+    history.record(session, cat, "create", user=user, summary=f"新增分类 {name}")
+    return cat
+
+
+def entry_counts(session: Session) -> dict[str, int]:
+    rows = session.exec(
+        select(Category.key, func.count(col(Entry.id))).join(Entry, isouter=True).group_by(Category.key)
+    )
+    return dict(rows.all())
+
+
+# ---------------------------------------------------------------- entries
+
+
+@dataclass
+class EntryData:
+    """What a user edits in an entry; the same shape the library file and the API use."""
+
+    category: str
+    question: str
+    answers: list[str]
+    similar: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    enabled: bool = True
+    active_start: datetime | None = None
+    active_end: datetime | None = None
+
+    def cleaned(self) -> EntryData:
+        """Blanks trimmed, empty items dropped, duplicates (after normalisation) removed."""
+        return EntryData(
+            category=self.category.strip(),
+            question=self.question.strip(),
+            answers=_clean_list(self.answers, dedupe=False),
+            similar=_clean_list(self.similar),
+            keywords=_clean_list(self.keywords),
+            enabled=self.enabled,
+            active_start=as_aware(self.active_start) if self.active_start else None,
+            active_end=as_aware(self.active_end) if self.active_end else None,
+        )
+
+
+def _clean_list(values: Iterable[str], *, dedupe: bool = True) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        v = str(v).strip()
+        if not v:
+            continue
+        key = normalise(v) if dedupe else v
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(v)
+    return out
+
+
+def problems_in(data: EntryData, known_categories: set[str]) -> list[tuple[str | None, str]]:
+    """Every problem with one entry, as (field, message); empty when it is valid."""
+    found: list[tuple[str | None, str]] = []
+    if data.category not in known_categories:
+        found.append(("category", f"未知分类 {data.category!r}，可用：{'、'.join(sorted(known_categories))}"))
+    if not data.question:
+        found.append(("question", "标准问题不能为空"))
+    elif not normalise(data.question):
+        found.append(("question", "标准问题只有标点或表情，没有文字"))
+    if not data.answers:
+        found.append(("answers", "至少需要一个答案"))
+    if data.active_start and data.active_end and data.active_end <= data.active_start:
+        found.append(("active", "生效时间的结束必须晚于开始"))
+    qn = normalise(data.question)
+    if qn and any(normalise(s) == qn for s in data.similar):
+        found.append(("similar", "相似问法与标准问题相同"))
+    return found
+
+
+def wordings(entry: Entry | EntryData) -> list[str]:
+    """The standard question followed by its similar wordings."""
+    return [entry.question, *entry.similar]
+
+
+def wording_owners(session: Session, *, exclude_id: int | None = None) -> dict[str, Entry]:
+    """Normalised wording → the entry that holds it."""
+    owners: dict[str, Entry] = {}
+    for entry in session.exec(select(Entry)):
+        if entry.id == exclude_id:
+            continue
+        for w in wordings(entry):
+            owners.setdefault(normalise(w), entry)
+    return owners
+
+
+def _check(session: Session, data: EntryData, *, exclude_id: int | None = None) -> Category:
+    known = {c.key for c in list_categories(session)}
+    found = problems_in(data, known)
+    if found:
+        raise InvalidValue("；".join(f"{f or ''} {m}".strip() for f, m in found))
+    owners = wording_owners(session, exclude_id=exclude_id)
+    for w in wordings(data):
+        other = owners.get(normalise(w))
+        if other is not None:
+            raise ConflictError(f"问法 {w!r} 已在问答 #{other.id}（{other.question}）中")
+    return get_category(session, data.category)
+
+
+def _fill(entry: Entry, data: EntryData, category: Category) -> None:
+    entry.category_id = category.id  # type: ignore[assignment]
+    entry.question = data.question
+    entry.question_norm = normalise(data.question)
+    entry.similar = list(data.similar)
+    entry.keywords = list(data.keywords)
+    entry.answers = list(data.answers)
+    entry.enabled = data.enabled
+    entry.active_start = data.active_start
+    entry.active_end = data.active_end
+
+
+def create_entry(session: Session, *, data: EntryData, user: str | None = None) -> Entry:
+    data = data.cleaned()
+    category = _check(session, data)
+    entry = Entry(category_id=category.id or 0, question=data.question, question_norm="", version=0)
+    _fill(entry, data, category)
+    history.touch(entry, user=user)
+    session.add(entry)
+    history.record(session, entry, "create", user=user, summary=f"新增问答 {data.question}")
+    return entry
+
+
+def get_entry(session: Session, entry_id: int) -> Entry:
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFoundError(f"没有编号为 {entry_id} 的问答")
+    return entry
+
+
+def update_entry(
+    session: Session, *, entry_id: int, data: EntryData, expected_version: int | None, user: str | None = None
+) -> Entry:
+    """Save an edit. ``expected_version`` is the version the edit started from; a newer one raises."""
+    entry = get_entry(session, entry_id)
+    data = data.cleaned()
+    history.touch(entry, user=user, expected_version=expected_version)
+    category = _check(session, data, exclude_id=entry_id)
+    _fill(entry, data, category)
+    session.add(entry)
+    history.record(session, entry, "update", user=user, summary=f"修改问答 {data.question}")
+    return entry
+
+
+def set_enabled(session: Session, *, entry_id: int, enabled: bool, user: str | None = None) -> Entry:
+    entry = get_entry(session, entry_id)
+    history.touch(entry, user=user)
+    entry.enabled = enabled
+    session.add(entry)
+    history.record(
+        session, entry, "update", user=user, summary=("启用" if enabled else "停用") + f" {entry.question}"
+    )
+    return entry
+
+
+def delete_entry(
+    session: Session, *, entry_id: int, expected_version: int | None = None, user: str | None = None
+) -> None:
+    entry = get_entry(session, entry_id)
+    if expected_version is not None and expected_version != entry.version:
+        history.touch(entry, user=user, expected_version=expected_version)
+    history.record(session, entry, "delete", user=user, summary=f"删除问答 {entry.question}")
+    session.delete(entry)
+    session.flush()
+
+
+def entry_data(entry: Entry, category_key: str) -> EntryData:
+    return EntryData(
+        category=category_key,
+        question=entry.question,
+        answers=list(entry.answers),
+        similar=list(entry.similar),
+        keywords=list(entry.keywords),
+        enabled=entry.enabled,
+        active_start=entry.active_start,
+        active_end=entry.active_end,
+    )
+
+
+def list_entries(
+    session: Session,
+    *,
+    category: str | None = None,
+    state: str | None = None,
+    search: str | None = None,
+    at: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Entry], int]:
+    """Entries in library order, filtered; returns (page, total matching).
+
+    ``state``: enabled | disabled | active | inactive (active at ``at``). ``search`` looks in the
+    question, the similar wordings, the keywords and the answers.
+    """
+    stmt = select(Entry)
+    if category:
+        stmt = stmt.where(Entry.category_id == get_category(session, category).id)
+    if state == "enabled":
+        stmt = stmt.where(col(Entry.enabled).is_(True))
+    elif state == "disabled":
+        stmt = stmt.where(col(Entry.enabled).is_(False))
+    elif state in ("active", "inactive"):
+        from .timeutil import now
+
+        moment = at or now()
+        active = (
+            col(Entry.enabled).is_(True)
+            & (col(Entry.active_start).is_(None) | (col(Entry.active_start) <= moment))
+            & (col(Entry.active_end).is_(None) | (col(Entry.active_end) > moment))
+        )
+        stmt = stmt.where(active if state == "active" else ~active)
+    elif state:
+        raise InvalidValue(f"未知状态 {state!r}，可用：enabled、disabled、active、inactive")
+    if search and search.strip():
+        from sqlalchemy import String, cast
+
+        like = f"%{search.strip()}%"
+        stmt = stmt.where(
+            or_(
+                col(Entry.question).ilike(like),
+                cast(Entry.similar, String).ilike(like),
+                cast(Entry.keywords, String).ilike(like),
+                cast(Entry.answers, String).ilike(like),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    stmt = stmt.order_by(col(Entry.id)).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.exec(stmt)), total

@@ -1,0 +1,75 @@
+"""The errors the core raises; the CLI and the web turn them into one clear line or an HTTP 4xx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ReplybookError(Exception):
+    """Base for every error a user can cause and fix. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 2
+    http_status = 400
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file: where it is and what was expected."""
+
+    where: str  # e.g. "第 3 行" or "第 2 条 (什么时候发货)"
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        col = f"，{self.column}" if self.column else ""
+        return f"{self.where}{col}：{self.message}"
+
+
+class ImportFormatError(ReplybookError):
+    """An input file is malformed. Carries every problem found; nothing was written."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self, limit: int = 50) -> str:
+        lines = [f"{self.source}：发现 {len(self.problems)} 个问题，未写入任何内容"]
+        lines += [f"  {p}" for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"  …… 另有 {len(self.problems) - limit} 个问题")
+        return "\n".join(lines)
+
+
+class NotFoundError(ReplybookError):
+    http_status = 404
+
+
+class ConflictError(ReplybookError):
+    """A uniqueness or stale-version conflict."""
+
+    http_status = 409
+
+
+class StaleVersionError(ConflictError):
+    """Someone saved the item after the version this edit started from."""
+
+    def __init__(self, item_type: str, item_id: int, expected: int, current: int):
+        self.item_type, self.item_id, self.expected, self.current = item_type, item_id, expected, current
+        super().__init__(
+            f"{item_type} #{item_id} 已被他人修改（你编辑的是第 {expected} 版，当前是第 {current} 版）"
+        )
+
+
+class PermissionDenied(ReplybookError):
+    http_status = 403
+
+
+class InvalidValue(ReplybookError):
+    """A single bad value (an option, a field)."""
+
+    http_status = 422
+
+
+class DatabaseUnavailable(ReplybookError):
+    http_status = 503

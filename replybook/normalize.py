@@ -1,0 +1,77 @@
+"""Text normalisation shared by the library (uniqueness) and the coverage test (SPEC §7).
+
+NFKC (full-width → half-width), lower case, drop punctuation, emoji and whitespace, drop filler
+such as 亲/亲亲/呢/哦/啊 at the edges, and optionally traditional → simplified.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+# Filler a buyer adds around a question. Longest first so 亲亲 goes before 亲.
+LEADING_FILLER = (
+    "亲爱的",
+    "亲亲",
+    "亲",
+    "您好",
+    "你好",
+    "请问",
+    "哈喽",
+    "hello",
+    "hi",
+    "在吗",
+    "嗯",
+    "哦",
+    "啊",
+)
+TRAILING_FILLER = ("呢", "哦", "噢", "啊", "呀", "哈", "嘛", "啦", "呐", "哇", "谢谢", "亲")
+
+
+def _keep(ch: str) -> bool:
+    # Letters and digits of every script (CJK included) stay; punctuation, symbols (emoji) and
+    # whitespace go.
+    return ch.isalnum()
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC  # imported lazily: it loads dictionaries
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def strip_filler(text: str) -> str:
+    """Remove filler at both edges, repeatedly, but never down to nothing."""
+    changed = True
+    while changed:
+        changed = False
+        for word in LEADING_FILLER:
+            if text.startswith(word) and len(text) > len(word):
+                text = text[len(word) :]
+                changed = True
+                break
+        for word in TRAILING_FILLER:
+            if text.endswith(word) and len(text) > len(word):
+                text = text[: -len(word)]
+                changed = True
+                break
+    return text
+
+
+def normalise(text: str, *, simplify: bool = False) -> str:
+    """The comparable form of a question. ``simplify`` converts traditional to simplified."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if simplify:
+        folded = to_simplified(folded)
+    kept = "".join(ch for ch in folded if _keep(ch))
+    return strip_filler(kept)
+
+
+def fold_code(code: str) -> str:
+    """Quick-phrase codes are typed by agents: half-width, lower case, no surrounding blanks."""
+    return unicodedata.normalize("NFKC", code).strip().lower()

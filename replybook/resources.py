@@ -1,0 +1,23 @@
+"""Locate the data shipped with replybook (templates, intents, sample data).
+
+In an installed wheel they live under ``replybook/_data``; in a source checkout they are the
+top-level folders of the repository. Never relative to the working directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Return the folder ``name`` (``templates``, ``intents`` or ``sample_data``)."""
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"replybook data folder {name!r} is missing from this installation")
+
+
+def static_dir() -> Path:
+    return _PACKAGE / "web" / "static"

@@ -1,0 +1,74 @@
+"""The sample shop in sample_data/: a women's dress shop preparing for 聚划算 (demo and tests)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session, select
+
+from . import autoreplies, campaigns, users
+from .errors import ConflictError
+from .library import import_library, set_shop_name
+from .models import Entry, User
+from .resources import data_dir
+from .timeutil import parse_datetime
+
+
+@dataclass
+class SampleReport:
+    entries: int = 0
+    autoreplies: int = 0
+    campaigns: int = 0
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, password
+    phrases: dict[str, int] = field(default_factory=dict)  # "team" or owner → count
+    review_rows: int = 0
+
+
+def sample_dir() -> Path:
+    return data_dir("sample_data")
+
+
+def shop_doc() -> dict:
+    return yaml.safe_load((sample_dir() / "shop.yaml").read_text(encoding="utf-8"))
+
+
+def load_sample(session: Session) -> SampleReport:
+    """Load the whole sample shop into an empty database."""
+    if session.exec(select(Entry)).first() is not None:
+        raise ConflictError("数据库中已有问答：示例店铺只能载入空库（换一个数据库文件，或用 replybook demo）")
+    folder = sample_dir()
+    report = SampleReport()
+    shop = shop_doc()
+    set_shop_name(session, shop["shop"])
+    plan = import_library(session, folder / "library.yaml", user="sample")
+    report.entries = len(plan.add)
+
+    rules = yaml.safe_load((folder / "autoreplies.yaml").read_text(encoding="utf-8"))["autoreplies"]
+    for raw in rules:
+        autoreplies.create_rule(session, data=autoreplies.data_from_mapping(raw), user="sample")
+    report.autoreplies = len(rules)
+
+    for raw in shop.get("campaigns", []):
+        questions = raw.get("questions")
+        campaigns.create_campaign(
+            session,
+            data=campaigns.CampaignData(
+                name=raw["name"],
+                start=parse_datetime(raw["start"]),
+                end=parse_datetime(raw["end"]),
+                questions_path=str(folder / questions) if questions else None,
+                coverage_target=float(raw.get("coverage_target", 0.9)),
+            ),
+            user="sample",
+        )
+        report.campaigns += 1
+
+    for raw in shop.get("users", []):
+        if session.exec(select(User).where(User.name == raw["name"])).first() is None:
+            users.add_user(session, name=raw["name"], role=raw["role"], password=str(raw["password"]))
+        report.users.append((raw["name"], raw["role"], str(raw["password"])))
+
+    session.flush()
+    return report

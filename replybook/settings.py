@@ -1,0 +1,24 @@
+"""Settings: one class, read from the environment with the REPLYBOOK_ prefix.
+
+| setting | env | default | meaning |
+| --- | --- | --- | --- |
+| database_url | REPLYBOOK_DATABASE_URL | replybook.db | a SQLite file path or any SQLAlchemy URL |
+| secret_key | REPLYBOOK_SECRET_KEY | (stored in the database) | signs the web session cookies |
+| host | REPLYBOOK_HOST | 127.0.0.1 | address `replybook serve` listens on |
+| port | REPLYBOOK_PORT | 8000 | port `replybook serve` listens on |
+| timezone | REPLYBOOK_TIMEZONE | Asia/Shanghai | the shop's time zone |
+"""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPLYBOOK_", extra="ignore")
+
+    database_url: str = "replybook.db"
+    secret_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timezone: str = "Asia/Shanghai"

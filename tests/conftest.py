@@ -1,0 +1,121 @@
+"""Shared fixtures: a temporary SQLite database per test, the same on PostgreSQL for storage tests
+when REPLYBOOK_TEST_DATABASE_URL is set, and a runner for the CLI."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+from typer.testing import CliRunner
+
+from cli.main import app
+from replybook import db
+from replybook.entries import ensure_builtin_categories
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "sample_data"
+PG_URL = os.environ.get("REPLYBOOK_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throwaway database on the PostgreSQL server, so parallel runs never share tables."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL storage tests skipped: REPLYBOOK_TEST_DATABASE_URL is not set")
+    base = make_url(db.resolve_url(PG_URL))
+    name = f"replybook_test_{uuid.uuid4().hex[:10]}"
+    admin = db.make_engine(base.render_as_string(hide_password=False)).execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _fresh(engine: Engine) -> Engine:
+    with engine.begin() as conn:
+        SQLModel.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.upgrade(engine)
+    with db.session_scope(engine) as s:
+        ensure_builtin_categories(s)
+    return engine
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return str(tmp_path / "replybook.db")
+
+
+@pytest.fixture
+def engine(sqlite_url: str) -> Iterator[Engine]:
+    """A migrated, empty SQLite database (built-in categories only)."""
+    eng = db.make_engine(sqlite_url)
+    _fresh(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """The same empty database on SQLite and, when configured, on PostgreSQL."""
+    if request.param == "sqlite":
+        url = str(tmp_path / "replybook.db")
+    else:
+        url = request.getfixturevalue("pg_database")
+    eng = db.make_engine(url)
+    _fresh(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with db.session_scope(engine) as s:
+        yield s
+
+
+class Cli:
+    """Runs `replybook --db <db> …` in-process, the way a user types it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(app, ["--db", self.url, *args], input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(sqlite_url: str) -> Cli:
+    runner = Cli(sqlite_url)
+    result = runner("init")
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+@pytest.fixture
+def sample_cli(sqlite_url: str) -> Cli:
+    """A database with the whole sample shop loaded by `replybook init --sample`."""
+    runner = Cli(sqlite_url)
+    result = runner("init", "--sample")
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+@pytest.fixture
+def sample_engine(sample_cli: Cli) -> Iterator[Engine]:
+    eng = db.make_engine(sample_cli.url)
+    yield eng
+    eng.dispose()

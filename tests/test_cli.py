@@ -1,0 +1,117 @@
+"""The CLI as a user meets it: help, clean errors, init, users, library commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from replybook import db, users
+from replybook.models import Category, Entry
+from tests.conftest import SAMPLE, Cli
+
+
+def test_help_lists_command_groups() -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    out = CliRunner().invoke(app, ["--help"]).output
+    for group in ("init", "demo", "serve", "library", "user"):
+        assert group in out
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    import typer
+
+    from cli.main import app
+
+    command = typer.main.get_command(app)
+
+    def walk(cmd, path):
+        subs = getattr(cmd, "commands", None)
+        if subs:
+            for name, sub in subs.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path, cmd
+
+    for path, cmd in walk(command, []):
+        example = (cmd.help or "").partition("Example:")[2]
+        assert "replybook " + path[-1] in example or "replybook " + " ".join(path) in example, (
+            f"replybook {' '.join(path)} has no example"
+        )
+
+
+def test_init_starter_loads_the_catalogue(cli: Cli) -> None:
+    result = cli("init", "--starter")
+    assert result.exit_code == 0, result.output
+    engine = db.make_engine(cli.url)
+    with db.session_scope(engine) as s:
+        assert s.exec(select(func.count()).select_from(Entry)).one() >= 48
+        per_cat = s.exec(select(Category.key, func.count(Entry.id)).join(Entry).group_by(Category.key)).all()
+    assert len(per_cat) == 6 and min(n for _, n in per_cat) >= 8
+
+
+def test_library_import_export(cli: Cli, tmp_path: Path) -> None:
+    result = cli("library", "import", str(SAMPLE / "library.yaml"))
+    assert result.exit_code == 0 and "已添加 45 条" in result.output
+    out = tmp_path / "out.yaml"
+    assert cli("library", "export", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == (SAMPLE / "library.yaml").read_text(encoding="utf-8")
+
+
+def test_bad_library_file_one_clear_message(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "entries:\n  - category: shipping\n    question: 包邮吗\n    answers: []\n", encoding="utf-8"
+    )
+    result = cli("library", "import", str(bad))
+    assert result.exit_code == 2
+    assert "第 1 条（包邮吗）" in result.output and "answers" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_file(cli: Cli) -> None:
+    result = cli("library", "import", "/nonexistent/lib.yaml")
+    assert result.exit_code == 2 and "找不到文件" in result.output
+
+
+def test_unreachable_database(tmp_path: Path) -> None:
+    result = Cli("postgresql+psycopg://nobody@127.0.0.1:1/none")(
+        "library", "export", str(tmp_path / "x.yaml")
+    )
+    assert result.exit_code == 2 and "无法连接数据库" in result.output and "Traceback" not in result.output
+
+
+def test_uninitialised_database_says_run_init(tmp_path: Path) -> None:
+    result = Cli(str(tmp_path / "new.db"))("library", "export", str(tmp_path / "x.yaml"))
+    assert result.exit_code == 2 and "replybook init" in result.output
+
+
+def test_user_add_reads_password_from_stdin(cli: Cli) -> None:
+    result = cli("user", "add", "小美", "--role", "agent", input="s3cret-pass\n")
+    assert result.exit_code == 0, result.output
+    with db.session_scope(db.make_engine(cli.url)) as s:
+        assert users.authenticate(s, "小美", "s3cret-pass") is not None
+        assert users.authenticate(s, "小美", "wrong") is None
+    assert cli("user", "add", "小美", "--role", "agent", input="another1\n").exit_code == 2
+    bad_role = cli("user", "add", "阿强", "--role", "boss", input="s3cret-pass\n")
+    assert bad_role.exit_code == 2 and "supervisor" in bad_role.output
+
+
+def test_env_var_selects_database(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    target = tmp_path / "env.db"
+    result = CliRunner().invoke(app, ["init"], env={"REPLYBOOK_DATABASE_URL": f"sqlite:///{target}"})
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+
+
+def test_sample_shop_loads(sample_cli: Cli) -> None:
+    with db.session_scope(db.make_engine(sample_cli.url)) as s:
+        assert s.exec(select(func.count()).select_from(Entry)).one() >= 30
+        assert users.authenticate(s, "店长", "demo1234").role == "supervisor"

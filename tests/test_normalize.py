@@ -1,0 +1,31 @@
+import pytest
+
+from replybook.normalize import fold_code, normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("什么时候发货？", "什么时候发货"),
+        ("亲，什么时候发货呢", "什么时候发货"),
+        ("亲亲 今天能发吗😊", "今天能发吗"),
+        ("ＸＬ码有货吗！", "xl码有货吗"),
+        ("１６０ ９５斤什么码~", "16095斤什么码"),
+        ("在吗", "在吗"),
+        ("亲", "亲"),  # filler alone stays: never normalise to nothing
+        ("哦哦哦", "哦"),
+        ("  ", ""),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_traditional_to_simplified_is_optional() -> None:
+    assert normalise("幾天發貨") == "幾天發貨"
+    assert normalise("幾天發貨", simplify=True) == "几天发货"
+
+
+@pytest.mark.parametrize(("code", "expected"), [("ＨＩ", "hi"), (" Fh ", "fh"), ("jhs", "jhs")])
+def test_fold_code(code: str, expected: str) -> None:
+    assert fold_code(code) == expected
