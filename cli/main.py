@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import library, setup, users
+from . import campaigns, check, library, setup, users
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -35,6 +35,8 @@ app.command("demo")(setup.demo)
 app.command("serve")(setup.serve)
 app.add_typer(library.app, name="library")
 app.add_typer(users.app, name="user")
+app.add_typer(campaigns.app, name="campaign")
+app.command("check")(check.check)
 
 
 def main() -> None:

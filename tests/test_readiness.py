@@ -1,0 +1,114 @@
+"""`replybook check --campaign`: the sample shop is ready; a shop made to fail each check is not."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from replybook import autoreplies, db, entries, readiness
+from replybook.models import AutoReply, Category, Entry
+from replybook.timeutil import SHOP_TZ
+from tests.conftest import Cli
+
+
+def _status(cli: Cli, name: str) -> tuple[int, dict]:
+    result = cli("check", "--campaign", "聚划算", "--format", "json")
+    doc = json.loads(result.stdout)
+    return result.exit_code, next(c for c in doc["checks"] if c["name"] == name)
+
+
+def test_sample_campaign_is_ready(sample_cli: Cli) -> None:
+    result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0, result.output
+    assert doc["ready"] is True and doc["campaign"]["name"] == "聚划算"
+    assert {c["status"] for c in doc["checks"]} <= {"pass", "warn"}
+    for check in doc["checks"]:
+        assert set(check) >= {"name", "status", "detail", "items"}
+
+
+def test_table_and_html(sample_cli: Cli, tmp_path: Path) -> None:
+    table = sample_cli("check", "--campaign", "聚划算")
+    assert table.exit_code == 0 and "可以开始活动" in table.output
+    out = tmp_path / "check.html"
+    html = sample_cli("check", "--campaign", "聚划算", "--format", "html", "--output", str(out))
+    assert html.exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "聚划算 活动前检查清单" in page and "可以开始活动" in page
+
+
+def test_unknown_campaign_is_an_error(sample_cli: Cli) -> None:
+    result = sample_cli("check", "--campaign", "双11")
+    assert result.exit_code == 2 and "没有名为 '双11' 的活动" in result.output
+
+
+def _edit(cli: Cli):
+    return db.session_scope(db.make_engine(cli.url))
+
+
+def test_too_few_entries_and_a_missing_category(sample_cli: Cli) -> None:
+    with _edit(sample_cli) as s:
+        greeting = s.exec(select(Category).where(Category.key == "greeting")).one()
+        for e in s.exec(select(Entry).where(Entry.category_id == greeting.id)):
+            entries.set_enabled(s, entry_id=e.id, enabled=False)
+    code, check = _status(sample_cli, "entries")
+    assert code == 1 and check["status"] == "fail"
+    assert any("问候语" in item for item in check["items"])
+
+
+def test_min_entries_is_set_per_campaign(sample_cli: Cli) -> None:
+    assert sample_cli("campaign", "edit", "聚划算", "--min-entries", "100").exit_code == 0
+    code, check = _status(sample_cli, "entries")
+    assert code == 1 and "≥ 100" in check["detail"]
+
+
+def test_campaign_greeting_missing(sample_cli: Cli) -> None:
+    with _edit(sample_cli) as s:
+        rule = s.exec(select(AutoReply).where(AutoReply.name == "聚划算首次接待")).one()
+        autoreplies.delete_rule(s, rule_id=rule.id)
+    code, check = _status(sample_cli, "campaign_autoreply")
+    assert code == 1 and check["status"] == "fail"
+
+
+def test_tied_auto_replies(sample_cli: Cli) -> None:
+    with _edit(sample_cli) as s:
+        autoreplies.create_rule(
+            s,
+            data=autoreplies.AutoReplyData(
+                name="聚划算首次接待2",
+                trigger="first_contact",
+                text="欢迎来到聚划算",
+                active_start=datetime(2026, 12, 11, tzinfo=SHOP_TZ),
+                active_end=datetime(2026, 12, 12, tzinfo=SHOP_TZ),
+            ),
+        )
+    code, check = _status(sample_cli, "autoreply_ties")
+    assert code == 1 and check["status"] == "fail"
+    assert any("聚划算首次接待" in item and "聚划算首次接待2" in item for item in check["items"])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (datetime(2026, 12, 10, tzinfo=SHOP_TZ), datetime(2026, 12, 12, tzinfo=SHOP_TZ), "早于活动结束"),
+        (datetime(2026, 12, 11, tzinfo=SHOP_TZ), datetime(2026, 12, 13, tzinfo=SHOP_TZ), "晚于活动开始"),
+    ],
+)
+def test_promotion_window_out_of_step(sample_cli: Cli, start, end, expected) -> None:
+    with _edit(sample_cli) as s:
+        entry = s.exec(select(Entry).where(Entry.question == "聚划算价格是多少")).one()
+        data = entries.entry_data(entry, "promotions")
+        data.active_start, data.active_end = start, end
+        entries.update_entry(s, entry_id=entry.id, data=data, expected_version=None)
+    code, check = _status(sample_cli, "promotion_windows")
+    assert code == 1 and any(expected in item for item in check["items"])
+
+
+def test_checks_run_through_the_core(sample_engine) -> None:
+    with db.session_scope(sample_engine) as s:
+        result = readiness.run_checks(s, campaign="聚划算")
+    assert result.ready
