@@ -168,7 +168,7 @@ def render_html(result: Readiness) -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from .resources import data_dir
-    from .timeutil import now
+    from .timeutil import now, to_shop
 
     env = Environment(loader=FileSystemLoader(str(data_dir("templates"))), autoescape=select_autoescape())
     c = result.campaign
@@ -177,7 +177,7 @@ def render_html(result: Readiness) -> str:
         start=iso_shop(c.start),
         end=iso_shop(c.end),
         shop=result.shop,
-        generated=iso_shop(now())[:16].replace("T", " "),
+        generated=to_shop(now()).strftime("%Y-%m-%d %H:%M"),
         ready=result.ready,
         fails=sum(ch.status == FAIL for ch in result.checks),
         warns=sum(ch.status == WARN for ch in result.checks),
