@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import campaigns, check, library, setup, users
+from . import campaigns, check, gold, library, setup, users
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -37,6 +37,7 @@ app.add_typer(library.app, name="library")
 app.add_typer(users.app, name="user")
 app.add_typer(campaigns.app, name="campaign")
 app.command("check")(check.check)
+app.add_typer(gold.app, name="gold")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
-from . import autoreplies, campaigns, users
+from . import autoreplies, campaigns, goldteam, users
 from .errors import ConflictError
 from .library import import_library, set_shop_name
 from .models import Entry, User
@@ -69,6 +69,8 @@ def load_sample(session: Session) -> SampleReport:
         if session.exec(select(User).where(User.name == raw["name"])).first() is None:
             users.add_user(session, name=raw["name"], role=raw["role"], password=str(raw["password"]))
         report.users.append((raw["name"], raw["role"], str(raw["password"])))
+
+    report.review_rows = goldteam.import_file(session, folder / "reviews.csv").review_rows
 
     session.flush()
     return report
