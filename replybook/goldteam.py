@@ -279,14 +279,14 @@ def latest_score(session: Session, *, on_or_before: date) -> ServiceScore | None
 def _reasons(
     *,
     score: ServiceScore | None,
-    window: Window,
+    score_cutoff: str,
     reviews: int,
     rate: float | None,
     target: float | None,
 ) -> list[str]:
     reasons = []
     if score is None:
-        reasons.append(f"{window.end}（T−3）及之前没有综合服务分，无法参评")
+        reasons.append(f"{score_cutoff}及之前没有综合服务分，无法参评")
     elif score.score < SERVICE_SCORE_MIN:
         reasons.append(f"综合服务分 {score.score:.2f}（{score.day}）低于 {SERVICE_SCORE_MIN}")
     if reviews < REVIEWS_MIN:
@@ -318,7 +318,7 @@ def check(
     score = latest_score(session, on_or_before=window.end)
     reasons = _reasons(
         score=score,
-        window=window,
+        score_cutoff=f"{window.end}（T−3）",
         reviews=figs.overall.reviews,
         rate=figs.overall.rate,
         target=target_satisfaction,
@@ -358,7 +358,13 @@ def project(session: Session, *, on: date, target_satisfaction: float | None = N
     rate = expected_satisfied / expected_reviews if expected_reviews else None
     reviews = round(expected_reviews)
     score = latest_score(session, on_or_before=known_window.end)
-    reasons = _reasons(score=score, window=window, reviews=reviews, rate=rate, target=target_satisfaction)
+    reasons = _reasons(
+        score=score,
+        score_cutoff=f"{known_window.end}（已知的最后一天）",
+        reviews=reviews,
+        rate=rate,
+        target=target_satisfaction,
+    )
     return Projection(
         evaluation_day=evaluation_day,
         window=window,
