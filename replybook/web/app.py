@@ -1,46 +1,132 @@
-"""The web UI and JSON API: create_app(settings) builds a FastAPI app on the core services."""
+"""The web UI and JSON API: create_app(settings) builds a FastAPI app on the core services.
+
+Nothing connects to the database at import time: the engine is made here, checked in the lifespan,
+and the session secret is read (or generated once and stored) there too.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import secrets
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.templating import Jinja2Templates
-from sqlmodel import Session
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from replybook import entries
-from replybook.db import ensure_current, make_engine
-from replybook.resources import data_dir
+from replybook.db import ensure_current, make_engine, session_scope
+from replybook.errors import ReplybookError
+from replybook.library import get_setting, set_setting
+from replybook.resources import static_dir
 from replybook.settings import Settings
+
+from . import api, auth, categories, dashboard, entries, history, users
+from .auth import PROTECTED, NotLoggedIn
+from .render import is_htmx, make_environment, render
+
+
+def _secret_key(settings: Settings, engine) -> str:
+    """The configured secret, else the one stored in the database (generated on first start)."""
+    if settings.secret_key:
+        return settings.secret_key
+    with session_scope(engine) as session:
+        stored = get_setting(session, "secret_key")
+        if not stored:
+            stored = secrets.token_urlsafe(48)
+            set_setting(session, "secret_key", stored)
+    return stored
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web app for ``settings`` (the database URL, the secret)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
-    templates = Jinja2Templates(directory=str(data_dir("templates")))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(engine)
+        app.state.signer = auth.signer(_secret_key(settings, engine))
         yield
         engine.dispose()
 
-    app = FastAPI(title="replybook", lifespan=lifespan)
+    app = FastAPI(
+        title="replybook API",
+        description="客服回复配置（千牛问答库、自动回复、快捷短语）的 JSON 接口。"
+        "用网页登录后的会话（写操作带 X-CSRF-Token 头）或 HTTP Basic 认证访问。",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.jinja = make_environment()
+    app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
 
-    def get_session() -> Iterator[Session]:
-        with Session(engine) as s:
-            yield s
+    app.include_router(auth.router)
+    for module in (dashboard, categories, entries, history, users):
+        app.include_router(module.router, dependencies=PROTECTED)
+    app.include_router(api.router, prefix="/api", dependencies=PROTECTED)
 
-    SessionDep = Annotated[Session, Depends(get_session)]
+    @app.get("/api/openapi.json", include_in_schema=False, dependencies=PROTECTED)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
 
-    @app.get("/")
-    def library_page(request: Request, session: SessionDep):
-        cats = {c.id: c for c in entries.list_categories(session)}
-        rows, total = entries.list_entries(session)
-        return templates.TemplateResponse(
-            request, "library.html", {"entries": rows, "categories": cats, "total": total}
-        )
+    @app.get("/api/docs", include_in_schema=False, dependencies=PROTECTED)
+    def openapi_page() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="replybook API")
 
+    _install_error_handlers(app)
     return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotLoggedIn)
+    async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"detail": "请先登录：用网页登录，或用 HTTP Basic 认证（用户名和密码）"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="replybook"'},
+            )
+        target = "/login?next=" + request.url.path
+        if is_htmx(request):
+            return Response(status_code=401, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(ReplybookError)
+    async def replybook_error(request: Request, exc: ReplybookError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+        return _error_page(request, exc.http_status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return _error_page(request, 422, f"提交的内容不完整或格式不对（{fields}）。请返回检查后再试。")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or request.url.path.startswith("/static/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        message = "没有这个页面。请从上方菜单进入。" if exc.status_code == 404 else str(exc.detail)
+        return _error_page(request, exc.status_code, message)
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    titles = {403: "没有权限", 404: "找不到", 409: "有冲突", 422: "内容有误", 503: "数据库不可用"}
+    data = {"status": status, "title": titles.get(status, "出错了"), "message": message}
+    if is_htmx(request):
+        return render(
+            request, "error.html", data, block="message", status=status, headers={"HX-Reswap": "none"}
+        )
+    return render(request, "error.html", data, status=status)

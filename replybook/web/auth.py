@@ -1,0 +1,264 @@
+"""Who is asking: signed session cookies, roles, CSRF, and the login/logout pages.
+
+The session is one signed cookie (itsdangerous) holding the user's name, a CSRF token and a pending
+flash message. Every state-changing request from a browser must carry that token, in the hidden
+``csrf_token`` form field or the ``X-CSRF-Token`` header (htmx sends it from ``<body hx-headers>``).
+The API also accepts HTTP basic auth, which needs no CSRF token because no cookie is involved.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlmodel import Session, select
+
+from replybook import users
+from replybook.errors import PermissionDenied
+from replybook.models import Role, User
+
+SESSION_COOKIE = "replybook_session"
+SESSION_MAX_AGE = 14 * 24 * 3600
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ROLE_NAMES = {Role.SUPERVISOR.value: "客服主管", Role.AGENT.value: "客服"}
+
+
+class NotLoggedIn(Exception):
+    """No valid session or credentials; pages redirect to /login, the API answers 401."""
+
+
+class CsrfRefused(PermissionDenied):
+    """A state-changing request without the session's CSRF token."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The logged-in user as the web layer sees them."""
+
+    name: str
+    role: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR.value
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+def signer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="replybook-session")
+
+
+# ---------------------------------------------------------------- the session cookie
+
+
+def read_session(request: Request) -> dict[str, Any]:
+    """The decoded session (cached on the request); empty when missing, tampered with or expired."""
+    cached = getattr(request.state, "rb_session", None)
+    if cached is not None:
+        return cached
+    data: Any = {}
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        try:
+            data = request.app.state.signer.loads(raw, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            data = {}
+    if not isinstance(data, dict):
+        data = {}
+    request.state.rb_session = data
+    request.state.rb_session_dirty = False
+    return data
+
+
+def update_session(request: Request, **changes: Any) -> dict[str, Any]:
+    data = read_session(request)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    request.state.rb_session_dirty = True
+    return data
+
+
+def save_session(request: Request, response: Response) -> Response:
+    """Write the session cookie on ``response`` if this request changed it."""
+    if getattr(request.state, "rb_session_dirty", False):
+        response.set_cookie(
+            SESSION_COOKIE,
+            request.app.state.signer.dumps(read_session(request)),
+            max_age=SESSION_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token, created on first use."""
+    token = read_session(request).get("c")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        update_session(request, c=token)
+    return str(token)
+
+
+def flash(request: Request, text: str, *, undo: int | None = None, kind: str = "ok") -> None:
+    """A message shown once on the next page; ``undo`` is a revision that restores what was done."""
+    update_session(request, f={"text": text, "undo": undo, "kind": kind})
+
+
+def pop_flash(request: Request) -> dict[str, Any] | None:
+    message = read_session(request).get("f")
+    if message:
+        update_session(request, f=None)
+    return message
+
+
+def redirect(request: Request, url: str) -> Response:
+    """A 303 after a successful form post (htmx follows it via HX-Location semantics)."""
+    return save_session(request, RedirectResponse(url, status_code=303))
+
+
+# ---------------------------------------------------------------- dependencies
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A database session per request; routes that write commit explicitly before responding."""
+    with Session(request.app.state.engine, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "basic" or not value:
+        return None
+    try:
+        name, sep, password = base64.b64decode(value).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (name, password) if sep else None
+
+
+def current_viewer(request: Request, session: SessionDep) -> Viewer:
+    """The logged-in user, from the session cookie or (API only) HTTP basic auth."""
+    cached = getattr(request.state, "viewer", None)
+    if cached is not None:
+        return cached
+    user: User | None = None
+    name = read_session(request).get("u")
+    if name:
+        user = session.exec(select(User).where(User.name == name)).first()
+    elif request.url.path.startswith("/api/"):
+        creds = _basic_credentials(request)
+        if creds:
+            user = users.authenticate(session, *creds)
+            request.state.basic_auth = user is not None
+    if user is None:
+        raise NotLoggedIn()
+    viewer = Viewer(name=user.name, role=user.role)
+    request.state.viewer = viewer
+    return viewer
+
+
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
+
+
+async def check_csrf(request: Request, viewer: ViewerDep) -> None:
+    """Refuse a state-changing request that does not carry this session's CSRF token."""
+    if request.method in SAFE_METHODS or getattr(request.state, "basic_auth", False):
+        return
+    _require_token(request, await _sent_token(request))
+
+
+async def _sent_token(request: Request) -> str:
+    sent = request.headers.get("x-csrf-token", "")
+    content_type = request.headers.get("content-type", "")
+    if not sent and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        sent = value if isinstance(value, str) else ""
+    return sent
+
+
+def _require_token(request: Request, sent: str) -> None:
+    expected = read_session(request).get("c")
+    if not expected or not sent or not hmac.compare_digest(str(sent), str(expected)):
+        raise CsrfRefused("表单缺少有效的安全令牌（CSRF），可能页面已过期。请刷新页面后再提交一次。")
+
+
+def require_supervisor(viewer: ViewerDep) -> Viewer:
+    if not viewer.is_supervisor:
+        raise PermissionDenied(
+            "这项操作只有客服主管可以做。你可以查看这里的内容，并管理自己的快捷短语；如需修改，请联系客服主管。"
+        )
+    return viewer
+
+
+SupervisorDep = Annotated[Viewer, Depends(require_supervisor)]
+
+# Every page router: logged in, and CSRF-checked on anything but GET/HEAD/OPTIONS.
+PROTECTED = [Depends(current_viewer), Depends(check_csrf)]
+
+
+# ---------------------------------------------------------------- login and logout
+
+router = APIRouter()
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a local path: never redirect a login to another site."""
+    if not value:
+        return "/"
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    return value
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, next: str = "/") -> Response:
+    from .render import render
+
+    return render(request, "login.html", {"next": _safe_next(next), "error": None, "name": ""})
+
+
+@router.post("/login", include_in_schema=False)
+async def login(request: Request, session: SessionDep) -> Response:
+    from .render import render
+
+    form = await request.form()
+    _require_token(request, str(form.get("csrf_token") or ""))
+    name = str(form.get("name") or "").strip()
+    password = str(form.get("password") or "")
+    target = _safe_next(str(form.get("next") or "/"))
+    user = users.authenticate(session, name, password) if name and password else None
+    if user is None:
+        error = "用户名或密码不对。请检查后重试；忘记密码请让客服主管用 replybook user passwd 重设。"
+        return render(request, "login.html", {"next": target, "error": error, "name": name}, status=401)
+    # A fresh CSRF token with every login, so a token seen before login is worth nothing after it.
+    update_session(request, u=user.name, c=secrets.token_urlsafe(24), f=None)
+    return redirect(request, target)
+
+
+@router.post("/logout", include_in_schema=False, dependencies=PROTECTED)
+def logout(request: Request) -> Response:
+    update_session(request, u=None, c=secrets.token_urlsafe(24))
+    return redirect(request, "/login")

@@ -1,0 +1,70 @@
+"""The dashboard: entries per category, the last coverage run, the gold-team status, recent changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from replybook import entries
+from replybook.library import get_shop_name
+from replybook.models import AutoReply, CoverageRun, Entry, Phrase
+
+from .auth import SessionDep
+from .history import recent_data
+from .render import render
+
+router = APIRouter()
+
+
+def _count(session: Session, stmt: Any) -> int:
+    return int(session.exec(stmt).one())
+
+
+def last_coverage_run(session: Session) -> dict[str, Any] | None:
+    run = session.exec(select(CoverageRun).order_by(col(CoverageRun.id).desc()).limit(1)).first()
+    if run is None:
+        return None
+    return {
+        "id": run.id,
+        "at": run.at.isoformat(),
+        "tested_at": run.tested_at.isoformat(),
+        "source": run.source,
+        "user": run.user,
+        "total": run.total,
+        "covered": run.covered,
+        "ambiguous": run.ambiguous,
+        "uncovered": run.uncovered,
+        "coverage": run.coverage,
+    }
+
+
+def gold_status(session: Session) -> dict[str, Any] | None:
+    """Today's gold-team check (filled in once the gold-team page lands)."""
+    return None
+
+
+def dashboard_data(session: Session) -> dict[str, Any]:
+    counts = entries.entry_counts(session)
+    return {
+        "shop": get_shop_name(session),
+        "categories": [
+            {"key": c.key, "name": c.name, "count": counts.get(c.key, 0)}
+            for c in entries.list_categories(session)
+        ],
+        "entries": _count(session, select(func.count(col(Entry.id)))),
+        "enabled": _count(session, select(func.count(col(Entry.id))).where(col(Entry.enabled).is_(True))),
+        "autoreplies": _count(session, select(func.count(col(AutoReply.id)))),
+        "phrases": _count(session, select(func.count(col(Phrase.id)))),
+        "last_coverage_run": last_coverage_run(session),
+        "gold": gold_status(session),
+        "recent": recent_data(session, limit=10)["revisions"],
+    }
+
+
+@router.get("/")
+def dashboard_page(request: Request, session: SessionDep) -> Response:
+    return render(request, "dashboard.html", dashboard_data(session))

@@ -1,0 +1,159 @@
+"""History pages: what changed lately, every version of an item with its diff, and restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from replybook import history
+from replybook.errors import NotFoundError, PermissionDenied
+from replybook.models import Revision
+from replybook.permissions import can_edit
+
+from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
+from .render import render
+
+router = APIRouter()
+
+TYPE_NAMES = {
+    "entry": "问答",
+    "autoreply": "自动回复",
+    "phrase": "快捷短语",
+    "category": "分类",
+    "campaign": "活动",
+}
+ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
+FIELD_NAMES = {
+    "category_id": "分类",
+    "question": "标准问题",
+    "question_norm": "规范化问题",
+    "similar": "相似问法",
+    "keywords": "关键词",
+    "answers": "答案",
+    "enabled": "启用",
+    "active_start": "生效开始",
+    "active_end": "生效结束",
+    "name": "名称",
+    "trigger": "触发方式",
+    "text": "内容",
+    "busy_threshold": "排队人数",
+    "service_hours": "服务时间",
+    "priority": "优先级",
+    "scope": "范围",
+    "owner": "所属客服",
+    "group_name": "分组",
+    "code": "编码",
+    "image_url": "图片",
+    "key": "标识",
+}
+# Where the live item is edited, per type.
+ITEM_URLS = {"entry": "/entries/{id}", "autoreply": "/autoreplies/{id}", "phrase": "/phrases/{id}"}
+
+
+def revision_public(rev: Revision) -> dict[str, Any]:
+    data = rev.data or {}
+    title = data.get("question") or data.get("name") or data.get("code") or f"#{rev.item_id}"
+    return {
+        "id": rev.id,
+        "item_type": rev.item_type,
+        "item_type_name": TYPE_NAMES.get(rev.item_type, rev.item_type),
+        "item_id": rev.item_id,
+        "title": title,
+        "version": rev.version,
+        "action": rev.action,
+        "action_name": ACTION_NAMES.get(rev.action, rev.action),
+        "summary": rev.summary,
+        "user": rev.user,
+        "at": rev.at.isoformat(),
+        "data": data,
+    }
+
+
+def _show(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, bool):
+        return ["是" if value else "否"]
+    return [str(value)]
+
+
+def item_data(session: Session, item_type: str, item_id: int) -> dict[str, Any]:
+    """Every version of one item, newest first, each with what changed from the one before."""
+    if item_type not in history.ITEM_TYPES:
+        raise NotFoundError(f"没有这种内容：{item_type}")
+    revs = history.revisions(session, item_type, item_id)
+    if not revs:
+        raise NotFoundError(f"{TYPE_NAMES.get(item_type, item_type)} #{item_id} 没有历史记录")
+    exists = session.get(history.ITEM_TYPES[item_type], item_id) is not None
+    out = []
+    for i, rev in enumerate(revs):
+        older = revs[i + 1].data if i + 1 < len(revs) else {}
+        changes = [
+            {"field": FIELD_NAMES.get(k, k), "key": k, "old": _show(a), "new": _show(b)}
+            for k, a, b in history.diff(older, rev.data)
+            if k != "question_norm"
+        ]
+        out.append({**revision_public(rev), "changes": changes, "latest": i == 0})
+    url = ITEM_URLS.get(item_type)
+    return {
+        "item_type": item_type,
+        "item_type_name": TYPE_NAMES.get(item_type, item_type),
+        "item_id": item_id,
+        "title": out[0]["title"],
+        "exists": exists,
+        "item_url": url.format(id=item_id) if url and exists else None,
+        "revisions": out,
+    }
+
+
+def recent_data(session: Session, *, limit: int = 50, item_type: str = "") -> dict[str, Any]:
+    revs = history.recent(session, limit=limit, item_type=item_type or None)
+    return {"revisions": [revision_public(r) for r in revs], "item_type": item_type, "types": TYPE_NAMES}
+
+
+def restore_revision(session: Session, viewer: Viewer, revision_id: int) -> Revision:
+    """Restore a revision if the viewer may edit that item; returns the restored item's new revision."""
+    rev = history.get_revision(session, revision_id)
+    if not can_edit(viewer.role, viewer.name, rev.item_type, rev.data):
+        raise PermissionDenied("只有客服主管可以恢复这项内容；客服只能恢复自己的个人快捷短语。")
+    history.restore(session, revision_id, user=viewer.name)
+    session.commit()
+    return history.revisions(session, rev.item_type, rev.item_id)[0]
+
+
+# ---------------------------------------------------------------- pages
+
+
+@router.get("/history")
+def recent_page(request: Request, session: SessionDep, type: str = "") -> Response:
+    return render(request, "history/recent.html", recent_data(session, item_type=type))
+
+
+@router.get("/history/{item_type}/{item_id}")
+def item_page(
+    request: Request, session: SessionDep, viewer: ViewerDep, item_type: str, item_id: int
+) -> Response:
+    data = item_data(session, item_type, item_id)
+    data["can_restore"] = can_edit(viewer.role, viewer.name, item_type, data["revisions"][0]["data"])
+    return render(request, "history/item.html", data)
+
+
+@router.post("/history/{revision_id}/restore")
+def restore_page(request: Request, session: SessionDep, viewer: ViewerDep, revision_id: int) -> Response:
+    rev = history.get_revision(session, revision_id)
+    version = rev.version
+    restored = restore_revision(session, viewer, revision_id)
+    flash(
+        request,
+        f"已恢复{TYPE_NAMES.get(restored.item_type, '')}到第 {version} 版的内容（现为第 {restored.version} 版）",
+    )
+    url = ITEM_URLS.get(restored.item_type)
+    return redirect(
+        request,
+        url.format(id=restored.item_id) if url else f"/history/{restored.item_type}/{restored.item_id}",
+    )

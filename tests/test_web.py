@@ -1,0 +1,475 @@
+"""The web UI and JSON API as a user meets them, through HTTP: login, roles, CSRF, the entry list and
+editor, the stale-save conflict, delete and undo, history, and the API (the JSON is the oracle)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from replybook import entries, history
+from replybook.models import Entry
+from replybook.settings import Settings
+from replybook.web.app import create_app
+from tests.conftest import Cli
+
+PASSWORD = "demo1234"
+SUPERVISOR, AGENT = "店长", "小美"
+
+
+@pytest.fixture
+def app(sample_cli: Cli):
+    return create_app(Settings(database_url=sample_cli.url, secret_key="test-secret"))
+
+
+@pytest.fixture
+def anon(app) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "page carries no csrf_token field"
+    return found.group(1)
+
+
+class Browser:
+    """A TestClient logged in as one user, that knows its CSRF token like a page does."""
+
+    def __init__(self, client: TestClient, name: str):
+        self.client = client
+        page = client.get("/login")
+        response = client.post(
+            "/login",
+            data={"name": name, "password": PASSWORD, "csrf_token": csrf_of(page.text), "next": "/"},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+        self.token = csrf_of(client.get("/").text)
+
+    def get(self, url: str, **kw):
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict | list | None = None, **kw):
+        fields = list(data.items()) if isinstance(data, dict) else list(data or [])
+        form: dict[str, list[str]] = {"csrf_token": [self.token]}
+        for key, value in fields:
+            form.setdefault(key, []).append(value)
+        return self.client.post(url, data=form, follow_redirects=False, **kw)
+
+
+def _login(app, name: str) -> Iterator[Browser]:
+    with TestClient(app) as client:
+        yield Browser(client, name)
+
+
+@pytest.fixture
+def boss(app) -> Iterator[Browser]:
+    yield from _login(app, SUPERVISOR)
+
+
+@pytest.fixture
+def agent(app) -> Iterator[Browser]:
+    yield from _login(app, AGENT)
+
+
+def entry_by_question(engine: Engine, question: str) -> Entry | None:
+    with Session(engine) as s:
+        return s.exec(select(Entry).where(Entry.question == question)).first()
+
+
+def all_routes(app) -> list[tuple[str, str]]:
+    """(method, path) of every route the app serves, with path parameters filled in."""
+    found: list[tuple[str, str]] = []
+
+    def walk(routes, prefix: str) -> None:
+        for route in routes:
+            context = getattr(route, "include_context", None)
+            if context is not None:
+                walk(context.included_router.routes, prefix + context.prefix)
+            elif hasattr(route, "methods"):
+                path = re.sub(r"\{[^}]+\}", "1", prefix + route.path)
+                found.extend((m, path) for m in sorted(route.methods) if m != "HEAD")
+
+    walk(app.routes, "")
+    return found
+
+
+PUBLIC = {("GET", "/login"), ("POST", "/login")}
+
+
+# ---------------------------------------------------------------- login, refusal, CSRF
+
+
+def test_every_page_and_api_route_refuses_an_unauthenticated_request(app, anon: TestClient) -> None:
+    routes = [r for r in all_routes(app) if r not in PUBLIC]
+    assert len(routes) > 20
+    for method, path in routes:
+        response = anon.request(method, path, follow_redirects=False)
+        if path.startswith("/api/"):
+            assert response.status_code == 401, (method, path)
+            assert response.headers["www-authenticate"].startswith("Basic")
+        else:
+            assert response.status_code == 303, (method, path)
+            assert response.headers["location"].startswith("/login"), (method, path)
+
+
+def test_login_with_a_wrong_password_says_what_to_do(anon: TestClient) -> None:
+    page = anon.get("/login")
+    response = anon.post(
+        "/login", data={"name": SUPERVISOR, "password": "nope", "csrf_token": csrf_of(page.text)}
+    )
+    assert response.status_code == 401
+    assert "用户名或密码不对" in response.text
+    assert anon.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_then_logout(anon: TestClient) -> None:
+    browser = Browser(anon, SUPERVISOR)
+    home = browser.get("/")
+    assert "店长" in home.text and "客服主管" in home.text
+    assert browser.post("/logout").headers["location"] == "/login"
+    assert anon.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_never_redirects_to_another_site(anon: TestClient) -> None:
+    page = anon.get("/login")
+    response = anon.post(
+        "/login",
+        data={
+            "name": SUPERVISOR,
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("/entries/new", {"category": "shipping", "question": "没有令牌的问题", "answers": "答"}),
+        ("/categories", {"key": "no_token", "name": "无令牌"}),
+        ("/logout", {}),
+    ],
+)
+def test_a_form_post_without_its_csrf_token_is_refused(
+    boss: Browser, sample_engine: Engine, path, data
+) -> None:
+    response = boss.client.post(path, data=data, follow_redirects=False)
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+    wrong = boss.client.post(path, data={**data, "csrf_token": "forged"}, follow_redirects=False)
+    assert wrong.status_code == 403
+    assert entry_by_question(sample_engine, "没有令牌的问题") is None
+    assert boss.get("/", follow_redirects=False).status_code == 200  # still logged in
+
+
+def test_the_login_form_itself_needs_its_csrf_token(anon: TestClient) -> None:
+    response = anon.post("/login", data={"name": SUPERVISOR, "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "method, path, data",
+    [
+        ("GET", "/entries/new", None),
+        ("POST", "/entries/new", {"category": "shipping", "question": "客服加的问题", "answers": "答"}),
+        (
+            "POST",
+            "/entries/1",
+            {"category": "shipping", "question": "客服改的问题", "answers": "答", "version": "1"},
+        ),
+        ("POST", "/entries/1/enabled", {"enabled": "0"}),
+        ("POST", "/entries/1/delete", {}),
+        ("POST", "/categories", {"key": "by_agent", "name": "客服加的分类"}),
+        ("GET", "/users", None),
+        ("POST", "/users", {"name": "新人", "role": "supervisor", "password": "123456"}),
+    ],
+)
+def test_an_agent_is_refused_supervisor_actions(
+    agent: Browser, sample_engine: Engine, method, path, data
+) -> None:
+    before = [(e.id, e.version) for e in Session(sample_engine).exec(select(Entry))]
+    response = agent.post(path, data) if method == "POST" else agent.get(path)
+    assert response.status_code == 403
+    assert "只有客服主管" in response.text
+    assert [(e.id, e.version) for e in Session(sample_engine).exec(select(Entry))] == before
+
+
+def test_an_agent_reads_the_library_but_sees_no_edit_controls(agent: Browser) -> None:
+    page = agent.get("/entries/1")
+    assert page.status_code == 200
+    assert "修改问答库请联系客服主管" in page.text
+    assert "<fieldset disabled>" in page.text
+    assert "新增问答" not in agent.get("/entries").text
+    assert 'href="/users"' not in agent.get("/").text
+
+
+# ---------------------------------------------------------------- entries
+
+
+def test_create_an_entry_through_the_editor(boss: Browser, sample_engine: Engine) -> None:
+    response = boss.post(
+        "/entries/new",
+        [
+            ("category", "shipping"),
+            ("question", "能寄到香港吗"),
+            ("similar", "香港能发吗\n寄香港要多久"),
+            ("keywords", "香港，港澳"),
+            ("answers", "亲，香港可以发顺丰到付哦~"),
+            ("answers", ""),
+            ("enabled", "on"),
+            ("active_start", ""),
+            ("active_end", ""),
+        ],
+    )
+    assert response.status_code == 303
+    entry = entry_by_question(sample_engine, "能寄到香港吗")
+    assert entry is not None
+    assert entry.similar == ["香港能发吗", "寄香港要多久"]
+    assert entry.keywords == ["香港", "港澳"]
+    assert entry.answers == ["亲，香港可以发顺丰到付哦~"]
+    assert entry.updated_by == SUPERVISOR
+    page = boss.get(response.headers["location"])
+    assert "已新增问答“能寄到香港吗”" in page.text
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"question": "", "answers": "答"}, "标准问题不能为空"),
+        ({"question": "一个没有答案的问题", "answers": ""}, "至少需要一个答案"),
+        ({"question": "什么时候发货", "answers": "答"}, "已在问答"),
+        (
+            {
+                "question": "时间反了",
+                "answers": "答",
+                "active_start": "2026-12-13T00:00",
+                "active_end": "2026-12-10T00:00",
+            },
+            "结束必须晚于开始",
+        ),
+        ({"question": "时间乱写", "answers": "答", "active_start": "明天"}, "不是有效的时间"),
+    ],
+)
+def test_the_editor_says_what_is_wrong_and_keeps_what_was_typed(boss: Browser, fields, message) -> None:
+    response = boss.post("/entries/new", {"category": "shipping", "enabled": "on", **fields})
+    assert response.status_code in (409, 422)
+    assert message in response.text
+    if fields["question"]:
+        assert f'value="{fields["question"]}"' in response.text
+
+
+def test_the_entry_list_filters_and_searches_similar_wordings_and_answers(boss: Browser) -> None:
+    data = boss.get("/api/entries", params={"q": "几天能发货"}).json()
+    assert [e["question"] for e in data["entries"]] == ["什么时候发货"]
+    by_answer = boss.get("/api/entries", params={"q": "48小时"}).json()
+    assert "什么时候发货" in [e["question"] for e in by_answer["entries"]]
+    shipping = boss.get("/api/entries", params={"category": "shipping"}).json()
+    assert shipping["total"] > 0 and {e["category"] for e in shipping["entries"]} == {"shipping"}
+    page = boss.get("/entries", params={"q": "几天能发货"})
+    assert "什么时候发货" in page.text and "共 1 条" in page.text
+    fragment = boss.get("/entries", params={"q": "几天能发货"}, headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text and "什么时候发货" in fragment.text
+
+
+def test_the_list_page_shows_what_the_api_returns(boss: Browser) -> None:
+    data = boss.get("/api/entries", params={"page": 1}).json()
+    page = boss.get("/entries").text
+    assert f"共 {data['total']} 条" in page
+    for e in data["entries"]:
+        assert f'href="/entries/{e["id"]}"' in page
+
+
+def test_output_is_escaped(boss: Browser) -> None:
+    boss.post(
+        "/entries/new",
+        {
+            "category": "custom",
+            "question": "<script>alert(1)</script>",
+            "answers": "<b>x</b>",
+            "enabled": "on",
+        },
+    )
+    page = boss.get("/entries", params={"q": "script"}).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_toggling_an_entry_returns_its_row(boss: Browser, sample_engine: Engine) -> None:
+    response = boss.post("/entries/1/enabled", {"enabled": "0"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<tr id="entry-1"') and "已停用" in response.text
+    with Session(sample_engine) as s:
+        assert entries.get_entry(s, 1).enabled is False
+
+
+# ---------------------------------------------------------------- nothing is lost
+
+
+def _edit_form(entry: Entry, **changes) -> list[tuple[str, str]]:
+    with_changes = {"question": entry.question, "similar": "\n".join(entry.similar), **changes}
+    fields = [
+        ("category", "shipping"),
+        ("question", with_changes["question"]),
+        ("similar", with_changes["similar"]),
+        ("keywords", "，".join(entry.keywords)),
+        ("enabled", "on"),
+        ("version", str(entry.version)),
+    ]
+    return fields + [("answers", a) for a in changes.get("answers", entry.answers)]
+
+
+def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(
+    app, boss: Browser, sample_engine: Engine
+) -> None:
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    with TestClient(app) as other_client:
+        other = Browser(other_client, SUPERVISOR)
+        first = other.post(f"/entries/{entry.id}", _edit_form(entry, answers=["他的答案：24小时内发货"]))
+        assert first.status_code == 303
+    second = boss.post(f"/entries/{entry.id}", _edit_form(entry, answers=["我的答案：48小时内发货"]))
+    assert second.status_code == 409
+    assert "保存冲突" in second.text
+    assert "他的答案：24小时内发货" in second.text and "我的答案：48小时内发货" in second.text
+    saved = entry_by_question(sample_engine, "什么时候发货")
+    assert saved is not None and saved.answers == ["他的答案：24小时内发货"]  # nothing overwritten silently
+
+    # "Keep mine" re-posts the user's version against the version now saved.
+    form = re.search(
+        r'<form method="post" action="/entries/\d+" class="inline">(.*?)</form>', second.text, re.S
+    )
+    assert form is not None
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1))
+    kept = boss.post(f"/entries/{entry.id}", [(k, v) for k, v in fields if k != "csrf_token"])
+    assert kept.status_code == 303
+    final = entry_by_question(sample_engine, "什么时候发货")
+    assert final is not None and final.answers == ["我的答案：48小时内发货"]
+    assert final.version == entry.version + 2
+    with Session(sample_engine) as s:
+        kept_answers = [r.data["answers"] for r in history.revisions(s, "entry", final.id or 0)]
+    assert ["他的答案：24小时内发货"] in kept_answers
+
+
+def test_deleting_asks_first_and_can_be_undone(boss: Browser, sample_engine: Engine) -> None:
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    confirm = boss.get(f"/entries/{entry.id}/delete")
+    assert "确认删除" in confirm.text and "可以撤销" in confirm.text
+    response = boss.post(f"/entries/{entry.id}/delete", {"version": str(entry.version)})
+    assert response.status_code == 303
+    assert entry_by_question(sample_engine, "什么时候发货") is None
+    page = boss.get("/entries")
+    assert "已删除问答“什么时候发货”" in page.text
+    undo = re.search(r'action="/history/(\d+)/restore"', page.text)
+    assert undo is not None
+    restored = boss.post(f"/history/{undo.group(1)}/restore")
+    assert restored.status_code == 303
+    back = entry_by_question(sample_engine, "什么时候发货")
+    assert back is not None and back.id == entry.id and back.answers == entry.answers
+
+
+def test_history_shows_the_diff_and_restores_an_earlier_version(boss: Browser, sample_engine: Engine) -> None:
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    boss.post(f"/entries/{entry.id}", _edit_form(entry, answers=["改过的答案"]))
+    page = boss.get(f"/history/entry/{entry.id}")
+    assert "<ins>改过的答案</ins>" in page.text
+    assert f"<del>{entry.answers[0]}</del>" in page.text
+    data = boss.get(f"/api/history/entry/{entry.id}").json()
+    first = data["revisions"][-1]
+    assert first["action"] == "create"
+    assert boss.post(f"/history/{first['id']}/restore").status_code == 303
+    restored = entry_by_question(sample_engine, "什么时候发货")
+    assert restored is not None and restored.answers == entry.answers
+
+
+def test_an_agent_cannot_restore_the_library(agent: Browser, sample_engine: Engine) -> None:
+    with Session(sample_engine) as s:
+        rev = history.revisions(s, "entry", 1)[0]
+    assert agent.post(f"/history/{rev.id}/restore").status_code == 403
+
+
+# ---------------------------------------------------------------- categories and users
+
+
+def test_a_supervisor_adds_a_category_and_a_user(boss: Browser) -> None:
+    assert boss.post("/categories", {"key": "shop_figures", "name": "店铺数字问题"}).status_code == 303
+    assert "店铺数字问题" in boss.get("/categories").text
+    bad = boss.post("/categories", {"key": "店铺", "name": "x"})
+    assert bad.status_code == 422 and "英文字母" in bad.text
+    assert boss.post("/users", {"name": "小新", "role": "agent", "password": "secret1"}).status_code == 303
+    assert "小新" in boss.get("/users").text
+
+
+# ---------------------------------------------------------------- JSON API
+
+
+def basic(name: str, password: str = PASSWORD) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{name}:{password}".encode()).decode()}
+
+
+def test_the_api_accepts_basic_auth_and_needs_no_csrf_token_then(
+    anon: TestClient, sample_engine: Engine
+) -> None:
+    assert anon.get("/api/me", headers=basic(SUPERVISOR, "wrong")).status_code == 401
+    me = anon.get("/api/me", headers=basic(SUPERVISOR)).json()
+    assert me == {"name": SUPERVISOR, "role": "supervisor", "role_name": "客服主管"}
+    body = {
+        "category": "shipping",
+        "question": "支持货到付款吗",
+        "answers": ["暂不支持"],
+        "similar": ["能货到付款吗"],
+    }
+    created = anon.post("/api/entries", json=body, headers=basic(SUPERVISOR))
+    assert created.status_code == 201, created.text
+    entry = created.json()
+    assert entry["question"] == "支持货到付款吗" and entry["version"] == 1
+    update = {**body, "answers": ["不支持哦"], "version": 1}
+    assert (
+        anon.put(f"/api/entries/{entry['id']}", json=update, headers=basic(SUPERVISOR)).json()["version"] == 2
+    )
+    stale = anon.put(
+        f"/api/entries/{entry['id']}", json={**update, "answers": ["旧的"]}, headers=basic(SUPERVISOR)
+    )
+    assert stale.status_code == 409
+    assert stale.json()["current"]["answers"] == ["不支持哦"] and stale.json()["yours"]["answers"] == ["旧的"]
+    assert anon.post("/api/entries", json=body, headers=basic(AGENT)).status_code == 403
+    deleted = anon.delete(f"/api/entries/{entry['id']}", headers=basic(SUPERVISOR)).json()
+    assert entry_by_question(sample_engine, "支持货到付款吗") is None
+    anon.post(f"/api/history/{deleted['undo_revision']}/restore", headers=basic(SUPERVISOR))
+    assert entry_by_question(sample_engine, "支持货到付款吗") is not None
+
+
+def test_the_api_with_a_session_cookie_needs_the_csrf_header(boss: Browser) -> None:
+    body = {"category": "shipping", "question": "会话写入", "answers": ["答"]}
+    assert boss.client.post("/api/entries", json=body).status_code == 403
+    ok = boss.client.post("/api/entries", json=body, headers={"X-CSRF-Token": boss.token})
+    assert ok.status_code == 201
+
+
+def test_the_api_reports_errors_as_json(boss: Browser) -> None:
+    missing = boss.get("/api/entries/99999")
+    assert missing.status_code == 404 and "99999" in missing.json()["detail"]
+    bad = boss.client.post(
+        "/api/entries",
+        json={"category": "nope", "question": "q", "answers": ["a"]},
+        headers={"X-CSRF-Token": boss.token},
+    )
+    assert bad.status_code == 422 and "未知分类" in bad.json()["detail"]
+
+
+def test_the_openapi_page_documents_the_api(boss: Browser) -> None:
+    doc = boss.get("/api/openapi.json").json()
+    assert "/api/entries" in doc["paths"] and "put" in doc["paths"]["/api/entries/{entry_id}"]
+    assert boss.get("/api/docs").status_code == 200
