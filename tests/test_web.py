@@ -473,3 +473,55 @@ def test_the_openapi_page_documents_the_api(boss: Browser) -> None:
     doc = boss.get("/api/openapi.json").json()
     assert "/api/entries" in doc["paths"] and "put" in doc["paths"]["/api/entries/{entry_id}"]
     assert boss.get("/api/docs").status_code == 200
+
+
+# ---------------------------------------------------------------- auto-replies
+
+
+def test_auto_replies_list_shows_what_fires_now_and_the_editor_saves(boss: Browser) -> None:
+    page = boss.get("/autoreplies")
+    assert page.status_code == 200 and "此刻买家第一次发消息" in page.text
+    new = boss.post(
+        "/autoreplies/new",
+        {
+            "name": "双12 关键词",
+            "trigger": "keyword",
+            "text": "亲，双12活动请看首页~",
+            "keywords": "双12，双十二",
+            "priority": "0",
+            "enabled": "on",
+        },
+    )
+    assert new.status_code == 303, new.text
+    editor = boss.get(new.headers["location"])
+    assert "双12 关键词" in editor.text and "第 1 版" in editor.text
+    bad = boss.post(
+        "/autoreplies/new", {"name": "没有关键词", "trigger": "keyword", "text": "x", "priority": "0"}
+    )
+    assert bad.status_code == 422 and "至少需要一个关键词" in bad.text
+
+
+def test_a_stale_auto_reply_save_shows_the_conflict(boss: Browser) -> None:
+    rule_id = (
+        boss.post(
+            "/autoreplies/new",
+            {"name": "冲突测试", "trigger": "away", "text": "稍等", "priority": "0", "enabled": "on"},
+        )
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
+    form = {
+        "name": "冲突测试",
+        "trigger": "away",
+        "text": "第一个人改的",
+        "priority": "0",
+        "enabled": "on",
+        "version": "1",
+    }
+    assert boss.post(f"/autoreplies/{rule_id}", form).status_code == 303
+    stale = boss.post(f"/autoreplies/{rule_id}", {**form, "text": "第二个人改的"})
+    assert stale.status_code == 409
+    assert "第一个人改的" in stale.text and "第二个人改的" in stale.text
+    deleted = boss.post(f"/autoreplies/{rule_id}/delete", {})
+    assert deleted.status_code == 303
+    assert "已删除自动回复“冲突测试”" in boss.get("/autoreplies").text

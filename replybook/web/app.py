@@ -23,7 +23,7 @@ from replybook.library import get_setting, set_setting
 from replybook.resources import static_dir
 from replybook.settings import Settings
 
-from . import api, auth, categories, dashboard, entries, history, users
+from . import api, auth, autoreplies, categories, dashboard, entries, history, users
 from .auth import PROTECTED, NotLoggedIn
 from .render import is_htmx, make_environment, render
 
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
 
     app.include_router(auth.router)
-    for module in (dashboard, categories, entries, history, users):
+    for module in (dashboard, categories, entries, autoreplies, history, users):
         app.include_router(module.router, dependencies=PROTECTED)
     app.include_router(api.router, prefix="/api", dependencies=PROTECTED)
 
