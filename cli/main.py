@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import campaigns, check, gold, library, setup, users
+from . import campaigns, check, gold, library, phrases, setup, users
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -35,6 +35,9 @@ app.command("demo")(setup.demo)
 app.command("serve")(setup.serve)
 app.add_typer(library.app, name="library")
 app.add_typer(users.app, name="user")
+app.command("import")(phrases.import_)
+app.command("export")(phrases.export)
+app.add_typer(phrases.app, name="phrases")
 app.add_typer(campaigns.app, name="campaign")
 app.command("check")(check.check)
 app.add_typer(gold.app, name="gold")

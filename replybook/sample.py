@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
-from . import autoreplies, campaigns, goldteam, users
+from . import autoreplies, campaigns, goldteam, phrases, users
 from .errors import ConflictError
 from .library import import_library, set_shop_name
 from .models import Entry, User
@@ -69,6 +69,13 @@ def load_sample(session: Session) -> SampleReport:
         if session.exec(select(User).where(User.name == raw["name"])).first() is None:
             users.add_user(session, name=raw["name"], role=raw["role"], password=str(raw["password"]))
         report.users.append((raw["name"], raw["role"], str(raw["password"])))
+
+    # Team phrases as Qianniu writes them (GBK); each agent's own file is named after them.
+    imported = phrases.import_phrases(session, folder / "team_phrases.csv", scope="team", user="sample")
+    report.phrases["团队"] = len(imported.added)
+    for path in sorted((folder / "phrases").glob("*.csv")):
+        imported = phrases.import_phrases(session, path, scope="personal", owner=path.stem, user="sample")
+        report.phrases[path.stem] = len(imported.added)
 
     report.review_rows = goldteam.import_file(session, folder / "reviews.csv").review_rows
 

@@ -1,0 +1,220 @@
+"""`replybook import`, `replybook export` (Qianniu quick-phrase CSV) and `replybook phrases …`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from replybook import phrases as core
+from replybook.qianniu_csv import encoding_name
+
+from .common import console, err_console, session
+
+app = typer.Typer(help="快捷短语（团队 / 个人）：查看、添加、修改、删除、检查。", no_args_is_help=True)
+
+SCOPE_HELP = "team：团队短语；personal：个人短语（需 --owner）"
+OWNER_HELP = "个人短语所属的客服"
+LISTED = 200  # a dry run lists this many codes per kind, then counts the rest
+
+
+def _library(scope: str, owner: str | None) -> tuple[str, str]:
+    return core.check_library(scope, owner or "")
+
+
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="千牛快捷短语 CSV（快捷短语编码,快捷短语,快捷短语分组）"),
+    scope: str = typer.Option("team", help=SCOPE_HELP),
+    owner: str = typer.Option(None, help=OWNER_HELP),
+    mode: str = typer.Option("merge", help="merge：同编码更新、新编码添加；replace：该库变成与文件完全一致"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只列出将添加、修改、删除的短语，不写入"),
+    encoding: str = typer.Option("auto", help="auto（自动识别）、gb18030、utf-8-sig、utf-8"),
+) -> None:
+    """Import a Qianniu quick-phrase CSV into the team or one agent's library (all or nothing).
+
+    Example: replybook import team.csv --mode replace --dry-run
+    """
+    scope, owner = _library(scope, owner)
+    with session(ctx) as s, console.status("正在读取并校验…"):
+        plan = core.import_phrases(
+            s, file, scope=scope, owner=owner, mode=mode, encoding=encoding, dry_run=dry_run, user="cli"
+        )
+        if dry_run:
+            s.rollback()
+    how = "自动识别" if plan.detected else "按指定"
+    console.print(f"编码：{encoding_name(plan.encoding)}，{how}；共 {plan.rows} 条，导入到{plan.library}")
+    verb = "将" if dry_run else "已"
+    console.print(
+        f"{verb}添加 {len(plan.added)} 条，{verb}修改 {len(plan.changed)} 条，"
+        f"{verb}删除 {len(plan.removed)} 条，未变 {plan.unchanged} 条"
+    )
+    for warning in plan.warnings:
+        err_console.print(f"注意：{warning}", markup=False)
+    if dry_run:
+        names = {"text": "内容", "group": "分组"}
+        for sign, items in (("+", plan.added), ("~", plan.changed), ("-", plan.removed)):
+            for item in items[:LISTED]:
+                where = f"（第 {item.row} 行）" if item.row else ""
+                what = f" 改{'、'.join(names[f] for f in item.fields)}" if item.fields else ""
+                console.print(f"  {sign} {item.code}{where}{what}", markup=False)
+            if len(items) > LISTED:
+                console.print(f"  {sign} …… 另有 {len(items) - LISTED} 条", markup=False)
+        console.print("（预览，未写入）")
+
+
+def export(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="要写入的 CSV 文件，例如 team.csv"),
+    scope: str = typer.Option("team", help=SCOPE_HELP),
+    owner: str = typer.Option(None, help=OWNER_HELP),
+    encoding: str = typer.Option("gb18030", help="gb18030（默认，千牛和中文 Excel 直接打开）或 utf-8-sig"),
+    neutralise_formulas: bool = typer.Option(
+        False, "--neutralise-formulas", help="以 = + - @ 开头的格子前加 '，让 Excel 当作文字"
+    ),
+) -> None:
+    """Export the team's (or one agent's) phrases as a Qianniu quick-phrase CSV.
+
+    Example: replybook export team.csv
+    """
+    scope, owner = _library(scope, owner)
+    with session(ctx) as s:
+        result = core.export_phrases(
+            s, file, scope=scope, owner=owner, encoding=encoding, neutralise_formulas=neutralise_formulas
+        )
+    console.print(
+        f"已导出{core.library_name(scope, owner)} {result.count} 条到 {result.target}"
+        f"（{encoding_name(result.encoding)}）",
+        markup=False,
+    )
+    for warning in result.warnings:
+        err_console.print(f"注意：{warning}", markup=False)
+    if result.warnings and not neutralise_formulas:
+        err_console.print("如要在 Excel 里打开，可加 --neutralise-formulas", markup=False)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    scope: str = typer.Option(None, help="只看 team 或 personal"),
+    owner: str = typer.Option(None, help="只看这位客服的个人短语"),
+    group: str = typer.Option(None, help="只看这个分组（空字符串：未分组）"),
+    text: str = typer.Option(None, help="编码或内容包含这段文字"),
+) -> None:
+    """List phrases: team first, then each agent's, by group and code.
+
+    Example: replybook phrases list --scope team --group 物流
+    """
+    with session(ctx) as s:
+        found = core.list_phrases(s, scope=scope, owner=owner, group=group, text=text)
+    table = Table("范围", "编码", "分组", "短语", "版本")
+    table.columns[3].overflow = "fold"
+    for p in found:
+        where = "团队" if p.scope == "team" else p.owner
+        table.add_row(where, p.code, p.group_name or "（未分组）", p.text, str(p.version))
+    console.print(table)
+    console.print(f"共 {len(found)} 条")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="编码（输入时转成半角小写）"),
+    text: str = typer.Argument(..., help="短语内容；换行写成 \\n"),
+    group: str = typer.Option("", help="分组（不填为未分组）"),
+    scope: str = typer.Option("team", help=SCOPE_HELP),
+    owner: str = typer.Option(None, help=OWNER_HELP),
+    image: str = typer.Option(None, help="图片地址（可选）"),
+) -> None:
+    """Add a phrase to the team's or an agent's library.
+
+    Example: replybook phrases add fh "亲，付款后48小时内发货哦" --group 物流
+    """
+    data = core.PhraseData(scope, owner or "", group, code, text.replace("\\n", "\n"), image)
+    with session(ctx) as s:
+        phrase = core.create_phrase(s, data=data, user="cli")
+        warning = core.shadow_warning(s, scope=phrase.scope, owner=phrase.owner, code=phrase.code)
+    console.print(f"已添加 {phrase.code}（{core.library_name(phrase.scope, phrase.owner)}，#{phrase.id}）")
+    if warning:
+        err_console.print(f"注意：{warning}", markup=False)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="要修改的短语的编码"),
+    scope: str = typer.Option("team", help=SCOPE_HELP),
+    owner: str = typer.Option(None, help=OWNER_HELP),
+    text: str = typer.Option(None, help="新内容；换行写成 \\n"),
+    group: str = typer.Option(None, help="移到这个分组（空字符串：未分组）"),
+    new_code: str = typer.Option(None, "--new-code", help="新编码"),
+    image: str = typer.Option(None, help="图片地址（空字符串：去掉图片）"),
+) -> None:
+    """Change a phrase's text, code, group (move it) or image.
+
+    Example: replybook phrases edit fh --group 发货 --text "亲，付款后24小时内发货哦"
+    """
+    scope, owner = _library(scope, owner)
+    with session(ctx) as s:
+        phrase = core.find_phrase(s, scope=scope, owner=owner, code=code)
+        data = core.phrase_data(phrase)
+        if text is not None:
+            data.text = text.replace("\\n", "\n")
+        if group is not None:
+            data.group = group
+        if new_code is not None:
+            data.code = new_code
+        if image is not None:
+            data.image_url = image
+        phrase = core.update_phrase(
+            s, phrase_id=phrase.id or 0, data=data, expected_version=phrase.version, user="cli"
+        )
+        warning = core.shadow_warning(s, scope=phrase.scope, owner=phrase.owner, code=phrase.code)
+    console.print(f"已修改 {phrase.code}（第 {phrase.version} 版）")
+    if warning:
+        err_console.print(f"注意：{warning}", markup=False)
+
+
+@app.command("rm")
+def rm(
+    ctx: typer.Context,
+    code: str = typer.Argument(..., help="要删除的短语的编码"),
+    scope: str = typer.Option("team", help=SCOPE_HELP),
+    owner: str = typer.Option(None, help=OWNER_HELP),
+) -> None:
+    """Remove a phrase (its history keeps it, so it can be restored).
+
+    Example: replybook phrases rm fh
+    """
+    scope, owner = _library(scope, owner)
+    with session(ctx) as s:
+        phrase = core.find_phrase(s, scope=scope, owner=owner, code=code)
+        core.delete_phrase(s, phrase_id=phrase.id or 0, user="cli")
+    console.print(f"已删除 {phrase.code}（{core.library_name(scope, owner)}）")
+
+
+@app.command("lint")
+def lint(
+    ctx: typer.Context,
+    scope: str = typer.Option(None, help="只检查 team 或 personal"),
+    owner: str = typer.Option(None, help="只检查这位客服的个人短语"),
+    max_length: int = typer.Option(core.DEFAULT_MAX_LENGTH, "--max-length", help="短语最长字数"),
+    strict: bool = typer.Option(False, "--strict", help="有提醒也以非零状态退出"),
+) -> None:
+    """Check the phrase libraries: code collisions, shadowed team codes, prefix codes, ungrouped
+    phrases, phrases over a length, the same text under two codes. Exits 1 on an error (or, with
+    --strict, on any finding).
+
+    Example: replybook phrases lint --max-length 200
+    """
+    with session(ctx) as s:
+        findings = core.lint_phrases(s, max_length=max_length, scope=scope, owner=owner)
+    errors = [f for f in findings if f.severity == "error"]
+    for f in findings:
+        label = "[red]错误[/red]" if f.severity == "error" else "[yellow]提醒[/yellow]"
+        console.print(f"{label} {f.library}：", end="")
+        console.print(f.message, markup=False)
+    console.print(f"错误 {len(errors)} 个，提醒 {len(findings) - len(errors)} 个")
+    if errors or (strict and findings):
+        raise typer.Exit(1)

@@ -1,0 +1,59 @@
+"""Quick phrases (快捷短语, SPEC §8): personal and team libraries, one level of groups, with history,
+the Qianniu CSV import/export, and the lint checks. Every rule about phrases lives in this package, so
+the CLI and the web call the same functions."""
+
+from .core import (
+    PhraseData,
+    check_can_edit,
+    check_library,
+    create_phrase,
+    delete_phrase,
+    find_phrase,
+    get_phrase,
+    group_counts,
+    library_name,
+    list_phrases,
+    move_phrase,
+    phrase_data,
+    problems_in,
+    shadow_warning,
+    update_phrase,
+)
+from .lint import DEFAULT_MAX_LENGTH, LintFinding, lint_phrases
+from .transfer import (
+    PhraseExport,
+    PhraseImportPlan,
+    PlanItem,
+    apply_phrase_import,
+    export_phrases,
+    import_phrases,
+    plan_phrase_import,
+)
+
+__all__ = [
+    "DEFAULT_MAX_LENGTH",
+    "LintFinding",
+    "PhraseData",
+    "PhraseExport",
+    "PhraseImportPlan",
+    "PlanItem",
+    "apply_phrase_import",
+    "check_can_edit",
+    "check_library",
+    "create_phrase",
+    "delete_phrase",
+    "export_phrases",
+    "find_phrase",
+    "get_phrase",
+    "group_counts",
+    "import_phrases",
+    "library_name",
+    "lint_phrases",
+    "list_phrases",
+    "move_phrase",
+    "phrase_data",
+    "plan_phrase_import",
+    "problems_in",
+    "shadow_warning",
+    "update_phrase",
+]

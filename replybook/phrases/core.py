@@ -1,0 +1,273 @@
+"""Phrases one at a time: validation, code folding, uniqueness within a library, who may edit what,
+the shadowing warning, and add / edit / move / remove with history and versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from .. import history
+from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
+from ..models import Phrase, PhraseScope, Role, User
+from ..normalize import fold_code
+from ..qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
+
+SCOPE_NAMES = {PhraseScope.TEAM: "团队", PhraseScope.PERSONAL: "个人"}
+
+
+@dataclass
+class PhraseData:
+    """What a user edits in a phrase; ``owner`` is '' for team phrases, ``group`` '' for ungrouped."""
+
+    scope: str
+    owner: str
+    group: str
+    code: str
+    text: str
+    image_url: str | None = None
+
+    def cleaned(self) -> PhraseData:
+        """Code folded to half-width lower case, blanks trimmed, every line break a ``\\n``."""
+        scope = self.scope.strip().lower()
+        return PhraseData(
+            scope=scope,
+            owner="" if scope == PhraseScope.TEAM else self.owner.strip(),
+            group=self.group.strip(),
+            code=fold_code(self.code),
+            text=self.text.replace("\r\n", "\n").replace("\r", "\n").strip(),
+            image_url=(self.image_url or "").strip() or None,
+        )
+
+
+def library_name(scope: str, owner: str) -> str:
+    """How a library is named to people: 团队, or 小美 的个人短语."""
+    return "团队短语" if scope == PhraseScope.TEAM else f"{owner} 的个人短语"
+
+
+def check_library(scope: str, owner: str) -> tuple[str, str]:
+    """A valid (scope, owner) pair: team has no owner, personal must have one."""
+    scope = scope.strip().lower()
+    if scope not in {s.value for s in PhraseScope}:
+        raise InvalidValue(f"未知范围 {scope!r}，可用：team（团队）、personal（个人）")
+    owner = "" if scope == PhraseScope.TEAM else (owner or "").strip()
+    if scope == PhraseScope.PERSONAL and not owner:
+        raise InvalidValue("个人短语需要指定所属客服（--owner 客服名）")
+    return scope, owner
+
+
+def problems_in(data: PhraseData) -> list[tuple[str, str]]:
+    """Every problem with one (cleaned) phrase, as (field, message); empty when it is valid."""
+    found: list[tuple[str, str]] = []
+    try:
+        check_library(data.scope, data.owner)
+    except InvalidValue as exc:
+        found.append(("scope", str(exc)))
+    if not data.code:
+        found.append(("code", "编码不能为空"))
+    elif "\n" in data.code or len(data.code) > MAX_CODE_LENGTH:
+        found.append(("code", f"编码不能有换行，最长 {MAX_CODE_LENGTH} 个字符"))
+    if not data.text:
+        found.append(("text", "短语内容不能为空"))
+    if "\n" in data.group or len(data.group) > MAX_GROUP_LENGTH:
+        found.append(("group", f"分组名不能有换行，最长 {MAX_GROUP_LENGTH} 个字符"))
+    if data.image_url and not data.image_url.startswith(("http://", "https://")):
+        found.append(("image_url", "图片地址应以 http:// 或 https:// 开头"))
+    return found
+
+
+def check_can_edit(session: Session, *, user: str | None, scope: str, owner: str) -> None:
+    """SPEC §10: agents edit only their own personal phrases; supervisors edit everything.
+
+    ``user`` is a login name; a name with no account (the CLI, the sample loader) is the shop's own
+    administrator working on the database directly.
+    """
+    if user is None:
+        return
+    account = session.exec(select(User).where(User.name == user)).first()
+    if account is None or account.role == Role.SUPERVISOR:
+        return
+    if scope == PhraseScope.PERSONAL and owner == account.name:
+        return
+    raise PermissionDenied(f"{user} 是客服，只能修改自己的个人短语，不能修改{library_name(scope, owner)}")
+
+
+def shadow_warning(session: Session, *, scope: str, owner: str, code: str) -> str | None:
+    """A personal code equal to a team code hides the team phrase from that agent: worth a warning."""
+    if scope == PhraseScope.PERSONAL:
+        team = session.exec(
+            select(Phrase).where(Phrase.scope == PhraseScope.TEAM, Phrase.owner == "", Phrase.code == code)
+        ).first()
+        if team is not None:
+            return f"个人编码 {code} 与团队短语同名，{owner} 输入它时会遮住团队短语"
+        return None
+    owners = session.exec(
+        select(Phrase.owner).where(Phrase.scope == PhraseScope.PERSONAL, Phrase.code == code)
+    ).all()
+    if owners:
+        return f"团队编码 {code} 被 {'、'.join(sorted(owners))} 的个人短语遮住"
+    return None
+
+
+# ---------------------------------------------------------------- read
+
+
+def get_phrase(session: Session, phrase_id: int) -> Phrase:
+    phrase = session.get(Phrase, phrase_id)
+    if phrase is None:
+        raise NotFoundError(f"没有编号为 {phrase_id} 的快捷短语")
+    return phrase
+
+
+def find_phrase(session: Session, *, scope: str, owner: str = "", code: str) -> Phrase:
+    """The phrase with ``code`` (folded) in one library."""
+    scope, owner = check_library(scope, owner)
+    folded = fold_code(code)
+    phrase = session.exec(
+        select(Phrase).where(Phrase.scope == scope, Phrase.owner == owner, Phrase.code == folded)
+    ).first()
+    if phrase is None:
+        raise NotFoundError(f"{library_name(scope, owner)}里没有编码 {folded}")
+    return phrase
+
+
+def sort_key(phrase: Phrase) -> tuple[int, str, str, str]:
+    """Team first, then each agent; inside a library by group then code (code-point order)."""
+    return (0 if phrase.scope == PhraseScope.TEAM else 1, phrase.owner, phrase.group_name, phrase.code)
+
+
+def list_phrases(
+    session: Session,
+    *,
+    scope: str | None = None,
+    owner: str | None = None,
+    group: str | None = None,
+    text: str | None = None,
+) -> list[Phrase]:
+    """Phrases filtered by scope, owner, group ('' = ungrouped) and a text that the code or the
+    phrase contains (case-insensitive)."""
+    stmt = select(Phrase)
+    if scope:
+        scope = check_library(scope, owner or "x")[0]
+        stmt = stmt.where(Phrase.scope == scope)
+    if owner is not None and owner.strip():
+        stmt = stmt.where(Phrase.owner == owner.strip())
+    if group is not None:
+        stmt = stmt.where(Phrase.group_name == group.strip())
+    if text:
+        stmt = stmt.where(
+            col(Phrase.text).icontains(text, autoescape=True)
+            | col(Phrase.code).icontains(text, autoescape=True)
+        )
+    return sorted(session.exec(stmt), key=sort_key)
+
+
+def phrase_data(phrase: Phrase) -> PhraseData:
+    return PhraseData(
+        scope=phrase.scope,
+        owner=phrase.owner,
+        group=phrase.group_name,
+        code=phrase.code,
+        text=phrase.text,
+        image_url=phrase.image_url,
+    )
+
+
+# ---------------------------------------------------------------- write
+
+
+def _check(session: Session, data: PhraseData, *, exclude_id: int | None = None) -> None:
+    found = problems_in(data)
+    if found:
+        raise InvalidValue("；".join(message for _field, message in found))
+    clash = session.exec(
+        select(Phrase).where(Phrase.scope == data.scope, Phrase.owner == data.owner, Phrase.code == data.code)
+    ).first()
+    if clash is not None and clash.id != exclude_id:
+        raise ConflictError(f"{library_name(data.scope, data.owner)}里已有编码 {data.code}（#{clash.id}）")
+
+
+def _fill(phrase: Phrase, data: PhraseData) -> None:
+    phrase.scope = data.scope
+    phrase.owner = data.owner
+    phrase.group_name = data.group
+    phrase.code = data.code
+    phrase.text = data.text
+    phrase.image_url = data.image_url
+
+
+def create_phrase(session: Session, *, data: PhraseData, user: str | None = None) -> Phrase:
+    """Add a phrase to its library; the code must be new there."""
+    data = data.cleaned()
+    _check(session, data)
+    check_can_edit(session, user=user, scope=data.scope, owner=data.owner)
+    phrase = Phrase(scope=data.scope, owner=data.owner, code=data.code, text=data.text, version=0)
+    _fill(phrase, data)
+    history.touch(phrase, user=user)
+    session.add(phrase)
+    history.record(session, phrase, "create", user=user, summary=f"新增快捷短语 {data.code}")
+    return phrase
+
+
+def update_phrase(
+    session: Session,
+    *,
+    phrase_id: int,
+    data: PhraseData,
+    expected_version: int | None,
+    user: str | None = None,
+) -> Phrase:
+    """Save an edit (text, code, group, image, or a move to another library).
+
+    ``expected_version`` is the version the edit started from; if someone saved since, it raises.
+    """
+    phrase = get_phrase(session, phrase_id)
+    data = data.cleaned()
+    check_can_edit(session, user=user, scope=phrase.scope, owner=phrase.owner)
+    check_can_edit(session, user=user, scope=data.scope, owner=data.owner)
+    history.touch(phrase, user=user, expected_version=expected_version)
+    _check(session, data, exclude_id=phrase_id)
+    _fill(phrase, data)
+    session.add(phrase)
+    history.record(session, phrase, "update", user=user, summary=f"修改快捷短语 {data.code}")
+    return phrase
+
+
+def move_phrase(
+    session: Session,
+    *,
+    phrase_id: int,
+    group: str,
+    expected_version: int | None = None,
+    user: str | None = None,
+) -> Phrase:
+    """Put a phrase in another group of its library ('' = ungrouped)."""
+    data = phrase_data(get_phrase(session, phrase_id))
+    data.group = group
+    return update_phrase(
+        session, phrase_id=phrase_id, data=data, expected_version=expected_version, user=user
+    )
+
+
+def delete_phrase(
+    session: Session, *, phrase_id: int, expected_version: int | None = None, user: str | None = None
+) -> None:
+    """Remove a phrase; its last state stays in the history and can be restored."""
+    phrase = get_phrase(session, phrase_id)
+    check_can_edit(session, user=user, scope=phrase.scope, owner=phrase.owner)
+    if expected_version is not None and expected_version != phrase.version:
+        raise ConflictError(
+            f"快捷短语 {phrase.code} 已被他人修改（你看到的是第 {expected_version} 版，当前是第 {phrase.version} 版）"
+        )
+    history.record(session, phrase, "delete", user=user, summary=f"删除快捷短语 {phrase.code}")
+    session.delete(phrase)
+    session.flush()
+
+
+def group_counts(session: Session, *, scope: str, owner: str = "") -> list[tuple[str, int]]:
+    """The groups of one library with their phrase counts, ungrouped ('') first."""
+    scope, owner = check_library(scope, owner)
+    counts: dict[str, int] = {}
+    for name in session.exec(select(Phrase.group_name).where(Phrase.scope == scope, Phrase.owner == owner)):
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items())

@@ -1,0 +1,349 @@
+"""Qianniu's quick-phrase CSV (SPEC §8): encodings, header variants, legacy escapes, streaming read
+and a writer whose output Qianniu and Excel read back.
+
+The reader never holds the file: it decodes one physical line at a time, so a 100,000-row file costs
+no more memory than a ten-row one, and every problem names its row and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any, BinaryIO
+
+from .errors import ImportFormatError, InvalidValue, Problem
+from .normalize import fold_code
+
+HEADER = ("快捷短语编码", "快捷短语", "快捷短语分组")
+CODE, TEXT, GROUP = HEADER
+# Older Wangwang/Qianniu files name the first column 快捷编码 and some the second 快捷短语内容.
+HEADER_NAMES = {
+    "快捷短语编码": CODE,
+    "快捷编码": CODE,
+    "快捷短语": TEXT,
+    "快捷短语内容": TEXT,
+    "快捷短语分组": GROUP,
+}
+# Older files escape a line break as &#13; / &#10; (often both) and a comma as &#44;.
+LEGACY_ESCAPES = (("&#13;&#10;", "\n"), ("&#13;", "\n"), ("&#10;", "\n"), ("&#44;", ","))
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+IMPORT_ENCODINGS = ("auto", "gb18030", "utf-8-sig", "utf-8")
+EXPORT_ENCODINGS = ("gb18030", "utf-8-sig")
+ENCODING_NAMES = {
+    "gb18030": "GB18030（兼容 GBK）",
+    "utf-8-sig": "UTF-8（带 BOM）",
+    "utf-8": "UTF-8",
+    "utf-16": "UTF-16（带 BOM）",
+}
+MAX_CODE_LENGTH = 100  # the column's size in the database
+MAX_GROUP_LENGTH = 100
+MAX_PROBLEMS = 500  # a wholly wrong file should not build an unbounded list
+_CHUNK = 1 << 20
+_ALIASES = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "utf8": "utf-8",
+    "utf-8-bom": "utf-8-sig",
+    "utf8-sig": "utf-8-sig",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One phrase as read from the file: ``row`` is its 1-based line in the file (the header is 1)."""
+
+    row: int
+    code: str
+    text: str
+    group: str
+
+
+def encoding_name(encoding: str) -> str:
+    return ENCODING_NAMES.get(encoding, encoding)
+
+
+def _canonical(encoding: str, allowed: tuple[str, ...]) -> str:
+    name = _ALIASES.get(encoding.strip().lower(), encoding.strip().lower())
+    if name not in allowed:
+        raise InvalidValue(f"不支持的编码 {encoding!r}，可用：{'、'.join(allowed)}")
+    return name
+
+
+def detect_encoding(stream: BinaryIO) -> str:
+    """SPEC §8: a BOM says what it is; else strict UTF-8 over the whole file; else GB18030.
+
+    Reads the stream once in chunks and puts it back where it was.
+    """
+    start = stream.tell()
+    head = stream.read(4)
+    stream.seek(start)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        while chunk := stream.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+    finally:
+        stream.seek(start)
+
+
+def unescape(value: str) -> str:
+    """Legacy escapes to characters, and every line break to ``\\n``."""
+    if "&#" in value:
+        for escape, char in LEGACY_ESCAPES:
+            value = value.replace(escape, char)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+@dataclass
+class CsvReader:
+    """Streams the rows of one quick-phrase CSV, collecting problems instead of stopping at the first.
+
+    Iterate it for the good rows; after the loop, ``problems`` holds every bad row (none were yielded)
+    and ``digest`` the SHA-256 of the bytes read. ``check()`` raises ImportFormatError if anything was
+    wrong. Codes are folded; duplicates within the file are problems.
+    """
+
+    stream: BinaryIO
+    source: str
+    encoding: str = "auto"
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+    digest: str = ""
+    _decode_errors: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        wanted = _canonical(self.encoding, IMPORT_ENCODINGS)
+        self.detected = wanted == "auto"
+        self.encoding = detect_encoding(self.stream) if self.detected else wanted
+        if self.encoding == "utf-8":
+            self._codec = "utf-8-sig"  # a BOM under a forced utf-8 is still just a BOM
+        else:
+            self._codec = self.encoding
+
+    def _problem(self, where: str, message: str, column: str | None = None) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(where, message, column))
+        elif len(self.problems) == MAX_PROBLEMS:
+            self.problems.append(Problem("……", f"问题超过 {MAX_PROBLEMS} 个，其余未列出"))
+
+    def _lines(self, hasher: Any) -> Iterator[str]:
+        """Decoded physical lines with their line ends, the way csv wants them (newline='')."""
+        if self._codec == "utf-16":
+            data = self.stream.read()
+            hasher.update(data)
+            try:
+                yield from io.StringIO(data.decode("utf-16"), newline="")
+            except UnicodeDecodeError as exc:
+                self._decode_errors[1] = f"第 {exc.start} 字节起无法按 UTF-16 解码"
+            return
+        first = True
+        for number, raw in enumerate(self.stream, start=1):
+            hasher.update(raw)
+            if first and self._codec == "utf-8-sig":
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            first = False
+            try:
+                yield raw.decode(self._codec)
+            except UnicodeDecodeError as exc:
+                bad = raw[exc.start : exc.start + 4].hex(" ").upper()
+                self._decode_errors[number] = (
+                    f"第 {exc.start + 1} 个字节起（{bad}）无法按 {encoding_name(self.encoding)} 解码"
+                )
+                yield raw.decode(self._codec, errors="replace")
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        hasher = hashlib.sha256()
+        reader = csv.reader(self._lines(hasher), strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            header = None
+            self._problem("第 1 行", f"无法按 CSV 读取（{exc}）")
+        columns = self._read_header(header)
+        if columns is None:
+            self.digest = hasher.hexdigest()
+            return
+        seen: dict[str, int] = {}
+        last_line = reader.line_num
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self._problem(
+                    f"第 {last_line + 1} 行",
+                    f"无法按 CSV 读取（{exc}）；含逗号、引号或换行的内容要用英文双引号括起来",
+                )
+                break
+            first_line, last_line = last_line + 1, reader.line_num
+            row = self._check(record, columns, first_line, last_line, seen)
+            if row is not None:
+                self.rows += 1
+                yield row
+        self.digest = hasher.hexdigest()
+
+    def _decode_problem(self, first_line: int, last_line: int) -> str | None:
+        if not self._decode_errors:
+            return None
+        for line in range(first_line, last_line + 1):
+            if line in self._decode_errors:
+                return self._decode_errors.pop(line)
+        return None
+
+    def _read_header(self, header: list[str] | None) -> dict[str, int] | None:
+        decode = self._decode_problem(1, 1)
+        if decode:
+            self._problem("第 1 行", decode)
+        if header is None:
+            if not self.problems:
+                self._problem("第 1 行", f"文件是空的，第一行应为表头 {','.join(HEADER)}")
+            return None
+        columns: dict[str, int] = {}
+        unknown: list[str] = []
+        for index, cell in enumerate(header):
+            name = HEADER_NAMES.get(cell.strip().lstrip("\ufeff"))
+            if name is None or name in columns:
+                unknown.append(cell.strip() or f"第 {index + 1} 列（空）")
+            else:
+                columns[name] = index
+        if unknown or CODE not in columns or TEXT not in columns:
+            shown = "、".join(unknown) if unknown else ",".join(c.strip() for c in header)
+            if len(shown) > 40 or not shown.isprintable():
+                shown = repr(shown[:40]) + "……"
+            self._problem(
+                "第 1 行",
+                f"表头不对：应为 {','.join(HEADER)}（也接受 快捷编码、快捷短语内容）",
+                column=shown,
+            )
+            return None
+        return columns
+
+    def _check(
+        self, record: list[str], columns: dict[str, int], first: int, last: int, seen: dict[str, int]
+    ) -> CsvRow | None:
+        where = f"第 {first} 行"
+        decode = self._decode_problem(first, last)
+        if decode:
+            self._problem(where, decode)
+            return None
+        if not any(cell.strip() for cell in record):
+            return None  # a blank line, or the ",," rows Excel leaves at the end
+        width = len(columns)
+        if len(record) > width:
+            self._problem(
+                where,
+                f"有 {len(record)} 列，表头只有 {width} 列（内容里的逗号要用英文双引号把整格括起来）",
+                column=f"第 {width + 1} 列",
+            )
+            return None
+        bad = False
+        if len(record) < width:
+            missing = [name for name, index in columns.items() if index >= len(record)]
+            self._problem(where, f"只有 {len(record)} 列，缺少 {'、'.join(missing)}", column=missing[0])
+            bad = True
+
+        cells = record + [""] * (width - len(record))
+        code = fold_code(unescape(cells[columns[CODE]]))
+        text = unescape(cells[columns[TEXT]]).strip()
+        group = unescape(cells[columns[GROUP]]).strip() if GROUP in columns else ""
+        if not code:
+            self._problem(where, "编码不能为空", column=CODE)
+            bad = True
+        elif "\n" in code:
+            self._problem(where, "编码里不能有换行", column=CODE)
+            bad = True
+        elif len(code) > MAX_CODE_LENGTH:
+            self._problem(where, f"编码超过 {MAX_CODE_LENGTH} 个字符", column=CODE)
+            bad = True
+        elif code in seen:
+            self._problem(where, f"编码 {code} 与第 {seen[code]} 行重复", column=CODE)
+            bad = True
+        else:
+            seen[code] = first
+        if not text and len(record) > columns[TEXT]:
+            self._problem(where, "短语内容不能为空", column=TEXT)
+            bad = True
+        if "\n" in group or len(group) > MAX_GROUP_LENGTH:
+            self._problem(where, f"分组名不能有换行，最长 {MAX_GROUP_LENGTH} 个字符", column=GROUP)
+            bad = True
+        return None if bad else CsvRow(first, code, text, group)
+
+    def check(self) -> None:
+        """Raise ImportFormatError when any problem was found (call after iterating)."""
+        if self.problems:
+            raise ImportFormatError(self.source, self.problems)
+
+
+def read_rows(stream: BinaryIO, *, source: str, encoding: str = "auto") -> tuple[list[CsvRow], str]:
+    """The whole file's rows and the encoding used (small files and tests); raises on any problem."""
+    reader = CsvReader(stream, source, encoding)
+    rows = list(reader)
+    reader.check()
+    return rows, reader.encoding
+
+
+# ---------------------------------------------------------------- writing
+
+
+def formula_cell(value: str) -> bool:
+    """A cell Excel would take for a formula (SPEC §10)."""
+    return value.startswith(FORMULA_PREFIXES)
+
+
+def neutralise(value: str) -> str:
+    """Make a cell plain text for Excel: a leading apostrophe (the OWASP advice for CSV injection)."""
+    return "'" + value if formula_cell(value) else value
+
+
+@dataclass
+class CsvWriter:
+    """Writes the exact header, CRLF line ends, and CSV quoting for commas, quotes and line breaks
+    (a line break inside a phrase stays a bare LF inside the quotes, as Excel on Windows writes an
+    Alt+Enter break, so the row ends are the only CRLFs in the file)."""
+
+    stream: IO[bytes]
+    encoding: str = "gb18030"
+    neutralise_formulas: bool = False
+    rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.encoding = _canonical(self.encoding, EXPORT_ENCODINGS)
+        self._text = io.TextIOWrapper(self.stream, encoding=self.encoding, newline="", write_through=False)
+        self._csv = csv.writer(self._text, lineterminator="\r\n")
+        self._csv.writerow(HEADER)
+
+    def write(self, code: str, text: str, group: str) -> None:
+        self.rows += 1
+        cells = [code, text, group]
+        for name, value in zip(HEADER, cells, strict=True):
+            if formula_cell(value):
+                action = "已在前面加 ' 使其成为文字" if self.neutralise_formulas else "Excel 会把它当作公式"
+                self.warnings.append(f"第 {self.rows + 1} 行（{code}），{name} 以 {value[0]} 开头：{action}")
+        if self.neutralise_formulas:
+            cells = [neutralise(c) for c in cells]
+        self._csv.writerow(cells)
+
+    def write_all(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        for code, text, group in rows:
+            self.write(code, text, group)
+
+    def close(self) -> None:
+        """Flush and detach, leaving the underlying stream open for its owner."""
+        self._text.flush()
+        self._text.detach()
