@@ -525,3 +525,178 @@ def test_a_stale_auto_reply_save_shows_the_conflict(boss: Browser) -> None:
     deleted = boss.post(f"/autoreplies/{rule_id}/delete", {})
     assert deleted.status_code == 303
     assert "已删除自动回复“冲突测试”" in boss.get("/autoreplies").text
+
+
+# ---------------------------------------------------------------- import and export
+
+
+def _preview(browser: Browser, kind: str, name: str, body: bytes, **fields: str):
+    return browser.client.post(
+        "/import/preview",
+        data={"csrf_token": browser.token, "kind": kind, "mode": "merge", **fields},
+        files={"file": (name, body, "application/octet-stream")},
+    )
+
+
+def _confirm(browser: Browser, preview_html: str):
+    token = re.search(r'name="token" value="([^"]+)"', preview_html)
+    expected = re.search(r'name="expected" value="([^"]+)"', preview_html)
+    assert token and expected
+    return browser.post("/import/confirm", {"token": token.group(1), "expected": expected.group(1)})
+
+
+TEAM_CSV = (
+    "快捷短语编码,快捷短语,快捷短语分组\nhi,亲，您好，双12快乐~,问候\nsf,亲，顺丰需补差价哦,物流\n".encode(
+        "gbk"
+    )
+)
+
+
+def test_importing_a_qianniu_csv_previews_then_writes_on_confirm(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    from replybook.models import Phrase
+
+    def team_codes() -> dict[str, str]:
+        with Session(sample_engine) as s:
+            return {p.code: p.text for p in s.exec(select(Phrase).where(Phrase.scope == "team"))}
+
+    before = team_codes()
+    preview = _preview(boss, "phrases", "team.csv", TEAM_CSV, library="team")
+    assert preview.status_code == 200
+    assert "新增 1" in preview.text and "修改 1" in preview.text and "GB18030" in preview.text
+    assert "亲，顺丰需补差价哦" in preview.text
+    assert team_codes() == before  # a dry run writes nothing
+    done = _confirm(boss, preview.text)
+    assert done.status_code == 303
+    after = team_codes()
+    assert after["sf"] == "亲，顺丰需补差价哦" and after["hi"] == "亲，您好，双12快乐~"
+
+
+def test_a_bad_csv_says_which_row_and_writes_nothing(boss: Browser) -> None:
+    bad = "快捷短语编码,快捷短语,快捷短语分组\n,没有编码的短语,问候\n".encode()
+    response = _preview(boss, "phrases", "bad.csv", bad, library="team")
+    assert response.status_code == 422
+    assert "第 2 行" in response.text
+
+
+def test_a_library_yaml_import_shows_what_changes(boss: Browser, sample_engine: Engine) -> None:
+    exported = boss.get("/export/library.yaml")
+    assert exported.status_code == 200 and "entries:" in exported.text
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    changed = exported.text.replace(entry.answers[0], "改过的发货答案", 1)
+    preview = _preview(boss, "library", "library.yaml", changed.encode())
+    assert "修改 1" in preview.text and "<ins>改过的发货答案</ins>" in preview.text
+    assert _confirm(boss, preview.text).status_code == 303
+    saved = entry_by_question(sample_engine, "什么时候发货")
+    assert saved is not None and saved.answers[0] == "改过的发货答案"
+
+
+def test_a_confirm_after_the_library_changed_shows_the_new_preview(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    preview = _preview(boss, "phrases", "team.csv", TEAM_CSV, library="team")
+    # Someone imports the same file first: the second confirm must not apply a stale plan.
+    assert (
+        _confirm(boss, _preview(boss, "phrases", "team.csv", TEAM_CSV, library="team").text).status_code
+        == 303
+    )
+    again = _confirm(boss, preview.text)
+    assert again.status_code == 409 and "有变化" in again.text
+
+
+def test_an_agent_may_import_only_into_their_own_phrases(agent: Browser) -> None:
+    refused = _preview(agent, "phrases", "team.csv", TEAM_CSV, library="team")
+    assert refused.status_code == 403
+    assert _preview(agent, "library", "library.yaml", b"entries: []\n").status_code == 403
+    mine = _preview(agent, "phrases", "mine.csv", TEAM_CSV, library="personal")
+    assert mine.status_code == 200 and "小美 的个人短语" in mine.text
+    assert _confirm(agent, mine.text).status_code == 303
+
+
+def test_team_csv_downloads_in_qianniu_format(boss: Browser) -> None:
+    response = boss.get("/export/team.csv")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].startswith('attachment; filename="team.csv"')
+    assert response.content.decode("gb18030").startswith("快捷短语编码,快捷短语,快捷短语分组")
+    utf8 = boss.get("/export/team.csv", params={"encoding": "utf-8-sig"})
+    assert utf8.content.startswith(b"\xef\xbb\xbf")
+
+
+# ---------------------------------------------------------------- quick phrases
+
+
+def test_an_agent_edits_their_own_phrases_and_only_reads_the_team_ones(
+    agent: Browser, sample_engine: Engine
+) -> None:
+    from replybook.models import Phrase
+
+    created = agent.post(
+        "/phrases/new", {"library": "mine", "group": "常用", "code": "ZX", "text": "亲，我是小美~"}
+    )
+    assert created.status_code == 303, created.text
+    with Session(sample_engine) as s:
+        mine = s.exec(select(Phrase).where(Phrase.owner == AGENT, Phrase.code == "zx")).one()
+        team = s.exec(select(Phrase).where(Phrase.scope == "team")).first()
+    assert team is not None
+    assert "亲，我是小美~" in agent.get("/phrases?library=mine").text
+    assert agent.post("/phrases/new", {"library": "team", "code": "x1", "text": "t"}).status_code == 403
+    team_form = {"library": "team", "code": team.code, "text": "客服改团队短语", "version": str(team.version)}
+    assert agent.post(f"/phrases/{team.id}", team_form).status_code == 403
+    assert "只能查看" in agent.get("/phrases?library=team").text
+    edit = {"library": "mine", "group": "常用", "code": "zx", "text": "改过", "version": str(mine.version)}
+    assert agent.post(f"/phrases/{mine.id}", edit).status_code == 303
+    stale = agent.post(f"/phrases/{mine.id}", {**edit, "text": "又改"})
+    assert stale.status_code == 409 and "改过" in stale.text and "又改" in stale.text
+    assert agent.post(f"/phrases/{mine.id}/delete", {}).status_code == 303
+    page = agent.get("/phrases?library=mine")
+    assert "已删除快捷短语 zx" in page.text
+    undo = re.search(r'action="/history/(\d+)/restore"', page.text)
+    assert undo is not None
+    assert agent.post(f"/history/{undo.group(1)}/restore").status_code == 303
+    assert "改过" in agent.get("/phrases?library=mine").text
+
+
+# ---------------------------------------------------------------- dashboard and gold team
+
+
+def test_the_dashboard_shows_counts_gold_status_and_recent_changes(boss: Browser) -> None:
+    page = boss.get("/")
+    categories = boss.get("/api/categories").json()["categories"]
+    for c in categories:
+        assert (
+            f'<a href="/entries?category={c["key"]}">{c["name"]}</a></td><td class="num">{c["count"]}</td>'
+            in page.text
+        )
+    assert "金牌客服" in page.text and ("达标" in page.text)
+    assert "最近改动" in page.text
+
+
+def test_the_gold_page_shows_each_figure_next_to_its_threshold(boss: Browser) -> None:
+    page = boss.get("/gold", params={"on": "2026-12-01"})
+    assert page.status_code == 200
+    assert "需 ≥ 3.6" in page.text and "需 ≥ 100" in page.text
+    assert "2026-10-30 至 2026-11-28" in page.text
+    assert "每月结果" in page.text
+
+
+def test_a_supervisor_enters_a_day_of_figures(boss: Browser, sample_engine: Engine) -> None:
+    from replybook.models import ReviewCount
+
+    fields = {
+        "day": "2026-11-30",
+        "source": "manual",
+        "agent": "小雨",
+        "very_satisfied": "5",
+        "satisfied": "2",
+        "score": "4.5",
+    }
+    assert boss.post("/gold/day", fields).status_code == 303
+    with Session(sample_engine) as s:
+        row = s.exec(
+            select(ReviewCount).where(ReviewCount.agent == "小雨").order_by(ReviewCount.day.desc())
+        ).first()  # type: ignore[attr-defined]
+    assert row is not None and row.very_satisfied == 5 and row.satisfied == 2
+    bad = boss.post("/gold/day", {**fields, "satisfied": "两个"})
+    assert bad.status_code == 422 and "非负整数" in bad.text

@@ -23,9 +23,35 @@ from replybook.library import get_setting, set_setting
 from replybook.resources import static_dir
 from replybook.settings import Settings
 
-from . import api, auth, autoreplies, categories, dashboard, entries, history, users
+from . import (
+    api,
+    auth,
+    autoreplies,
+    categories,
+    dashboard,
+    entries,
+    gold,
+    history,
+    importexport,
+    phrases,
+    users,
+)
 from .auth import PROTECTED, NotLoggedIn
 from .render import is_htmx, make_environment, render
+from .uploads import UploadStore
+
+# The page modules, in menu order; each has a ``router`` of pages that need a login.
+PAGES = (
+    dashboard,
+    categories,
+    entries,
+    autoreplies,
+    phrases,
+    importexport,
+    gold,
+    history,
+    users,
+)
 
 
 def _secret_key(settings: Settings, engine) -> str:
@@ -53,7 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(engine)
         app.state.signer = auth.signer(_secret_key(settings, engine))
+        app.state.uploads = UploadStore()
         yield
+        app.state.uploads.close()
         engine.dispose()
 
     app = FastAPI(
@@ -71,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
 
     app.include_router(auth.router)
-    for module in (dashboard, categories, entries, autoreplies, history, users):
+    for module in PAGES:
         app.include_router(module.router, dependencies=PROTECTED)
     app.include_router(api.router, prefix="/api", dependencies=PROTECTED)
 

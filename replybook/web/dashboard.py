@@ -13,6 +13,7 @@ from replybook import entries
 from replybook.library import get_shop_name
 from replybook.models import AutoReply, CoverageRun, Entry, Phrase
 
+from . import gold
 from .auth import SessionDep
 from .history import recent_data
 from .render import render
@@ -43,8 +44,8 @@ def last_coverage_run(session: Session) -> dict[str, Any] | None:
 
 
 def gold_status(session: Session) -> dict[str, Any] | None:
-    """Today's gold-team check (filled in once the gold-team page lands)."""
-    return None
+    """Today's gold-team check, or None before any figures are stored."""
+    return gold.summary(session)
 
 
 def dashboard_data(session: Session) -> dict[str, Any]:

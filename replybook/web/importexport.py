@@ -1,0 +1,297 @@
+"""Import and export: upload a Qianniu quick-phrase CSV or a library YAML, see the dry-run preview of
+what would be added, changed and removed, then confirm; download team.csv and library.yaml."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+from starlette.datastructures import UploadFile
+
+from replybook import library, phrases
+from replybook.entries import entry_data, list_categories
+from replybook.errors import ConflictError, ImportFormatError, InvalidValue, PermissionDenied
+from replybook.models import PhraseScope
+from replybook.permissions import can_edit
+from replybook.qianniu_csv import CsvReader, encoding_name
+
+from . import forms
+from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
+from .render import render
+
+router = APIRouter()
+PREVIEW_LIMIT = 200  # items listed per section; the counts are always complete
+MODES = {
+    "merge": "合并（同编码/同问题则更新，新的则新增）",
+    "replace": "替换（导入后与文件完全一致，多出的会删除）",
+}
+ENTRY_FIELDS = {
+    "category": "分类",
+    "question": "标准问题",
+    "similar": "相似问法",
+    "keywords": "关键词",
+    "answers": "答案",
+    "enabled": "启用",
+    "active_start": "生效开始",
+    "active_end": "生效结束",
+}
+
+
+# ---------------------------------------------------------------- the page
+
+
+def transfer_data(session: Session, viewer: Viewer) -> dict[str, Any]:
+    """What the import/export page offers this user, and what an export of team.csv would warn about."""
+    probe = phrases.export_phrases(session, io.BytesIO(), scope=PhraseScope.TEAM)
+    return {
+        "modes": MODES,
+        "libraries": _libraries(viewer),
+        "team_phrases": probe.count,
+        "team_warnings": probe.warnings,
+    }
+
+
+def _libraries(viewer: Viewer) -> list[dict[str, str]]:
+    """The phrase libraries this user may import into."""
+    mine = {"value": "personal", "label": f"我的个人短语（{viewer.name}）"}
+    team = {"value": "team", "label": "团队短语"}
+    return [team, mine] if viewer.is_supervisor else [mine]
+
+
+@router.get("/import")
+def transfer_page(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    return render(request, "importexport/index.html", {**transfer_data(session, viewer), "error": None})
+
+
+# ---------------------------------------------------------------- preview and confirm
+
+
+def _plan(session: Session, data: bytes, meta: dict[str, Any]) -> Any:
+    if meta["kind"] == "library":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidValue(
+                f"{meta['filename']}：问答库文件应为 UTF-8 编码（第 {exc.start} 字节无法解码）"
+            ) from None
+        return library.plan_import(session, text, source=meta["filename"], mode=meta["mode"])
+    stream = io.BytesIO(data)
+    stream.name = meta["filename"]  # type: ignore[attr-defined]
+    return phrases.plan_phrase_import(
+        session, stream, scope=meta["scope"], owner=meta["owner"], mode=meta["mode"], encoding="auto"
+    )
+
+
+def _counts(plan: Any) -> str:
+    if isinstance(plan, library.LibraryPlan):
+        return f"{len(plan.add)},{len(plan.change)},{len(plan.remove)}"
+    return f"{len(plan.added)},{len(plan.changed)},{len(plan.removed)}"
+
+
+def library_preview(session: Session, plan: library.LibraryPlan) -> dict[str, Any]:
+    keys = {c.id: c.key for c in list_categories(session)}
+    names = {c.key: c.name for c in list_categories(session)}
+    changed = []
+    for entry, new in plan.change[:PREVIEW_LIMIT]:
+        old = asdict(entry_data(entry, keys[entry.category_id]))
+        fresh = asdict(new)
+        changed.append(
+            {
+                "title": entry.question,
+                "fields": [
+                    {"field": label, "old": _lines(old[k]), "new": _lines(fresh[k])}
+                    for k, label in ENTRY_FIELDS.items()
+                    if old[k] != fresh[k]
+                ],
+            }
+        )
+    return {
+        "kind": "library",
+        "what": "问答库",
+        "shop": plan.shop,
+        "added": [
+            {
+                "title": d.question,
+                "detail": f"{names.get(d.category, d.category)} · {d.answers[0] if d.answers else ''}",
+            }
+            for d in plan.add[:PREVIEW_LIMIT]
+        ],
+        "changed": changed,
+        "removed": [{"title": e.question, "detail": ""} for e in plan.remove[:PREVIEW_LIMIT]],
+        "counts": {"added": len(plan.add), "changed": len(plan.change), "removed": len(plan.remove)},
+        "unchanged": plan.unchanged,
+        "warnings": [],
+    }
+
+
+def _lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if isinstance(value, bool):
+        return ["是" if value else "否"]
+    return [str(value)]
+
+
+def phrase_preview(data: bytes, plan: phrases.PhraseImportPlan) -> dict[str, Any]:
+    wanted = {item.row for item in plan.added[:PREVIEW_LIMIT] + plan.changed[:PREVIEW_LIMIT]}
+    rows = {r.row: r for r in CsvReader(io.BytesIO(data), plan.source, plan.encoding) if r.row in wanted}
+
+    def item(it: phrases.PlanItem, *, show_fields: bool = False) -> dict[str, Any]:
+        row = rows.get(it.row)
+        detail = f"{row.group or '未分组'} · {row.text}" if row else ""
+        changed = "、".join({"text": "内容", "group": "分组"}.get(f, f) for f in it.fields)
+        return {"title": it.code, "detail": detail, "row": it.row, "changed": changed if show_fields else ""}
+
+    return {
+        "kind": "phrases",
+        "what": plan.library,
+        "encoding": encoding_name(plan.encoding) + ("（自动识别）" if plan.detected else ""),
+        "rows": plan.rows,
+        "added": [item(it) for it in plan.added[:PREVIEW_LIMIT]],
+        "changed": [item(it, show_fields=True) for it in plan.changed[:PREVIEW_LIMIT]],
+        "removed": [{"title": it.code, "detail": ""} for it in plan.removed[:PREVIEW_LIMIT]],
+        "counts": {"added": len(plan.added), "changed": len(plan.changed), "removed": len(plan.removed)},
+        "unchanged": plan.unchanged,
+        "warnings": list(plan.warnings),
+    }
+
+
+def preview_data(session: Session, data: bytes, meta: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    plan = _plan(session, data, meta)
+    shown = library_preview(session, plan) if meta["kind"] == "library" else phrase_preview(data, plan)
+    return plan, {
+        **shown,
+        "filename": meta["filename"],
+        "mode": meta["mode"],
+        "mode_name": MODES[meta["mode"]],
+    }
+
+
+def _check_allowed(viewer: Viewer, meta: dict[str, Any]) -> None:
+    if meta["kind"] == "library":
+        allowed = can_edit(viewer.role, viewer.name, "entry")
+    else:
+        allowed = can_edit(
+            viewer.role, viewer.name, "phrase", {"scope": meta["scope"], "owner": meta["owner"]}
+        )
+    if not allowed:
+        raise PermissionDenied("只有客服主管可以导入问答库和团队短语；客服可以导入自己的个人短语。")
+
+
+@router.post("/import/preview")
+async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    kind = forms.text(form, "kind")
+    mode = forms.text(form, "mode") or "merge"
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _page_error(request, session, viewer, "请先选择要导入的文件。")
+    if kind not in ("library", "phrases") or mode not in MODES:
+        return _page_error(request, session, viewer, "请选择导入的内容和方式。")
+    scope = forms.text(form, "library") or "personal"
+    meta = {
+        "kind": kind,
+        "mode": mode,
+        "filename": upload.filename,
+        "scope": scope,
+        "owner": viewer.name if scope == "personal" else "",
+        "user": viewer.name,
+    }
+    _check_allowed(viewer, meta)
+    data = await upload.read()
+    try:
+        _plan_obj, shown = preview_data(session, data, meta)
+    except (ImportFormatError, InvalidValue, ConflictError) as exc:
+        return _page_error(request, session, viewer, str(exc))
+    token = request.app.state.uploads.put(data, meta)
+    return render(
+        request,
+        "importexport/preview.html",
+        {"preview": shown, "token": token, "expected": _counts(_plan_obj), "notice": None},
+    )
+
+
+def _page_error(request: Request, session: Session, viewer: Viewer, message: str) -> Response:
+    return render(
+        request, "importexport/index.html", {**transfer_data(session, viewer), "error": message}, status=422
+    )
+
+
+@router.post("/import/confirm")
+async def confirm(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    form = await request.form()
+    token = forms.text(form, "token")
+    data, meta = request.app.state.uploads.get(token, user=viewer.name)
+    _check_allowed(viewer, meta)
+    plan, shown = preview_data(session, data, meta)
+    if _counts(plan) != forms.text(form, "expected"):
+        notice = (
+            "预览之后库里的内容有变化（可能有人刚刚修改过），下面是按现在的内容重新算出的结果，请再确认一次。"
+        )
+        return render(
+            request,
+            "importexport/preview.html",
+            {"preview": shown, "token": token, "expected": _counts(plan), "notice": notice},
+            status=409,
+        )
+    if meta["kind"] == "library":
+        library.apply_import(session, plan, user=viewer.name)
+    else:
+        phrases.apply_phrase_import(session, plan, user=viewer.name)
+    session.commit()
+    request.app.state.uploads.drop(token)
+    c = shown["counts"]
+    flash(
+        request,
+        f"已导入 {meta['filename']} 到{shown['what']}：新增 {c['added']}，修改 {c['changed']}，删除 {c['removed']}。可在历史里查看和恢复。",
+    )
+    return redirect(request, "/entries" if meta["kind"] == "library" else "/phrases")
+
+
+# ---------------------------------------------------------------- export
+
+
+def _download(body: bytes, filename: str, media_type: str, *, shown_as: str | None = None) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    if shown_as:
+        disposition += "; filename*=UTF-8''" + quote(shown_as)
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+@router.get("/export/library.yaml")
+def export_library(session: SessionDep) -> Response:
+    return _download(
+        library.export_text(session).encode("utf-8"), "library.yaml", "application/yaml; charset=utf-8"
+    )
+
+
+@router.get("/export/team.csv")
+def export_team(session: SessionDep, encoding: str = "gb18030", neutralise: bool = False) -> Response:
+    out = io.BytesIO()
+    phrases.export_phrases(
+        session, out, scope=PhraseScope.TEAM, encoding=encoding, neutralise_formulas=neutralise
+    )
+    return _download(out.getvalue(), "team.csv", "text/csv")
+
+
+@router.get("/export/personal.csv")
+def export_personal(
+    session: SessionDep, viewer: ViewerDep, encoding: str = "gb18030", neutralise: bool = False
+) -> Response:
+    out = io.BytesIO()
+    phrases.export_phrases(
+        session,
+        out,
+        scope=PhraseScope.PERSONAL,
+        owner=viewer.name,
+        encoding=encoding,
+        neutralise_formulas=neutralise,
+    )
+    return _download(out.getvalue(), "personal.csv", "text/csv", shown_as=f"{viewer.name}.csv")

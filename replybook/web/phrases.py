@@ -1,0 +1,240 @@
+"""Quick-phrase pages: the team library and each agent's own, grouped; agents edit only their own
+(the rule lives in replybook.phrases.check_can_edit); stale save → conflict view; delete with undo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session, select
+
+from replybook import history, phrases
+from replybook.errors import ConflictError, InvalidValue, PermissionDenied, StaleVersionError
+from replybook.models import Phrase, PhraseScope, User
+from replybook.permissions import can_edit
+from replybook.timeutil import iso_shop
+
+from . import forms
+from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
+from .render import is_htmx, render
+
+router = APIRouter()
+FIELD_LABELS = (
+    ("library", "所属"),
+    ("group", "分组"),
+    ("code", "编码"),
+    ("text", "内容"),
+    ("image_url", "图片"),
+)
+
+
+def phrase_public(p: Phrase) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "scope": p.scope,
+        "owner": p.owner,
+        "library": phrases.library_name(p.scope, p.owner),
+        "group": p.group_name,
+        "code": p.code,
+        "text": p.text,
+        "image_url": p.image_url,
+        "version": p.version,
+        "updated_at": iso_shop(p.updated_at),
+        "updated_by": p.updated_by,
+    }
+
+
+def _library(viewer: Viewer, key: str) -> tuple[str, str]:
+    """'team', 'mine' or an agent's name → (scope, owner)."""
+    if key == "team":
+        return PhraseScope.TEAM.value, ""
+    if key in ("", "mine"):
+        return PhraseScope.PERSONAL.value, viewer.name
+    return PhraseScope.PERSONAL.value, key
+
+
+def phrases_data(
+    session: Session, viewer: Viewer, *, library: str = "team", q: str = "", group: str | None = None
+) -> dict[str, Any]:
+    """One library's phrases by group, the libraries one can look at, and whether this user may edit it."""
+    scope, owner = _library(viewer, library)
+    rows = phrases.list_phrases(session, scope=scope, owner=owner or None, group=group, text=q or None)
+    if scope == PhraseScope.PERSONAL:
+        rows = [p for p in rows if p.owner == owner]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for p in rows:
+        groups.setdefault(p.group_name, []).append(phrase_public(p))
+    agents = sorted(
+        {name for name in session.exec(select(User.name))}
+        | {
+            o
+            for o in session.exec(select(Phrase.owner).where(Phrase.scope == PhraseScope.PERSONAL).distinct())
+        }
+    )
+    return {
+        "library": "team" if scope == PhraseScope.TEAM else ("mine" if owner == viewer.name else owner),
+        "library_name": phrases.library_name(scope, owner),
+        "scope": scope,
+        "owner": owner,
+        "can_edit": can_edit(viewer.role, viewer.name, "phrase", {"scope": scope, "owner": owner}),
+        "groups": [{"name": name, "phrases": items} for name, items in groups.items()],
+        "total": len(rows),
+        "q": q,
+        "agents": [a for a in agents if a and a != viewer.name],
+    }
+
+
+@router.get("/phrases")
+def phrases_page(
+    request: Request, session: SessionDep, viewer: ViewerDep, library: str = "team", q: str = ""
+) -> Response:
+    data = phrases_data(session, viewer, library=library, q=q)
+    return render(request, "phrases/list.html", data, block="results" if is_htmx(request) else None)
+
+
+def _editor(request: Request, *, form: dict[str, Any], phrase: dict[str, Any] | None, error=None, status=200):
+    return render(
+        request, "phrases/edit.html", {"form": form, "phrase": phrase, "error": error}, status=status
+    )
+
+
+def _form_data(form: Any, viewer: Viewer) -> phrases.PhraseData:
+    scope, owner = _library(viewer, forms.text(form, "library"))
+    return phrases.PhraseData(
+        scope=scope,
+        owner=owner,
+        group=forms.text(form, "group"),
+        code=forms.text(form, "code"),
+        text=forms.text(form, "text"),
+        image_url=forms.text(form, "image_url").strip() or None,
+    )
+
+
+def _raw(form: Any) -> dict[str, Any]:
+    return {k: forms.text(form, k) for k in ("library", "group", "code", "text", "image_url")} | {
+        "version": forms.version(form)
+    }
+
+
+def _require(viewer: Viewer, scope: str, owner: str) -> None:
+    if not can_edit(viewer.role, viewer.name, "phrase", {"scope": scope, "owner": owner}):
+        raise PermissionDenied(
+            f"你是客服，只能修改自己的个人短语，不能修改{phrases.library_name(scope, owner)}。"
+        )
+
+
+@router.get("/phrases/new")
+def new_phrase_page(request: Request, viewer: ViewerDep, library: str = "mine", group: str = "") -> Response:
+    _require(viewer, *_library(viewer, library))
+    form = {"library": library, "group": group, "code": "", "text": "", "image_url": "", "version": None}
+    return _editor(request, form=form, phrase=None)
+
+
+@router.post("/phrases/new")
+async def create_phrase(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    form = await request.form()
+    data = _form_data(form, viewer)
+    _require(viewer, data.scope, data.owner)
+    try:
+        phrase = phrases.create_phrase(session, data=data, user=viewer.name)
+        warning = phrases.shadow_warning(session, scope=phrase.scope, owner=phrase.owner, code=phrase.code)
+        session.commit()
+    except (InvalidValue, ConflictError) as exc:
+        session.rollback()
+        return _editor(request, form=_raw(form), phrase=None, error=str(exc), status=exc.http_status)
+    flash(request, f"已新增快捷短语 {phrase.code}" + (f"。注意：{warning}" if warning else ""))
+    return redirect(request, f"/phrases?library={'team' if phrase.scope == 'team' else 'mine'}")
+
+
+def _library_key(p: Phrase, viewer: Viewer) -> str:
+    return "team" if p.scope == PhraseScope.TEAM else ("mine" if p.owner == viewer.name else p.owner)
+
+
+@router.get("/phrases/{phrase_id}")
+def edit_phrase_page(request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int) -> Response:
+    p = phrases.get_phrase(session, phrase_id)
+    form = {
+        "library": _library_key(p, viewer),
+        "group": p.group_name,
+        "code": p.code,
+        "text": p.text,
+        "image_url": p.image_url or "",
+        "version": p.version,
+    }
+    public = phrase_public(p) | {
+        "can_edit": can_edit(viewer.role, viewer.name, "phrase", {"scope": p.scope, "owner": p.owner})
+    }
+    return _editor(request, form=form, phrase=public)
+
+
+def _display(d: phrases.PhraseData) -> dict[str, list[str]]:
+    return {
+        "library": [phrases.library_name(d.scope, d.owner)],
+        "group": [d.group or "未分组"],
+        "code": [d.code],
+        "text": [d.text],
+        "image_url": [d.image_url] if d.image_url else [],
+    }
+
+
+@router.post("/phrases/{phrase_id}")
+async def save_phrase(request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int) -> Response:
+    form = await request.form()
+    current = phrases.get_phrase(session, phrase_id)
+    _require(viewer, current.scope, current.owner)
+    data = _form_data(form, viewer)
+    _require(viewer, data.scope, data.owner)
+    try:
+        phrases.update_phrase(
+            session, phrase_id=phrase_id, data=data, expected_version=forms.version(form), user=viewer.name
+        )
+        session.commit()
+    except StaleVersionError:
+        session.rollback()
+        now_saved = phrases.get_phrase(session, phrase_id)
+        mine, theirs = _display(data.cleaned()), _display(phrases.phrase_data(now_saved))
+        conflict = {
+            "title": f"快捷短语 {now_saved.code}",
+            "theirs_meta": {
+                "version": now_saved.version,
+                "by": now_saved.updated_by,
+                "at": now_saved.updated_at,
+            },
+            "your_version": forms.version(form),
+            "rows": [
+                {"label": label, "mine": mine[k], "theirs": theirs[k], "differs": mine[k] != theirs[k]}
+                for k, label in FIELD_LABELS
+            ],
+            "action": f"/phrases/{phrase_id}",
+            "resubmit": forms.resubmit_fields(form, version=now_saved.version),
+            "discard_url": f"/phrases/{phrase_id}",
+            "history_url": f"/history/phrase/{phrase_id}",
+        }
+        return render(request, "conflict.html", conflict, status=409)
+    except (InvalidValue, ConflictError) as exc:
+        session.rollback()
+        return _editor(
+            request,
+            form=_raw(form),
+            phrase=phrase_public(current) | {"can_edit": True},
+            error=str(exc),
+            status=exc.http_status,
+        )
+    flash(request, f"已保存快捷短语 {data.cleaned().code}")
+    return redirect(request, f"/phrases?library={forms.text(form, 'library') or 'mine'}")
+
+
+@router.post("/phrases/{phrase_id}/delete")
+async def delete_phrase(request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int) -> Response:
+    form = await request.form()
+    p = phrases.get_phrase(session, phrase_id)
+    _require(viewer, p.scope, p.owner)
+    code, key = p.code, _library_key(p, viewer)
+    phrases.delete_phrase(
+        session, phrase_id=phrase_id, expected_version=forms.version(form), user=viewer.name
+    )
+    session.commit()
+    undo = history.revisions(session, "phrase", phrase_id)[0].id
+    flash(request, f"已删除快捷短语 {code}。", undo=undo)
+    return redirect(request, f"/phrases?library={key}")
