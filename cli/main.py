@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import campaigns, check, gold, library, phrases, setup, users
+from . import campaigns, check, coverage, gold, library, phrases, setup, users
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -33,6 +33,8 @@ def root(
 app.command("init")(setup.init)
 app.command("demo")(setup.demo)
 app.command("serve")(setup.serve)
+app.command("test")(coverage.test)
+app.command("ask")(coverage.ask)
 app.add_typer(library.app, name="library")
 app.add_typer(users.app, name="user")
 app.command("import")(phrases.import_)

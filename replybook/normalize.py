@@ -25,7 +25,7 @@ LEADING_FILLER = (
     "哦",
     "啊",
 )
-TRAILING_FILLER = ("呢", "哦", "噢", "啊", "呀", "哈", "嘛", "啦", "呐", "哇", "谢谢", "亲")
+TRAILING_FILLER = ("呢", "哦", "噢", "啊", "呀", "哈", "嘛", "啦", "呐", "哇", "谢谢", "亲亲", "亲")
 
 
 def _keep(ch: str) -> bool:
@@ -47,17 +47,20 @@ def to_simplified(text: str) -> str:
 
 def strip_filler(text: str) -> str:
     """Remove filler at both edges, repeatedly, but never down to nothing."""
+    # Trailing filler first: "你好呀亲" must end as "你好", not lose the greeting and keep "呀".
     changed = True
     while changed:
         changed = False
-        for word in LEADING_FILLER:
-            if text.startswith(word) and len(text) > len(word):
-                text = text[len(word) :]
-                changed = True
-                break
         for word in TRAILING_FILLER:
             if text.endswith(word) and len(text) > len(word):
                 text = text[: -len(word)]
+                changed = True
+                break
+        if changed:
+            continue
+        for word in LEADING_FILLER:
+            if text.startswith(word) and len(text) > len(word):
+                text = text[len(word) :]
                 changed = True
                 break
     return text

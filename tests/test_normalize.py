@@ -14,6 +14,8 @@ from replybook.normalize import fold_code, normalise
         ("在吗", "在吗"),
         ("亲", "亲"),  # filler alone stays: never normalise to nothing
         ("哦哦哦", "哦"),
+        ("你好呀亲🙏", "你好"),  # trailing filler goes first, so the greeting itself survives
+        ("谢谢亲亲", "谢谢"),
         ("  ", ""),
     ],
 )

@@ -1,0 +1,178 @@
+"""`replybook test` (the coverage test) and `replybook ask` (try one question against the bot)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from replybook import autoreplies
+from replybook.coverage import read_questions, run_coverage, save_run
+from replybook.coverage_report import STATUS_NAMES, pct, render_html, render_table, write_csv
+from replybook.entries import list_categories
+from replybook.errors import InvalidValue
+from replybook.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
+from replybook.timeutil import iso_shop, now, parse_datetime
+
+from .common import console, err_console, session
+
+FORMATS = ("table", "json", "csv", "html")
+EVENT_NAMES = {"first_contact": "首次接待", "message": "买家消息", "away": "离线/挂起", "busy": "忙碌"}
+PROGRESS_FROM = 10_000  # questions; fewer finish before a bar would be worth drawing
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[object]:
+    if total < PROGRESS_FROM:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("匹配问题"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    with bar:
+        task = bar.add_task("match", total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
+
+
+def test(
+    ctx: typer.Context,
+    questions: Path = typer.Argument(
+        ...,
+        help="问题文件：.txt 每行一个问题；.csv 含问题列（可选 标准问题、分类、次数 列）；"
+        "或聊天记录（只取买家的话）",
+    ),
+    at: str = typer.Option(
+        None, "--at", help="测试时间（默认现在），例如 2026-12-10T10:00:00+08:00：只匹配当时生效的问答"
+    ),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", help="最佳分数达到它才算覆盖（0–100）"),
+    margin: float = typer.Option(
+        DEFAULT_MARGIN, "--margin", help="最佳问答须领先另一条不同答案的问答这么多分，否则算有歧义"
+    ),
+    fmt: str = typer.Option("table", "--format", "-f", help="table、json、csv 或 html"),
+    output: Path = typer.Option(None, "--output", "-o", help="写入此文件（默认输出到屏幕）"),
+    fail_under: float = typer.Option(None, "--fail-under", help="覆盖率低于 P%（0–100）时以状态 1 退出"),
+    column: str = typer.Option(None, "--column", help="CSV 中问题所在的列名"),
+    no_save: bool = typer.Option(False, "--no-save", help="不保存本次结果（默认保存，供仪表盘查看）"),
+) -> None:
+    """Coverage test: match customer questions against the bot library as of --at.
+
+    QUESTIONS is a .txt file (one question per line); a .csv with a question column (问题, or
+    --column) and optional columns 标准问题 / 分类 (expected entry / category: accuracy is reported;
+    an empty 标准问题 means the question should be uncovered) and 次数 (weighted coverage); or a
+    chat-log export, where only buyer turns count: a CSV with 时间,角色,内容 (角色 买家 or 客服), or
+    text lines like "2026-11-20 10:01:02 买家 小王: 今天能发货吗".
+
+    Example: replybook test sample_data/questions_labelled.csv --at 2026-12-10T10:00:00+08:00
+    """
+    if fmt not in FORMATS:
+        raise InvalidValue(f"--format 只能是 {'、'.join(FORMATS)}")
+    if not 0 <= threshold <= 100 or margin < 0:
+        raise InvalidValue("--threshold 应在 0–100 之间，--margin 不能为负")
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise InvalidValue("--fail-under 是百分数，应在 0–100 之间")
+    moment = parse_datetime(at) if at else now()
+    items = read_questions(questions, column=column)
+    with session(ctx) as s:
+        with _progress_bar(len(items)) as progress:
+            report = run_coverage(
+                s,
+                items,
+                at=moment,
+                threshold=threshold,
+                margin=margin,
+                progress=progress,  # type: ignore[arg-type]
+            )
+        run_id = None if no_save else save_run(s, report, source=str(questions), user="cli").id
+
+    out = output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") if output else None
+    try:
+        stream = out or sys.stdout
+        if fmt == "json":
+            report.write_json(stream)
+        elif fmt == "csv":
+            write_csv(report, stream)
+        elif fmt == "html":
+            stream.write(render_html(report))
+        else:
+            target = Console(file=out, highlight=False, soft_wrap=True, width=140) if out else console
+            target.print(render_table(report))
+    finally:
+        if out:
+            out.close()
+    note = err_console if fmt != "table" or output else console
+    if output:
+        note.print(f"已写入 {output}", markup=False)
+    if run_id is not None:
+        note.print(f"已保存本次测试结果（#{run_id}）", markup=False)
+    coverage = report.summary["coverage"]
+    if fail_under is not None and coverage * 100 < fail_under:
+        err_console.print(f"覆盖率 {pct(coverage)} 低于 --fail-under {fail_under:g}%", markup=False)
+        raise typer.Exit(1)
+
+
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument(..., help="买家的问题"),
+    at: str = typer.Option(None, "--at", help="时间（默认现在），例如 2026-12-10T10:00:00+08:00"),
+    event: str = typer.Option(
+        "first_contact", "--event", help="同时发生的事件：first_contact（当天首次咨询）、message、away、busy"
+    ),
+) -> None:
+    """Try one question: the top three entries, the answer the bot would send, and the auto-reply.
+
+    Example: replybook ask "今天能发吗" --at 2026-12-10T10:00:00+08:00
+    """
+    moment = parse_datetime(at) if at else now()
+    with session(ctx) as s:
+        matcher = Matcher.build(s, at=moment)
+        names = {c.key: c.name for c in list_categories(s)}
+        result = matcher.classify(question)
+        top = matcher.top(question, 3)
+        firing = autoreplies.would_fire(s, moment, event=event, message=question)
+        console.print(
+            f"问题：{question}（{iso_shop(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
+        )
+        if top:
+            table = Table()
+            for col in ("#", "问答", "分类", "匹配问法", "分数"):
+                table.add_column(col, justify="right" if col in ("#", "分数") else "left")
+            for i, m in enumerate(top, start=1):
+                label = f"{names.get(m.category, m.category)}"
+                table.add_row(str(i), m.question, label, m.matched, f"{m.score:.1f}")
+            console.print(table)
+        status = STATUS_NAMES[result.status]
+        if result.status == "covered":
+            console.print(f"{status}：机器人会回答「{result.question}」", markup=False)
+        elif result.status == "ambiguous":
+            other = result.runner_up.question if result.runner_up else ""
+            console.print(
+                f"{status}：「{result.question}」和「{other}」分数相差不到 {matcher.margin:g}，机器人可能答错",
+                markup=False,
+            )
+        else:
+            console.print(
+                f"{status}：最高分 {result.score:.1f} 低于阈值 {matcher.threshold:g}，机器人不会回答（转人工）",
+                markup=False,
+            )
+        if result.status != "uncovered" and result.answers:
+            extra = f"（共 {len(result.answers)} 个答案，随机发送其一）" if len(result.answers) > 1 else ""
+            console.print(f"答案{extra}：{result.answers[0]}", markup=False)
+        trigger = EVENT_NAMES.get(event, event)
+        if firing.rule is None:
+            console.print(f"自动回复（{trigger}）：无", markup=False)
+        else:
+            console.print(f"自动回复（{trigger}）：{firing.rule.name}：{firing.rule.text}", markup=False)
+            if firing.tied:
+                tied = "、".join(r.name for r in firing.tied)
+                console.print(f"警告：自动回复规则同级冲突（{tied}），请调整优先级", markup=False)

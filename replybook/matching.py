@@ -1,0 +1,364 @@
+"""Fuzzy matching of customer questions against the bot library (SPEC §7).
+
+Both sides go through the same form: ``normalise`` (NFKC, case, punctuation, emoji, filler,
+traditional → simplified), then colloquial spellings folded (啥 → 什么) and function words dropped
+(吗, 可以, 你们 …), so a score measures the words that carry the question. The scorer is
+``fuzz.ratio`` on that form (measured against the alternatives in benchmarks/README.md); a keyword
+found in the question gives its entry ``KEYWORD_SCORE``.
+
+Many questions are matched in chunks with ``rapidfuzz.process.cdist`` (all cores), so memory stays
+bounded; a character index (``index.py``) narrows the wordings each question is compared with
+without changing any answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, select
+
+from .models import Category, Entry
+from .normalize import normalise
+
+# Chosen by measurement on sample_data/questions_labelled.csv (benchmarks/README.md).
+DEFAULT_THRESHOLD = 45.0
+DEFAULT_MARGIN = 3.0
+KEYWORD_SCORE = 80.0
+
+# Colloquial spellings buyers type → the wording a library uses. Longest first.
+COLLOQUIAL: tuple[tuple[str, str], ...] = (
+    ("可不可以", "可以"),
+    ("能不能", "能"),
+    ("有没有", "有"),
+    ("是不是", "是"),
+    ("会不会", "会"),
+    ("要不要", "要"),
+    ("木有", "没有"),
+    ("啥", "什么"),
+    ("咋", "怎么"),
+    ("卷", "券"),
+)
+# Words that carry no intent: dropping them stops "你们有实体店吗" scoring on "有人吗".
+FUNCTION_WORDS = ("可以", "一下", "请问", "你们", "我们", "什么", "怎么")
+FUNCTION_CHARS = frozenset("吗呢吧了的啊呀嘛哈哦噢呐啦我你您们他她它这那个有是能会要还就都也很")
+
+Progress = Callable[[int, int], None]
+STATUSES = ("covered", "ambiguous", "uncovered")
+_COVERED, _AMBIGUOUS, _UNCOVERED = 0, 1, 2
+
+
+def match_form(text: str) -> str:
+    """The form a question is compared in: the words that carry it, or the whole normalised text."""
+    base = normalise(text, simplify=True)
+    for colloquial, standard in COLLOQUIAL:
+        base = base.replace(colloquial, standard)
+    if base.endswith("么") and not base.endswith(("什么", "怎么", "那么", "这么", "多么")):
+        base = base[:-1] + "吗"  # "有货么" asks the same as "有货吗"
+    core = base
+    for word in FUNCTION_WORDS:
+        core = core.replace(word, "")
+    core = "".join(ch for ch in core if ch not in FUNCTION_CHARS)
+    # One character left says too little ("你好" → "好" would equal "好的"): keep the whole form.
+    return core if len(core) >= 2 else base
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """What matching needs of an entry, detached from the database session."""
+
+    id: int
+    question: str
+    category: str
+    wordings: tuple[str, ...]  # the standard question first, then the similar wordings
+    keywords: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: int
+    question: str
+    category: str
+    matched: str
+    score: float
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One question's outcome. Without any matching entry, entry_id is None and score 0."""
+
+    status: str
+    entry_id: int | None
+    question: str | None
+    category: str | None
+    matched: str | None
+    score: float
+    answers: tuple[str, ...] = ()
+    runner_up: Match | None = None  # the other entry, when ambiguous
+
+
+@dataclass
+class Outcomes:
+    """Many questions' outcomes as columns (a few bytes per question, however many there are)."""
+
+    entry: np.ndarray  # int32 index into Matcher.entries, -1 for none
+    wording: np.ndarray  # int32 index into Matcher.texts, -1 for none
+    score: np.ndarray  # float32
+    status: np.ndarray  # int8: 0 covered, 1 ambiguous, 2 uncovered
+    runner_up: np.ndarray  # int32 entry index of the competing entry (ambiguous only), else -1
+    runner_up_score: np.ndarray  # float32
+
+    @classmethod
+    def empty(cls, n: int) -> Outcomes:
+        return cls(
+            entry=np.full(n, -1, np.int32),
+            wording=np.full(n, -1, np.int32),
+            score=np.zeros(n, np.float32),
+            status=np.full(n, _UNCOVERED, np.int8),
+            runner_up=np.full(n, -1, np.int32),
+            runner_up_score=np.zeros(n, np.float32),
+        )
+
+    def __len__(self) -> int:
+        return len(self.entry)
+
+
+@dataclass
+class Matcher:
+    """A precomputed, normalised library: the enabled entries active at one moment."""
+
+    entries: list[LibraryEntry]
+    threshold: float = DEFAULT_THRESHOLD
+    margin: float = DEFAULT_MARGIN
+    keyword_score: float = KEYWORD_SCORE
+    chunk_cells: int = 4_000_000  # questions × wordings per cdist call (16 MB of float32)
+    scorer: Callable[..., float] = fuzz.ratio  # alternatives only for the calibration benchmark
+    prepare: Callable[[str], str] = match_form
+    # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
+    texts: list[str] = field(init=False)
+    forms: list[str] = field(init=False)
+    owner: np.ndarray = field(init=False)
+    n_fuzzy: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Entries sharing the same answers are one "answer group": the margin is only needed
+        # against a *different* answer. Order entries by group so groups are contiguous.
+        groups: dict[tuple[str, ...], int] = {}
+        for e in self.entries:
+            groups.setdefault(e.answers, len(groups))
+        self.entries = sorted(self.entries, key=lambda e: (groups[e.answers], e.id))
+        self.group_of = np.array([groups[e.answers] for e in self.entries], np.int32)
+        self.group_starts = np.flatnonzero(np.r_[True, self.group_of[1:] != self.group_of[:-1]])
+        texts: list[str] = []
+        forms: list[str] = []
+        owner: list[int] = []
+        starts: list[int] = []
+        for i, e in enumerate(self.entries):
+            starts.append(len(texts))
+            for w in e.wordings:
+                texts.append(w)
+                forms.append(self.prepare(w))
+                owner.append(i)
+        self.n_fuzzy = len(texts)
+        self.entry_starts = np.array(starts, np.intp)
+        self.entry_ends = np.r_[self.entry_starts[1:], self.n_fuzzy].astype(np.intp)
+        keyword_owner: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            for k in e.keywords:
+                form = self.prepare(k)
+                if form:
+                    keyword_owner.setdefault(form, []).append(len(texts))
+                    texts.append(k)
+                    forms.append(form)
+                    owner.append(i)
+        self.texts, self.forms = texts, forms
+        self.owner = np.array(owner, np.int32)
+        self._keyword_slots = keyword_owner
+        self._keyword_re = (
+            re.compile(
+                "(?=(" + "|".join(re.escape(k) for k in sorted(keyword_owner, key=len, reverse=True)) + "))"
+            )
+            if keyword_owner
+            else None
+        )
+        self._fuzzy_forms = forms[: self.n_fuzzy]
+        self._index: object | None = None
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls, session: Session, *, at: datetime, threshold: float | None = None, margin: float | None = None
+    ) -> Matcher:
+        """The library of enabled entries active at ``at``."""
+        keys = {c.id: c.key for c in session.exec(select(Category))}
+        entries = [
+            LibraryEntry(
+                id=e.id or 0,
+                question=e.question,
+                category=keys.get(e.category_id, ""),
+                wordings=tuple([e.question, *e.similar]),
+                keywords=tuple(e.keywords),
+                answers=tuple(e.answers),
+            )
+            for e in session.exec(select(Entry).order_by(Entry.id))  # type: ignore[arg-type]
+            if e.is_active(at)
+        ]
+        return cls(
+            entries,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            margin=DEFAULT_MARGIN if margin is None else margin,
+        )
+
+    @property
+    def floor(self) -> float:
+        """Scores below this never change a status: every status is decided by scores ≥ it."""
+        return max(0.0, self.threshold - self.margin)
+
+    # ------------------------------------------------------------ one question
+
+    def top(self, question: str, n: int = 3) -> list[Match]:
+        """The ``n`` best entries for one question, best first (one entry per answer)."""
+        if not self.entries:
+            return []
+        form = self.prepare(question)
+        scores = self._dense([form])
+        entry_scores, via_keyword = self._entry_scores(scores, [form])
+        row = entry_scores[0]
+        order = sorted(range(len(self.entries)), key=lambda i: (-row[i], i))
+        out: list[Match] = []
+        for i in order[:n]:
+            if row[i] <= 0:
+                break
+            out.append(
+                self._match(i, self._matched_wording(scores[0], i, int(via_keyword[0, i])), float(row[i]))
+            )
+        return out
+
+    def classify(self, question: str) -> Result:
+        """Covered, ambiguous or uncovered, with the best entry (SPEC §7)."""
+        return self.result(self.match_many([question], use_index=False), 0)
+
+    def result(self, outcomes: Outcomes, i: int) -> Result:
+        status = STATUSES[int(outcomes.status[i])]
+        e = int(outcomes.entry[i])
+        if e < 0:
+            return Result(status, None, None, None, None, 0.0)
+        entry = self.entries[e]
+        runner = int(outcomes.runner_up[i])
+        runner_up = None
+        if runner >= 0:
+            r = self.entries[runner]
+            runner_up = Match(
+                r.id, r.question, r.category, "", round(float(outcomes.runner_up_score[i]), 1), r.answers
+            )
+        return Result(
+            status=status,
+            entry_id=entry.id,
+            question=entry.question,
+            category=entry.category,
+            matched=self.texts[int(outcomes.wording[i])],
+            score=round(float(outcomes.score[i]), 1),
+            answers=entry.answers,
+            runner_up=runner_up,
+        )
+
+    def _match(self, i: int, wording: int, score: float) -> Match:
+        e = self.entries[i]
+        return Match(e.id, e.question, e.category, self.texts[wording], round(score, 1), e.answers)
+
+    # ------------------------------------------------------------ many questions
+
+    def match_many(
+        self, questions: Sequence[str], *, use_index: bool = True, progress: Progress | None = None
+    ) -> Outcomes:
+        """Match every question, ``chunk`` at a time; ``progress(done, total)`` after each chunk."""
+        n = len(questions)
+        out = Outcomes.empty(n)
+        if not self.entries or n == 0:
+            return out
+        chunk = max(16, self.chunk_cells // max(1, self.n_fuzzy))
+        for start in range(0, n, chunk):
+            forms = [self.prepare(q) for q in questions[start : start + chunk]]
+            scores = self._sparse(forms) if use_index and self.scorer is fuzz.ratio else self._dense(forms)
+            self._decide(scores, forms, out, start, exact_rows=not use_index)
+            if progress is not None:
+                progress(min(n, start + chunk), n)
+        return out
+
+    def _dense(self, forms: list[str]) -> np.ndarray:
+        return process.cdist(forms, self._fuzzy_forms, scorer=self.scorer, workers=-1, dtype=np.float32)
+
+    def _sparse(self, forms: list[str]) -> np.ndarray:
+        from .index import CandidateIndex
+
+        if self._index is None:
+            self._index = CandidateIndex(self._fuzzy_forms)
+        assert isinstance(self._index, CandidateIndex)
+        return self._index.scores(forms, floor=self.floor)
+
+    def _entry_scores(self, scores: np.ndarray, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Best wording score per entry, raised to the keyword score where a keyword is in the question."""
+        entry_scores = np.maximum.reduceat(scores, self.entry_starts, axis=1)
+        via_keyword = np.zeros(entry_scores.shape, np.int32)  # the keyword's slot + 1, or 0
+        if self._keyword_re is not None:
+            for r, form in enumerate(forms):
+                for hit in self._keyword_re.findall(form):
+                    for slot in self._keyword_slots[hit]:
+                        e = self.owner[slot]
+                        if entry_scores[r, e] < self.keyword_score:
+                            entry_scores[r, e] = self.keyword_score
+                            via_keyword[r, e] = slot + 1
+        return entry_scores, via_keyword
+
+    def _matched_wording(self, row: np.ndarray, e: int, via_keyword: int) -> int:
+        if via_keyword:
+            return via_keyword - 1
+        a, b = self.entry_starts[e], self.entry_ends[e]
+        return int(a + np.argmax(row[a:b]))
+
+    def _decide(
+        self, scores: np.ndarray, forms: list[str], out: Outcomes, offset: int, *, exact_rows: bool
+    ) -> None:
+        entry_scores, via_keyword = self._entry_scores(scores, forms)
+        rows = np.arange(len(forms))
+        best = entry_scores.argmax(axis=1)
+        s1 = entry_scores[rows, best]
+        if not exact_rows:
+            # The index leaves scores below the floor at 0; a question with nothing above it gets
+            # its exact best by brute force, so every reported figure equals the brute-force one.
+            low = np.flatnonzero(s1 < self.floor)
+            if len(low):
+                scores[low] = self._dense([forms[i] for i in low])
+                sub_scores, sub_kw = self._entry_scores(scores[low], [forms[i] for i in low])
+                entry_scores[low], via_keyword[low] = sub_scores, sub_kw
+                best = entry_scores.argmax(axis=1)
+                s1 = entry_scores[rows, best]
+        group_scores = np.maximum.reduceat(entry_scores, self.group_starts, axis=1)
+        group_scores[rows, self.group_of[best]] = -1.0
+        s2 = group_scores.max(axis=1) if group_scores.shape[1] > 1 else np.zeros(len(forms), np.float32)
+        s2 = np.maximum(s2, 0)
+        status = np.where(
+            s1 < self.threshold, _UNCOVERED, np.where(s1 - s2 >= self.margin, _COVERED, _AMBIGUOUS)
+        ).astype(np.int8)
+        sl = slice(offset, offset + len(forms))
+        out.status[sl] = status
+        out.score[sl] = s1
+        for r in range(len(forms)):
+            if s1[r] <= 0:
+                continue
+            e = int(best[r])
+            out.entry[offset + r] = e
+            out.wording[offset + r] = self._matched_wording(scores[r], e, int(via_keyword[r, e]))
+            if status[r] == _AMBIGUOUS:
+                others = entry_scores[r].copy()
+                others[self.group_of == self.group_of[e]] = -1.0
+                runner = int(others.argmax())
+                out.runner_up[offset + r] = runner
+                out.runner_up_score[offset + r] = others[runner]

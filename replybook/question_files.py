@@ -1,0 +1,155 @@
+"""Reading the questions of a coverage test: a text file, a CSV, or a chat-log export (SPEC §7).
+
+- ``.txt``: one question per line (blank lines skipped). If the lines are a chat log —
+  ``2026-11-20 10:01:02 买家 小王: 还有货吗`` / ``2026-11-20 10:01:30 客服 小美: 有的亲`` — only the
+  buyer's (买家) lines are questions.
+- ``.csv``: the question column is ``--column``, else the first of 问题 / 买家问题 / question / 内容 /
+  消息, else the first column. Optional columns: 标准问题 (expected entry; empty = should be
+  uncovered), 分类 (expected category), 次数 (how often it was asked). A CSV with a 角色 / 发送方
+  column is a chat log: only rows whose role is 买家 are questions.
+
+Encoding: a BOM decides, else strict UTF-8, else GB18030 (Excel on Chinese Windows writes GBK).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ImportFormatError, InvalidValue, Problem
+
+QUESTION_COLUMNS = ("问题", "买家问题", "客户问题", "question", "内容", "消息", "消息内容")
+EXPECTED_COLUMNS = ("标准问题", "期望问题", "expected", "entry")
+CATEGORY_COLUMNS = ("分类", "意图分类", "category")
+COUNT_COLUMNS = ("次数", "数量", "频次", "count")
+ROLE_COLUMNS = ("角色", "发送方", "身份", "role")
+BUYER_ROLES = frozenset({"买家", "顾客", "客户", "buyer", "customer"})
+CHAT_LINE = re.compile(
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+(买家|客服|顾客|buyer|agent)\s*([^:：]*)[:：]\s?(.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One customer question as it appeared in the input, with its optional label and count."""
+
+    text: str
+    count: int = 1
+    expected: str | None = None  # the expected entry's standard question; "" = should be uncovered
+    expected_category: str | None = None  # "" = should be uncovered
+    where: str = ""
+
+    @property
+    def labelled(self) -> bool:
+        return self.expected is not None or self.expected_category is not None
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """(text, encoding used): BOM, else strict UTF-8, else GB18030."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("gb18030", errors="replace"), "gb18030"
+
+
+def read_questions(path: str | Path, column: str | None = None) -> list[Question]:
+    """Questions from a .txt, .csv or chat-log file, in file order."""
+    path = Path(path)
+    text, _encoding = decode(path.read_bytes())
+    if path.suffix.lower() == ".csv":
+        questions = _read_csv(text, str(path), column)
+    else:
+        if column:
+            raise InvalidValue("--column 只适用于 CSV 文件")
+        questions = _read_text(text)
+    if not questions:
+        raise InvalidValue(f"{path} 里没有找到问题")
+    return questions
+
+
+def _read_text(text: str) -> list[Question]:
+    lines = text.splitlines()
+    filled = [ln for ln in lines if ln.strip()]
+    chat = filled and sum(1 for ln in filled if CHAT_LINE.match(ln)) >= max(1, len(filled) // 2)
+    out: list[Question] = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if chat:
+            m = CHAT_LINE.match(line)
+            if m is None or m.group(2).lower() not in BUYER_ROLES or not m.group(4).strip():
+                continue
+            out.append(Question(m.group(4), where=f"第 {no} 行"))
+        else:
+            out.append(Question(line, where=f"第 {no} 行"))
+    return out
+
+
+def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
+    folded = [h.strip().lower() for h in header]
+    for name in names:
+        if name.lower() in folded:
+            return folded.index(name.lower())
+    return None
+
+
+def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return []
+    header = rows[0]
+    if column is not None:
+        q_col = _pick(header, (column,))
+        if q_col is None:
+            raise InvalidValue(f"{source}：没有名为 {column!r} 的列（有：{'、'.join(header)}）")
+    else:
+        q_col = _pick(header, QUESTION_COLUMNS)
+        if q_col is None:
+            q_col = 0
+    e_col = _pick(header, EXPECTED_COLUMNS)
+    c_col = _pick(header, CATEGORY_COLUMNS)
+    n_col = _pick(header, COUNT_COLUMNS)
+    r_col = _pick(header, ROLE_COLUMNS)
+    problems: list[Problem] = []
+    out: list[Question] = []
+    for no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(i: int | None, row: list[str] = row) -> str | None:
+            return None if i is None else (row[i].strip() if i < len(row) else "")
+
+        text_ = row[q_col] if q_col < len(row) else ""
+        if r_col is not None and (cell(r_col) or "").lower() not in BUYER_ROLES:
+            continue
+        if not text_.strip():
+            continue
+        count = 1
+        raw_count = cell(n_col)
+        if raw_count:
+            try:
+                count = int(float(raw_count))
+                if count < 1:
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(f"第 {no} 行", f"次数 {raw_count!r} 应为正整数", header[n_col or 0]))
+        out.append(
+            Question(
+                text_,
+                count=count,
+                expected=cell(e_col),
+                expected_category=cell(c_col) if e_col is None else (cell(c_col) or None),
+                where=f"第 {no} 行",
+            )
+        )
+    if problems:
+        raise ImportFormatError(source, problems)
+    return out
