@@ -120,6 +120,7 @@ class CsvReader:
     stream: BinaryIO
     source: str
     encoding: str = "auto"
+    check_duplicates: bool = True  # off only to re-read a file already checked (same digest)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
     digest: str = ""
@@ -273,7 +274,7 @@ class CsvReader:
         elif code in seen:
             self._problem(where, f"编码 {code} 与第 {seen[code]} 行重复", column=CODE)
             bad = True
-        else:
+        elif self.check_duplicates:
             seen[code] = first
         if not text and len(record) > columns[TEXT]:
             self._problem(where, "短语内容不能为空", column=TEXT)

@@ -28,7 +28,7 @@ from sqlmodel import Session, SQLModel, select
 
 from ..errors import ConflictError, InvalidValue
 from ..models import Phrase, PhraseScope
-from ..qianniu_csv import CsvReader, CsvWriter
+from ..qianniu_csv import CsvReader, CsvRow, CsvWriter
 from ..timeutil import now
 from .core import check_can_edit, check_library, library_name
 
@@ -42,7 +42,10 @@ SET_ON_UPDATE = ("text", "group_name", "version", "updated_at", "updated_by")
 
 @dataclass(slots=True)
 class PlanItem:
-    """One code an import adds, changes or removes. ``row`` is its line in the file (0 if removed)."""
+    """One code an import adds, changes or removes. ``row`` is its line in the file (0 if removed).
+
+    A plan's ``added`` and ``changed`` are in file order (applying relies on it); ``removed`` by code.
+    """
 
     code: str
     row: int = 0
@@ -127,12 +130,13 @@ def plan_phrase_import(
         raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge（合并）、replace（替换）")
     origin, name = _origin_of(source)
     existing: dict[str, tuple[int, int, bytes, str, str | None]] = {}
+    groups: dict[str, str] = {}  # one string per group name, not one per phrase
     c = PHRASES.c
     stmt = sa_select(c.id, c.code, c.version, c.text, c.group_name, c.image_url)
     for pid, code, version, text, group, image in session.execute(
-        stmt.where(c.scope == scope, c.owner == owner)
+        stmt.where(c.scope == scope, c.owner == owner).execution_options(yield_per=BATCH)
     ):
-        existing[code] = (pid, version, _text_key(text), group, image)
+        existing[code] = (pid, version, _text_key(text), groups.setdefault(group, group), image)
     others = _shadowing_codes(session, scope)
     with _opened(origin) as stream:
         reader = CsvReader(stream, name, encoding)
@@ -208,21 +212,29 @@ def apply_phrase_import(session: Session, plan: PhraseImportPlan, *, user: str |
     at = now()
     session.flush()
     _remove(session, plan, user, at)
-    adding = {item.code: item for item in plan.added}
-    changing = {item.code: item for item in plan.changed}
+    # The file is read again in the same order, so the plan's items are met in order: walk them
+    # instead of indexing them by code (no second copy of the codes in memory).
+    adding, changing = iter(plan.added), iter(plan.changed)
+    next_add, next_change = next(adding, None), next(changing, None)
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     with _opened(plan._origin) as stream:
-        reader = CsvReader(stream, plan.source, plan.encoding)
+        reader = CsvReader(stream, plan.source, plan.encoding, check_duplicates=False)
         for row in reader:
-            values: dict[str, Any] = {"scope": plan.scope, "owner": plan.owner, "group_name": row.group}
-            values["code"] = row.code
-            values |= {"text": row.text, "updated_at": at, "updated_by": user}
-            if adding.pop(row.code, None) is not None:
-                inserts.append(values | {"image_url": None, "version": 1})
-            elif (item := changing.pop(row.code, None)) is not None:
-                updates.append(values | {"id": item.phrase_id, "image_url": item.image_url})
+            if next_add is not None and next_add.row == row.row:
+                if next_add.code != row.code:
+                    break
+                inserts.append(_values(plan, row, user, at) | {"image_url": None, "version": 1})
+                next_add = next(adding, None)
+            elif next_change is not None and next_change.row == row.row:
+                item = next_change
+                if item.code != row.code:
+                    break
+                updates.append(
+                    _values(plan, row, user, at) | {"id": item.phrase_id, "image_url": item.image_url}
+                )
                 updates[-1] |= {"version": item.version + 1, "_old": item.version}
+                next_change = next(changing, None)
             if len(inserts) >= BATCH:
                 _insert(session, inserts, user, at)
             if len(updates) >= BATCH:
@@ -230,8 +242,20 @@ def apply_phrase_import(session: Session, plan: PhraseImportPlan, *, user: str |
         reader.check()
     _insert(session, inserts, user, at)
     _update(session, updates, user, at)
-    if reader.digest != plan.digest or adding or changing:
+    if reader.digest != plan.digest or next_add is not None or next_change is not None:
         raise ConflictError(f"{plan.source} 在预览之后被改动过，请重新导入")
+
+
+def _values(plan: PhraseImportPlan, row: CsvRow, user: str | None, at: datetime) -> dict[str, Any]:
+    return {
+        "scope": plan.scope,
+        "owner": plan.owner,
+        "group_name": row.group,
+        "code": row.code,
+        "text": row.text,
+        "updated_at": at,
+        "updated_by": user,
+    }
 
 
 def _remove(session: Session, plan: PhraseImportPlan, user: str | None, at: datetime) -> None:
