@@ -13,11 +13,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -340,28 +341,23 @@ def bulk_insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     if dialect.name not in ("postgresql", "sqlite"):
         session.execute(insert(table), rows)
         return
-    processors: list[Any] = []
-    for c in columns:
-        if c.key == "data" or dialect.name == "postgresql" and not isinstance(rows[0][c.key], datetime):
-            processors.append(None)
-        else:
-            processors.append(c.type.bind_processor(dialect))
-    # Every row of one import shares its time: process each distinct value once.
-    cache: dict[tuple[int, Any], Any] = {}
-    tuples = []
+    # Only times and JSON need converting; the same import time on every row is converted once.
+    special: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, c in enumerate(columns):
+        if c.key == "data":
+            special.append((index, partial(json.dumps, ensure_ascii=False)))  # as the engine serialises
+        elif isinstance(rows[0][c.key], datetime) and (
+            processor := c.type.dialect_impl(dialect).bind_processor(dialect)
+        ):
+            special.append((index, lru_cache(maxsize=64)(processor)))
+    getter = itemgetter(*(c.key for c in columns))
+    tuples: list[Any] = []
     for row in rows:
-        values: list[Any] = []
-        for index, (c, processor) in enumerate(zip(columns, processors, strict=True)):
-            value = row[c.key]
-            if c.key == "data":
-                value = json.dumps(value, ensure_ascii=False)  # as the engine's json_serializer does
-            elif processor is not None and value is not None:
-                key = (index, value)
-                if key not in cache:
-                    cache[key] = processor(value)
-                value = cache[key]
-            values.append(value)
-        tuples.append(tuple(values))
+        values = list(getter(row))
+        for index, convert in special:
+            if values[index] is not None:
+                values[index] = convert(values[index])
+        tuples.append(values)
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in columns)
     cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
