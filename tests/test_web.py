@@ -700,3 +700,54 @@ def test_a_supervisor_enters_a_day_of_figures(boss: Browser, sample_engine: Engi
     assert row is not None and row.very_satisfied == 5 and row.satisfied == 2
     bad = boss.post("/gold/day", {**fields, "satisfied": "两个"})
     assert bad.status_code == 422 and "非负整数" in bad.text
+
+
+# ---------------------------------------------------------------- try a question, coverage
+
+
+@pytest.mark.parametrize(
+    "question, entry",
+    [
+        ("亲，今天下单什么时候能发出", "什么时候发货"),
+        ("几天能发货", "什么时候发货"),
+    ],
+)
+def test_the_try_box_answers_with_the_matches_and_the_auto_reply(boss: Browser, question, entry) -> None:
+    fragment = boss.get("/try", params={"q": question}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "命中问答 <a href=" in fragment.text and f"“{entry}”" in fragment.text
+    assert "最接近的问答" in fragment.text and "自动回复" in fragment.text
+
+
+def test_the_try_box_says_when_the_bot_would_hand_over(boss: Browser) -> None:
+    page = boss.get("/try", params={"q": "你们老板的电话号码多少"})
+    assert "转人工" in page.text
+
+
+def test_a_coverage_run_from_an_uploaded_file_shows_its_report(boss: Browser) -> None:
+    from tests.conftest import SAMPLE
+
+    body = (SAMPLE / "questions.txt").read_bytes()
+    response = boss.client.post(
+        "/coverage",
+        data={"csrf_token": boss.token, "at": "2026-12-10T10:00"},
+        files={"file": ("questions.txt", body, "text/plain")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    report = boss.get(response.headers["location"])
+    assert "覆盖测试报告" in report.text and "各分类" in report.text and "最高分分布" in report.text
+    assert "questions.txt" in boss.get("/").text  # the dashboard shows the last run
+
+
+def test_a_coverage_upload_of_the_wrong_kind_says_what_to_upload(boss: Browser, agent: Browser) -> None:
+    response = boss.client.post(
+        "/coverage", data={"csrf_token": boss.token}, files={"file": ("q.xlsx", b"PK", "application/zip")}
+    )
+    assert response.status_code == 422 and ".txt" in response.text
+    refused = agent.client.post(
+        "/coverage",
+        data={"csrf_token": agent.token},
+        files={"file": ("q.txt", "在吗".encode(), "text/plain")},
+    )
+    assert refused.status_code == 403

@@ -28,12 +28,14 @@ from . import (
     auth,
     autoreplies,
     categories,
+    coverage,
     dashboard,
     entries,
     gold,
     history,
     importexport,
     phrases,
+    tryit,
     users,
 )
 from .auth import PROTECTED, NotLoggedIn
@@ -48,6 +50,8 @@ PAGES = (
     autoreplies,
     phrases,
     importexport,
+    tryit,
+    coverage,
     gold,
     history,
     users,

@@ -1,0 +1,131 @@
+"""Coverage pages: upload the questions customers ask, run the coverage test as of a moment (e.g. the
+campaign's start), and read the stored report with its charts."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+from starlette.datastructures import UploadFile
+
+from replybook import campaigns, coverage
+from replybook.coverage_report import STATUS_NAMES
+from replybook.errors import ImportFormatError, InvalidValue, NotFoundError
+from replybook.models import CoverageRun
+from replybook.timeutil import iso_shop, now
+
+from . import forms
+from .auth import SessionDep, SupervisorDep, Viewer, ViewerDep, flash, redirect
+from .render import render
+from .uploads import MAX_UPLOAD_BYTES
+
+router = APIRouter()
+QUESTION_SUFFIXES = {".txt", ".csv", ".log"}
+
+
+def run_public(run: CoverageRun) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "at": iso_shop(run.at),
+        "tested_at": iso_shop(run.tested_at),
+        "source": run.source,
+        "user": run.user,
+        "total": run.total,
+        "covered": run.covered,
+        "ambiguous": run.ambiguous,
+        "uncovered": run.uncovered,
+        "coverage": run.coverage,
+    }
+
+
+def runs_data(session: Session) -> dict[str, Any]:
+    runs = session.exec(select(CoverageRun).order_by(col(CoverageRun.id).desc()).limit(50))
+    return {
+        "runs": [run_public(r) for r in runs],
+        "campaigns": [
+            {"name": c.name, "start": iso_shop(c.start), "target": c.coverage_target}
+            for c in campaigns.list_campaigns(session)
+        ],
+    }
+
+
+def report_data(session: Session, run_id: int) -> dict[str, Any]:
+    run = session.get(CoverageRun, run_id)
+    if run is None:
+        raise NotFoundError(f"没有编号为 {run_id} 的覆盖测试")
+    report = run.report or {}
+    summary = report.get("summary", {})
+    names = report.get("categories", {})
+    by_category = [
+        {"key": key, "name": names.get(key, "未匹配" if key == "none" else key), **figures}
+        for key, figures in sorted(summary.get("by_category", {}).items(), key=lambda kv: -kv[1]["total"])
+    ]
+    results = report.get("results", [])
+    return {
+        "run": run_public(run),
+        "summary": summary,
+        "by_category": by_category,
+        "histogram": summary.get("score_histogram", []),
+        "clusters": report.get("clusters", [])[:50],
+        "dead_entries": report.get("dead_entries", []),
+        "problems": [r for r in results if r.get("status") != "covered"][:500],
+        "results_truncated": bool(report.get("results_truncated")),
+        "status_names": STATUS_NAMES,
+        "category_names": names,
+    }
+
+
+@router.get("/coverage")
+def runs_page(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    return render(request, "coverage/runs.html", {**runs_data(session), "error": None})
+
+
+@router.post("/coverage")
+async def run_page(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _error(
+            request,
+            session,
+            viewer,
+            "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。",
+        )
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in QUESTION_SUFFIXES:
+        return _error(
+            request, session, viewer, f"不支持 {suffix or '无扩展名'} 文件：请上传 .txt、.csv 或聊天记录 .log"
+        )
+    data = await upload.read()
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _error(request, session, viewer, "文件太大，一次最多 50 MB")
+    folder = tempfile.mkdtemp(prefix="replybook-coverage-")
+    path = Path(folder) / f"questions{suffix}"
+    try:
+        at = forms.moment(form, "at", "测试时间") or now()
+        path.write_bytes(data)
+        questions = coverage.read_questions(path, forms.text(form, "column").strip() or None)
+        report = coverage.run_coverage(session, questions, at=at)
+        run = coverage.save_run(session, report, source=upload.filename, user=viewer.name)
+        session.commit()
+    except (InvalidValue, ImportFormatError) as exc:
+        session.rollback()
+        return _error(request, session, viewer, str(exc).replace(str(path), upload.filename))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    flash(request, f"覆盖测试完成：{run.total} 个问题，覆盖率 {run.coverage:.1%}")
+    return redirect(request, f"/coverage/{run.id}")
+
+
+def _error(request: Request, session: Session, viewer: Viewer, message: str) -> Response:
+    return render(request, "coverage/runs.html", {**runs_data(session), "error": message}, status=422)
+
+
+@router.get("/coverage/{run_id}")
+def report_page(request: Request, session: SessionDep, run_id: int) -> Response:
+    return render(request, "coverage/run.html", report_data(session, run_id))

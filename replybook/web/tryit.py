@@ -1,0 +1,84 @@
+"""Try a question: answers as you type (htmx) with the top matches and their scores, the answer the
+bot would send, and the auto-reply that would fire at that moment (the same services as `replybook ask`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from replybook import autoreplies
+from replybook.coverage_report import STATUS_NAMES
+from replybook.entries import list_categories
+from replybook.matching import Matcher
+from replybook.timeutil import iso_shop, now, parse_datetime
+
+from .auth import SessionDep
+from .render import is_htmx, render
+
+router = APIRouter()
+EVENTS = {"first_contact": "当天首次咨询", "message": "买家消息", "away": "客服离线/挂起", "busy": "客服忙碌"}
+MAX_QUESTION = 500
+
+
+def try_data(session: Session, *, q: str, at: datetime, event: str = "first_contact") -> dict[str, Any]:
+    """What the bot and the auto-replies would do with question ``q`` at ``at``."""
+    q = q.strip()[:MAX_QUESTION]
+    if event not in EVENTS:
+        event = "first_contact"
+    names = {c.key: c.name for c in list_categories(session)}
+    firing = autoreplies.would_fire(session, at, event=event, message=q)
+    data: dict[str, Any] = {
+        "q": q,
+        "at": iso_shop(at),
+        "event": event,
+        "events": EVENTS,
+        "result": None,
+        "matches": [],
+        "autoreply": (
+            {"id": firing.rule.id, "name": firing.rule.name, "text": firing.rule.text}
+            if firing.rule
+            else None
+        ),
+        "autoreply_tied": [r.name for r in firing.tied],
+    }
+    if not q:
+        return data
+    matcher = Matcher.build(session, at=at)
+    result = matcher.classify(q)
+    data["entries_active"] = len(matcher.entries)
+    data["threshold"] = matcher.threshold
+    data["margin"] = matcher.margin
+    data["matches"] = [
+        {
+            "entry_id": m.entry_id,
+            "question": m.question,
+            "category": m.category,
+            "category_name": names.get(m.category, m.category),
+            "matched": m.matched,
+            "score": round(m.score, 1),
+        }
+        for m in matcher.top(q, n=3)
+    ]
+    data["result"] = {
+        "status": result.status,
+        "status_name": STATUS_NAMES[result.status],
+        "entry_id": result.entry_id,
+        "question": result.question,
+        "score": round(result.score, 1),
+        "answers": list(result.answers) if result.status != "uncovered" else [],
+        "runner_up": result.runner_up.question if result.runner_up else None,
+    }
+    return data
+
+
+@router.get("/try")
+def try_page(
+    request: Request, session: SessionDep, q: str = "", at: str = "", event: str = "first_contact"
+) -> Response:
+    moment = parse_datetime(at) if at else now()
+    data = try_data(session, q=q, at=moment, event=event)
+    return render(request, "tryit/index.html", data, block="answer" if is_htmx(request) else None)

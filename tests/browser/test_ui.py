@@ -1,0 +1,157 @@
+"""What a supervisor and an agent do in the web UI, in a real Chromium."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import PASSWORD, Pages
+
+
+def menu(page, name: str):
+    return page.get_by_role("navigation", name="主菜单").get_by_role("link", name=name, exact=True)
+
+
+def test_log_in(pages: Pages) -> None:
+    page = pages.new()
+    page.goto("/entries")
+    expect(page).to_have_url(re.compile(r"/login\?next=/entries"))
+    page.get_by_label("用户名").fill("店长")
+    page.get_by_label("密码").fill("wrong-password")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("用户名或密码不对")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/entries$"))
+    expect(page.locator("header .who")).to_contain_text("店长")
+    expect(page.locator("header .who")).to_contain_text("客服主管")
+
+
+def test_create_and_edit_an_entry(pages: Pages) -> None:
+    page = pages.login("店长")
+    menu(page, "问答库").click()
+    page.get_by_role("link", name="＋ 新增问答").click()
+    page.get_by_label("标准问题").fill("可以寄到香港吗")
+    page.get_by_label("分类").select_option(label="发货查件")
+    page.get_by_label("相似问法").fill("香港能发吗\n寄香港要多久")
+    page.get_by_label("关键词").fill("香港")
+    page.get_by_label("答案 1").fill("亲，香港可以发顺丰到付哦~")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status")).to_contain_text("已新增问答“可以寄到香港吗”")
+    expect(page.get_by_text(re.compile(r"^第 1 版 ·"))).to_be_visible()
+
+    page.get_by_role("button", name="＋ 再加一个答案").click()
+    page.get_by_label("答案 2").fill("亲，港澳地区3-5天送达~")
+    page.get_by_label("相似问法").press("Control+Enter")
+    expect(page.get_by_role("status")).to_contain_text("已保存“可以寄到香港吗”")
+    expect(page.get_by_text(re.compile(r"^第 2 版 ·"))).to_be_visible()
+    expect(page.get_by_label("答案 2")).to_have_value("亲，港澳地区3-5天送达~")
+
+
+def test_search_the_library_as_you_type(pages: Pages) -> None:
+    page = pages.login("店长")
+    page.goto("/entries")
+    page.get_by_label("搜索").fill("几天能发货")
+    results = page.locator("#results")
+    expect(results).to_contain_text("共 1 条")
+    expect(results.get_by_role("link", name="什么时候发货", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=%E5%87%A0"))  # the search is in the address, so it can be shared
+    page.get_by_label("搜索").fill("没有这种问法的问题xyz")
+    expect(results).to_contain_text("没有找到问答")
+    page.get_by_label("搜索").fill("")
+    page.get_by_label("分类").select_option(value="after_sales")
+    expect(results.locator("tbody tr").first).to_contain_text("售后")
+
+
+def test_import_a_qianniu_csv_through_the_preview(pages: Pages) -> None:
+    page = pages.login("店长")
+    menu(page, "导入导出").click()
+    body = "快捷短语编码,快捷短语,快捷短语分组\njhs12,亲，双12当天0点开抢哦~,活动\n".encode("gbk")
+    form = page.locator("form", has=page.locator("input[name=kind][value=phrases]"))
+    form.locator("input[type=file]").set_input_files(
+        {"name": "team.csv", "mimeType": "text/csv", "buffer": body}
+    )
+    form.get_by_label("导入到").select_option(label="团队短语")
+    form.get_by_role("button", name="预览").click()
+    expect(page.get_by_role("heading", name=re.compile("导入预览"))).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text("新增 1")
+    expect(page.get_by_text("亲，双12当天0点开抢哦~")).to_be_visible()
+    expect(page.get_by_text("GB18030")).to_be_visible()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page.get_by_role("status")).to_contain_text("新增 1")
+    page.goto("/phrases?library=team")
+    expect(page.get_by_text("亲，双12当天0点开抢哦~")).to_be_visible()
+
+
+def test_try_a_question(pages: Pages) -> None:
+    page = pages.login("小美")
+    menu(page, "试一试").click()
+    page.get_by_label("顾客的问题").press_sequentially("亲，今天下单什么时候能发出")
+    answer = page.locator("#answer")
+    expect(answer).to_contain_text("命中问答")
+    expect(answer).to_contain_text("什么时候发货")
+    expect(answer.locator(".score").first).to_have_text(re.compile(r"\d+(\.\d)?"))
+    expect(answer).to_contain_text("自动回复")
+
+
+def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(pages: Pages) -> None:
+    first = pages.login("店长")
+    second = pages.login("店长")
+    for page in (first, second):
+        page.goto("/entries?q=什么时候发货")
+        page.locator("#results").get_by_role("link", name="什么时候发货", exact=True).click()
+        expect(page.get_by_label("标准问题")).to_have_value("什么时候发货")
+
+    first.get_by_label("答案 1").fill("亲，付款后24小时内发货哦~")
+    first.get_by_role("button", name="保存").click()
+    expect(first.get_by_role("status")).to_contain_text("已保存")
+
+    second.get_by_label("答案 1").fill("亲，付款后72小时内发货哦~")
+    second.get_by_role("button", name="保存").click()
+    expect(second.get_by_role("heading", name=re.compile("保存冲突"))).to_be_visible()
+    table = second.locator("table.conflict")
+    expect(table.locator("td.theirs")).to_contain_text(["亲，付款后24小时内发货哦~"])
+    expect(table.locator("td.mine")).to_contain_text(["亲，付款后72小时内发货哦~"])
+    expect(table.locator("tr.differs")).to_have_count(1)
+
+    second.get_by_role("button", name=re.compile("保存我的版本")).click()
+    expect(second.get_by_role("status")).to_contain_text("已保存")
+    expect(second.get_by_label("答案 1")).to_have_value("亲，付款后72小时内发货哦~")
+    second.get_by_role("link", name="历史版本").click()
+    expect(second.locator("del, ins").filter(has_text="亲，付款后24小时内发货哦~").first).to_be_visible()
+
+
+def test_an_agent_is_refused_a_supervisor_action(pages: Pages) -> None:
+    page = pages.login("小美")
+    page.goto("/entries")
+    expect(page.get_by_role("link", name="＋ 新增问答")).to_have_count(0)
+    page.locator("#results a.q").first.click()
+    expect(page.get_by_text("修改问答库请联系客服主管")).to_be_visible()
+    expect(page.get_by_role("button", name="保存")).to_have_count(0)
+    response = page.goto("/entries/new")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("只有客服主管")
+    expect(menu(page, "用户")).to_have_count(0)
+
+
+def test_deleting_asks_and_can_be_undone(pages: Pages) -> None:
+    page = pages.login("店长")
+    page.goto("/entries?q=可以帮忙包装成礼物吗")
+    page.locator("#results").get_by_role("link", name="可以帮忙包装成礼物吗").click()
+    page.get_by_role("link", name="删除…").click()
+    expect(page.get_by_role("heading", name=re.compile("删除问答"))).to_be_visible()
+    page.get_by_role("button", name="确认删除").click()
+    expect(page.get_by_role("status")).to_contain_text("已删除问答“可以帮忙包装成礼物吗”")
+    page.get_by_role("status").get_by_role("button", name="撤销").click()
+    expect(page.get_by_role("status")).to_contain_text("已恢复")
+    expect(page.get_by_label("标准问题")).to_have_value("可以帮忙包装成礼物吗")
+
+
+def test_usable_at_phone_width(pages: Pages) -> None:
+    page = pages.login("店长", width=390, height=844)
+    for path in ("/", "/entries", "/entries/1", "/try", "/phrases", "/import"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at phone width by {overflow}px"
+    expect(page.get_by_role("navigation", name="主菜单")).to_be_visible()
