@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from replybook import phrases as core
+from replybook.errors import InvalidValue
 from replybook.qianniu_csv import encoding_name
 
 from .common import console, err_console, session
@@ -20,6 +22,8 @@ LISTED = 200  # a dry run lists this many codes per kind, then counts the rest
 
 
 def _library(scope: str, owner: str | None) -> tuple[str, str]:
+    if owner and scope.strip().lower() == "team":
+        raise InvalidValue("--owner 只用于个人短语，请同时写 --scope personal")
     return core.check_library(scope, owner or "")
 
 
@@ -37,9 +41,25 @@ def import_(
     Example: replybook import team.csv --mode replace --dry-run
     """
     scope, owner = _library(scope, owner)
-    with session(ctx) as s, console.status("正在读取并校验…"):
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
+    with session(ctx) as s, Progress(*columns, console=err_console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or 1)
+            bar.update(tasks[stage], completed=done)
+
         plan = core.import_phrases(
-            s, file, scope=scope, owner=owner, mode=mode, encoding=encoding, dry_run=dry_run, user="cli"
+            s,
+            file,
+            scope=scope,
+            owner=owner,
+            mode=mode,
+            encoding=encoding,
+            dry_run=dry_run,
+            user="cli",
+            progress=progress,
         )
         if dry_run:
             s.rollback()

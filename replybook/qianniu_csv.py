@@ -11,7 +11,7 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
@@ -121,6 +121,7 @@ class CsvReader:
     source: str
     encoding: str = "auto"
     check_duplicates: bool = True  # off only to re-read a file already checked (same digest)
+    progress: Callable[[int, int], None] | None = None  # (bytes read, file size), now and then
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
     digest: str = ""
@@ -134,6 +135,9 @@ class CsvReader:
             self._codec = "utf-8-sig"  # a BOM under a forced utf-8 is still just a BOM
         else:
             self._codec = self.encoding
+        start = self.stream.tell()
+        self.size = self.stream.seek(0, io.SEEK_END) - start
+        self.stream.seek(start)
 
     def _problem(self, where: str, message: str, column: str | None = None) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -152,8 +156,12 @@ class CsvReader:
                 self._decode_errors[1] = f"第 {exc.start} 字节起无法按 UTF-16 解码"
             return
         first = True
+        done = 0
         for number, raw in enumerate(self.stream, start=1):
             hasher.update(raw)
+            done += len(raw)
+            if self.progress is not None and number % 2000 == 0:
+                self.progress(done, self.size)
             if first and self._codec == "utf-8-sig":
                 raw = raw.removeprefix(codecs.BOM_UTF8)
             first = False
@@ -165,6 +173,8 @@ class CsvReader:
                     f"第 {exc.start + 1} 个字节起（{bad}）无法按 {encoding_name(self.encoding)} 解码"
                 )
                 yield raw.decode(self._codec, errors="replace")
+        if self.progress is not None:
+            self.progress(done, self.size)
 
     def __iter__(self) -> Iterator[CsvRow]:
         hasher = hashlib.sha256()
@@ -209,7 +219,10 @@ class CsvReader:
     def _read_header(self, header: list[str] | None) -> dict[str, int] | None:
         decode = self._decode_problem(1, 1)
         if decode:
-            self._problem("第 1 行", decode)
+            self._problem(
+                "第 1 行", f"{decode}，这不像是千牛快捷短语 CSV（第一行应为表头 {','.join(HEADER)}）"
+            )
+            return None
         if header is None:
             if not self.problems:
                 self._problem("第 1 行", f"文件是空的，第一行应为表头 {','.join(HEADER)}")

@@ -429,6 +429,22 @@ def test_cli_bad_file_fails_and_changes_nothing(
     assert count_phrases(sample_cli.url) == before
 
 
+def test_cli_owner_needs_personal_scope(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(PERSONAL_BOM)
+    result = cli("import", str(path), "--owner", "小美")
+    assert result.exit_code == 2 and "--scope personal" in result.output
+    result = cli("export", str(tmp_path / "x.csv"), "--scope", "personal")
+    assert result.exit_code == 2 and "--owner" in result.output
+
+
+def test_import_reports_progress(session: Session) -> None:
+    seen: list[tuple[str, int, int]] = []
+    phrases.import_phrases(session, io.BytesIO(QIANNIU_GBK), progress=lambda *a: seen.append(a))
+    assert [stage for stage, _, _ in seen] == ["校验", "写入"]
+    assert all(done == total == len(QIANNIU_GBK) for _, done, total in seen)
+
+
 def test_cli_phrases_commands(cli: Cli) -> None:
     assert (
         cli("phrases", "add", "ＦＨ", "付款后48小时内发货\\n活动期间72小时", "--group", "物流").exit_code == 0

@@ -41,6 +41,14 @@ COLUMNS = [c.key for c in PHRASES.columns]  # the shape of a history snapshot
 SET_ON_UPDATE = ("text", "group_name", "version", "updated_at", "updated_by")
 
 
+# Called now and then with (stage, bytes done, file size); stage is 校验 (planning) or 写入 (applying).
+Progress = Callable[[str, int, int], None]
+
+
+def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    return None if progress is None else partial(progress, stage)
+
+
 @dataclass(slots=True)
 class PlanItem:
     """One code an import adds, changes or removes. ``row`` is its line in the file (0 if removed).
@@ -120,6 +128,7 @@ def plan_phrase_import(
     owner: str = "",
     mode: str = "merge",
     encoding: str = "auto",
+    progress: Progress | None = None,
 ) -> PhraseImportPlan:
     """Validate the whole file and work out what it changes in the (scope, owner) library.
 
@@ -140,7 +149,7 @@ def plan_phrase_import(
         existing[code] = (pid, version, _text_key(text), groups.setdefault(group, group), image)
     others = _shadowing_codes(session, scope)
     with _opened(origin) as stream:
-        reader = CsvReader(stream, name, encoding)
+        reader = CsvReader(stream, name, encoding, progress=_stage(progress, "校验"))
         plan = PhraseImportPlan(name, scope, owner, mode, reader.encoding, reader.detected, _origin=origin)
         shadowed: list[str] = []
         for row in reader:
@@ -206,7 +215,9 @@ def _revision(values: dict[str, Any], action: str, summary: str, user: str | Non
     }
 
 
-def apply_phrase_import(session: Session, plan: PhraseImportPlan, *, user: str | None = None) -> None:
+def apply_phrase_import(
+    session: Session, plan: PhraseImportPlan, *, user: str | None = None, progress: Progress | None = None
+) -> None:
     """Write a plan in bulk (history snapshots included). The caller's transaction makes it
     all-or-nothing; if the file or the library changed since planning, it raises ConflictError."""
     check_can_edit(session, user=user, scope=plan.scope, owner=plan.owner)
@@ -220,7 +231,9 @@ def apply_phrase_import(session: Session, plan: PhraseImportPlan, *, user: str |
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     with _opened(plan._origin) as stream:
-        reader = CsvReader(stream, plan.source, plan.encoding, check_duplicates=False)
+        reader = CsvReader(
+            stream, plan.source, plan.encoding, check_duplicates=False, progress=_stage(progress, "写入")
+        )
         for row in reader:
             if next_add is not None and next_add.row == row.row:
                 if next_add.code != row.code:
@@ -383,11 +396,14 @@ def import_phrases(
     encoding: str = "auto",
     dry_run: bool = False,
     user: str | None = None,
+    progress: Progress | None = None,
 ) -> PhraseImportPlan:
     """Plan and (unless ``dry_run``) apply an import: what `replybook import` does."""
-    plan = plan_phrase_import(session, source, scope=scope, owner=owner, mode=mode, encoding=encoding)
+    plan = plan_phrase_import(
+        session, source, scope=scope, owner=owner, mode=mode, encoding=encoding, progress=progress
+    )
     if not dry_run:
-        apply_phrase_import(session, plan, user=user)
+        apply_phrase_import(session, plan, user=user, progress=progress)
     return plan
 
 
