@@ -282,7 +282,7 @@ def test_bad_files_change_nothing(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
         phrases.import_phrases(s, io.BytesIO(QIANNIU_GBK))
     bad = (HEADER + "hi,改了,问候\r\nnew,新的,\r\nkd,没有分组列\r\n").encode()
-    with db.session_scope(any_engine) as s, pytest.raises(ImportFormatError) as caught:
+    with pytest.raises(ImportFormatError) as caught, db.session_scope(any_engine) as s:
         phrases.import_phrases(s, io.BytesIO(bad), mode="replace")
     assert [str(p) for p in caught.value.problems] == ["第 4 行，快捷短语分组：只有 2 列，缺少 快捷短语分组"]
     with db.session_scope(any_engine) as s:
@@ -298,6 +298,28 @@ def test_a_file_changed_after_planning_is_refused(any_engine: Engine, tmp_path: 
         path.write_bytes(QIANNIU_GBK.replace(b"hi,", b"hj,"))
         with pytest.raises(ConflictError, match="被改动过"):
             phrases.apply_phrase_import(s, plan)
+
+
+@pytest.mark.storage
+@pytest.mark.parametrize("meddle", ["edit", "delete"])
+def test_a_library_changed_after_planning_is_refused(any_engine: Engine, meddle: str) -> None:
+    with db.session_scope(any_engine) as s:
+        phrases.import_phrases(s, io.BytesIO(QIANNIU_GBK))
+    update = (HEADER + "hi,改过的问候,问候\r\n").encode()
+    with db.session_scope(any_engine) as s:
+        plan = phrases.plan_phrase_import(s, io.BytesIO(update), mode="replace")
+        assert [i.code for i in plan.changed] == ["hi"] and len(plan.removed) == 5
+    with db.session_scope(any_engine) as s:  # someone else saves in between
+        target = phrases.find_phrase(s, scope="team", code="hi" if meddle == "edit" else "kd")
+        if meddle == "edit":
+            phrases.move_phrase(s, phrase_id=target.id, group="别人改的")
+        else:
+            phrases.delete_phrase(s, phrase_id=target.id)
+    with pytest.raises(ConflictError, match="他人修改"), db.session_scope(any_engine) as s:
+        phrases.apply_phrase_import(s, plan)  # the transaction rolls back: the removals too
+    with db.session_scope(any_engine) as s:
+        assert len(library(s)) == (6 if meddle == "edit" else 5)
+        assert "hi" not in library(s) or library(s)["hi"][0] == QIANNIU_ROWS["hi"][0]
 
 
 @pytest.mark.storage
