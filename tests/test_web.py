@@ -751,3 +751,36 @@ def test_a_coverage_upload_of_the_wrong_kind_says_what_to_upload(boss: Browser, 
         files={"file": ("q.txt", "在吗".encode(), "text/plain")},
     )
     assert refused.status_code == 403
+
+
+# ---------------------------------------------------------------- the rest of the API
+
+
+def test_the_api_covers_auto_replies_phrases_and_reports(anon: TestClient) -> None:
+    boss, agent = basic(SUPERVISOR), basic(AGENT)
+    rules = anon.get("/api/autoreplies", headers=agent).json()
+    assert rules["rules"] and "firing_now" in rules
+    rule = {"name": "API 离线", "trigger": "away", "text": "稍后回复您", "priority": 0}
+    assert anon.post("/api/autoreplies", json=rule, headers=agent).status_code == 403
+    created = anon.post("/api/autoreplies", json=rule, headers=boss).json()
+    stale = anon.put(f"/api/autoreplies/{created['id']}", json={**rule, "version": 0}, headers=boss)
+    assert stale.status_code == 409 and stale.json()["current"]["version"] == 1
+
+    mine = anon.post(
+        "/api/phrases", json={"scope": "personal", "code": "API1", "text": "接口加的"}, headers=agent
+    )
+    assert mine.status_code == 201 and mine.json()["owner"] == AGENT and mine.json()["code"] == "api1"
+    team = anon.post("/api/phrases", json={"scope": "team", "code": "api2", "text": "x"}, headers=agent)
+    assert team.status_code == 403
+    listed = anon.get("/api/phrases", params={"library": "mine"}, headers=agent).json()
+    assert "api1" in [p["code"] for g in listed["groups"] for p in g["phrases"]]
+
+    tried = anon.get("/api/try", params={"q": "几天能发货"}, headers=agent).json()
+    assert tried["result"]["question"] == "什么时候发货" and tried["matches"][0]["score"] > 0
+    assert anon.get("/api/gold", params={"on": "2026-12-01"}, headers=agent).json()["gold"]["window"] == {
+        "start": "2026-10-30",
+        "end": "2026-11-28",
+        "days": 30,
+    }
+    dashboard = anon.get("/api/dashboard", headers=agent).json()
+    assert dashboard["entries"] == sum(c["count"] for c in dashboard["categories"])

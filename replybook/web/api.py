@@ -17,6 +17,7 @@ from replybook import entries, history
 from replybook.errors import StaleVersionError
 from replybook.timeutil import now
 
+from . import api_replies, api_reports
 from . import categories as categories_page
 from . import history as history_page
 from . import users as users_page
@@ -158,3 +159,7 @@ def api_restore(session: SessionDep, viewer: ViewerDep, revision_id: int) -> dic
 @router.get("/users", summary="用户（客服主管）")
 def api_users(session: SessionDep, viewer: SupervisorDep) -> dict[str, Any]:
     return users_page.users_data(session)
+
+
+router.include_router(api_replies.router)
+router.include_router(api_reports.router)

@@ -1,0 +1,41 @@
+"""JSON API for what the pages report: the dashboard, try-a-question, coverage runs, the gold team."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from replybook import goldteam
+from replybook.timeutil import now, parse_date, parse_datetime, today_shop
+
+from . import coverage, dashboard, gold, tryit
+from .auth import SessionDep
+
+router = APIRouter()
+
+
+@router.get("/dashboard", summary="概览：各分类问答数、上次覆盖测试、金牌客服、最近改动")
+def api_dashboard(session: SessionDep) -> dict[str, Any]:
+    return dashboard.dashboard_data(session)
+
+
+@router.get("/try", summary="试一试：最接近的问答及分数、机器人的答案、会触发的自动回复")
+def api_try(session: SessionDep, q: str, at: str = "", event: str = "first_contact") -> dict[str, Any]:
+    return tryit.try_data(session, q=q, at=parse_datetime(at) if at else now(), event=event)
+
+
+@router.get("/coverage", summary="历次覆盖测试")
+def api_runs(session: SessionDep) -> dict[str, Any]:
+    return coverage.runs_data(session)
+
+
+@router.get("/coverage/{run_id}", summary="一次覆盖测试的报告")
+def api_run(session: SessionDep, run_id: int) -> dict[str, Any]:
+    return coverage.report_data(session, run_id)
+
+
+@router.get("/gold", summary="金牌客服：评定结果、各项指标与门槛、每月结果")
+def api_gold(session: SessionDep, on: str = "", target: str = "") -> dict[str, Any]:
+    day = parse_date(on) if on else today_shop()
+    return gold.gold_data(session, on=day, target=goldteam.parse_target(target) if target else None)
