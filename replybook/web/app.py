@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -128,7 +129,8 @@ def _install_error_handlers(app: FastAPI) -> None:
                 status_code=401,
                 headers={"WWW-Authenticate": 'Basic realm="replybook"'},
             )
-        target = "/login?next=" + request.url.path
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = "/login?next=" + quote(wanted, safe="/")
         if is_htmx(request):
             return Response(status_code=401, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
