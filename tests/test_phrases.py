@@ -86,7 +86,9 @@ def test_add_edit_move_remove_with_history(any_engine: Engine) -> None:
         with pytest.raises(StaleVersionError):
             phrases.update_phrase(s, phrase_id=pid, data=data, expected_version=1, user="店长")
     with db.session_scope(any_engine) as s:
-        phrases.delete_phrase(s, phrase_id=pid, user="店长")
+        with pytest.raises(StaleVersionError):
+            phrases.delete_phrase(s, phrase_id=pid, expected_version=2, user="店长")
+        phrases.delete_phrase(s, phrase_id=pid, expected_version=3, user="店长")
     with db.session_scope(any_engine) as s:
         revs = history.revisions(s, "phrase", pid)
         assert [r.action for r in revs] == ["delete", "update", "update", "create"]

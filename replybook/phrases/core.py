@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from .. import history
-from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
+from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied, StaleVersionError
 from ..models import Phrase, PhraseScope, Role, User
 from ..normalize import fold_code
 from ..qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
@@ -45,11 +45,16 @@ def library_name(scope: str, owner: str) -> str:
     return "团队短语" if scope == PhraseScope.TEAM else f"{owner} 的个人短语"
 
 
-def check_library(scope: str, owner: str) -> tuple[str, str]:
-    """A valid (scope, owner) pair: team has no owner, personal must have one."""
+def check_scope(scope: str) -> str:
     scope = scope.strip().lower()
     if scope not in {s.value for s in PhraseScope}:
         raise InvalidValue(f"未知范围 {scope!r}，可用：team（团队）、personal（个人）")
+    return scope
+
+
+def check_library(scope: str, owner: str) -> tuple[str, str]:
+    """A valid (scope, owner) pair: team has no owner, personal must have one."""
+    scope = check_scope(scope)
     owner = "" if scope == PhraseScope.TEAM else (owner or "").strip()
     if scope == PhraseScope.PERSONAL and not owner:
         raise InvalidValue("个人短语需要指定所属客服（--owner 客服名）")
@@ -148,8 +153,7 @@ def list_phrases(
     phrase contains (case-insensitive)."""
     stmt = select(Phrase)
     if scope:
-        scope = check_library(scope, owner or "x")[0]
-        stmt = stmt.where(Phrase.scope == scope)
+        stmt = stmt.where(Phrase.scope == check_scope(scope))
     if owner is not None and owner.strip():
         stmt = stmt.where(Phrase.owner == owner.strip())
     if group is not None:
@@ -256,9 +260,7 @@ def delete_phrase(
     phrase = get_phrase(session, phrase_id)
     check_can_edit(session, user=user, scope=phrase.scope, owner=phrase.owner)
     if expected_version is not None and expected_version != phrase.version:
-        raise ConflictError(
-            f"快捷短语 {phrase.code} 已被他人修改（你看到的是第 {expected_version} 版，当前是第 {phrase.version} 版）"
-        )
+        raise StaleVersionError("phrase", phrase_id, expected_version, phrase.version)
     history.record(session, phrase, "delete", user=user, summary=f"删除快捷短语 {phrase.code}")
     session.delete(phrase)
     session.flush()

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from ..models import Phrase, PhraseScope
 from ..normalize import fold_code
-from .core import check_library, library_name
+from .core import check_scope, library_name
 
 # Not a Qianniu limit: a phrase longer than this is hard to read in a chat window. Configurable.
 DEFAULT_MAX_LENGTH = 300
@@ -60,7 +60,7 @@ def lint_phrases(
         libraries[(s, o)].append((code, text, group))
     team_codes = {code for code, _, _ in libraries.get((PhraseScope.TEAM, ""), [])}
     if scope:
-        wanted = check_library(scope, owner or "x")[0]
+        wanted = check_scope(scope)
         libraries = defaultdict(list, {k: v for k, v in libraries.items() if k[0] == wanted})
     if owner:
         libraries = defaultdict(list, {k: v for k, v in libraries.items() if k[1] == owner.strip()})
@@ -118,11 +118,11 @@ def _prefixes(name: str, codes: list[str], team_codes: set[str]) -> list[LintFin
     found: list[LintFinding] = []
     for i, short in enumerate(ordered):
         longer = []
-        for other in ordered[i + 1 :]:
-            if not other.startswith(short):
-                break
-            if short in own or other in own:
-                longer.append(other)
+        j = i + 1  # sorted, so the codes that begin with ``short`` follow it directly
+        while j < len(ordered) and ordered[j].startswith(short):
+            if short in own or ordered[j] in own:
+                longer.append(ordered[j])
+            j += 1
         if longer:
             found.append(
                 LintFinding(
