@@ -149,7 +149,7 @@ def add(
 ) -> None:
     """Add a phrase to the team's or an agent's library.
 
-    Example: replybook phrases add fh "亲，付款后48小时内发货哦" --group 物流
+    Example: replybook phrases add sf "亲，顺丰需要补差价哦" --group 物流
     """
     data = core.PhraseData(scope, owner or "", group, code, text.replace("\\n", "\n"), image)
     with session(ctx) as s:
@@ -173,7 +173,7 @@ def edit(
 ) -> None:
     """Change a phrase's text, code, group (move it) or image.
 
-    Example: replybook phrases edit fh --group 发货 --text "亲，付款后24小时内发货哦"
+    Example: replybook phrases edit sf --group 快递 --text "亲，顺丰到付需要补差价哦"
     """
     scope, owner = _library(scope, owner)
     with session(ctx) as s:
@@ -205,7 +205,7 @@ def rm(
 ) -> None:
     """Remove a phrase (its history keeps it, so it can be restored).
 
-    Example: replybook phrases rm fh
+    Example: replybook phrases rm sf
     """
     scope, owner = _library(scope, owner)
     with session(ctx) as s:

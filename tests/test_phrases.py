@@ -495,6 +495,23 @@ def test_cli_export_formula_warning(cli: Cli, tmp_path: Path) -> None:
     assert "jg,'=1+1,".encode("gb18030") in (tmp_path / "t.csv").read_bytes()
 
 
+def test_documented_examples_run(sample_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command's `Example:` line, in the order a supervisor would type them, on the sample shop."""
+    import shlex
+
+    from cli import phrases as commands
+
+    monkeypatch.chdir(tmp_path)  # the examples write team.csv in the current folder
+    order = [commands.export, commands.import_, commands.list_, commands.add, commands.edit, commands.rm]
+    order.append(commands.lint)
+    for command in order:
+        example = (command.__doc__ or "").partition("Example: replybook ")[2].strip()
+        result = sample_cli(*shlex.split(example))
+        assert result.exit_code == 0, (example, result.output)
+    assert (tmp_path / "team.csv").read_bytes().startswith(HEADER.encode("gb18030"))
+    assert not any(row[2] == "sf" for row in count_phrases(sample_cli.url))
+
+
 def test_sample_shop_has_phrases(sample_cli: Cli) -> None:
     rows = count_phrases(sample_cli.url)
     assert sum(1 for r in rows if r[0] == "team") == 10
