@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
@@ -243,6 +244,25 @@ def entry_data(entry: Entry, category_key: str) -> EntryData:
     )
 
 
+def _active_at(moment: datetime) -> Any:
+    """SQL for Entry.is_active(moment): enabled, start included, end excluded."""
+    return (
+        col(Entry.enabled).is_(True)
+        & (col(Entry.active_start).is_(None) | (col(Entry.active_start) <= moment))
+        & (col(Entry.active_end).is_(None) | (col(Entry.active_end) > moment))
+    )
+
+
+def library_state(session: Session, *, at: datetime) -> tuple[Any, ...]:
+    """A fingerprint of what the bot answers with at ``at``: the active entries and the last change.
+
+    Equal fingerprints mean an equal matching library, so a matcher built for one can be reused.
+    """
+    ids = session.exec(select(Entry.id).where(_active_at(at)).order_by(col(Entry.id))).all()
+    last = session.exec(select(func.max(Entry.updated_at), func.count(col(Entry.id)))).one()
+    return (hash(tuple(ids)), len(ids), *last)
+
+
 def list_entries(
     session: Session,
     *,
@@ -268,12 +288,7 @@ def list_entries(
     elif state in ("active", "inactive"):
         from .timeutil import now
 
-        moment = at or now()
-        active = (
-            col(Entry.enabled).is_(True)
-            & (col(Entry.active_start).is_(None) | (col(Entry.active_start) <= moment))
-            & (col(Entry.active_end).is_(None) | (col(Entry.active_end) > moment))
-        )
+        active = _active_at(at or now())
         stmt = stmt.where(active if state == "active" else ~active)
     elif state:
         raise InvalidValue(f"未知状态 {state!r}，可用：enabled、disabled、active、inactive")

@@ -784,3 +784,18 @@ def test_the_api_covers_auto_replies_phrases_and_reports(anon: TestClient) -> No
     }
     dashboard = anon.get("/api/dashboard", headers=agent).json()
     assert dashboard["entries"] == sum(c["count"] for c in dashboard["categories"])
+
+
+def test_the_try_box_answers_from_the_library_as_just_edited(boss: Browser) -> None:
+    assert "转人工" in boss.get("/try", params={"q": "可以寄到香港吗"}).text
+    created = boss.post(
+        "/entries/new",
+        {
+            "category": "shipping",
+            "question": "可以寄到香港吗",
+            "answers": "亲，香港可以发顺丰到付~",
+            "enabled": "on",
+        },
+    )
+    assert created.status_code == 303
+    assert "亲，香港可以发顺丰到付~" in boss.get("/try", params={"q": "可以寄到香港吗"}).text

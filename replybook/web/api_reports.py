@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from replybook import goldteam
 from replybook.timeutil import now, parse_date, parse_datetime, today_shop
@@ -21,8 +21,11 @@ def api_dashboard(session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/try", summary="试一试：最接近的问答及分数、机器人的答案、会触发的自动回复")
-def api_try(session: SessionDep, q: str, at: str = "", event: str = "first_contact") -> dict[str, Any]:
-    return tryit.try_data(session, q=q, at=parse_datetime(at) if at else now(), event=event)
+def api_try(
+    request: Request, session: SessionDep, q: str, at: str = "", event: str = "first_contact"
+) -> dict[str, Any]:
+    moment = parse_datetime(at) if at else now()
+    return tryit.try_data(session, q=q, at=moment, event=event, matchers=request.app.state.matchers)
 
 
 @router.get("/coverage", summary="历次覆盖测试")

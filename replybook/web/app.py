@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.jinja = make_environment()
+    app.state.matchers = tryit.MatcherCache()
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
 
     app.include_router(auth.router)

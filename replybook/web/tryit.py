@@ -3,6 +3,7 @@ bot would send, and the auto-reply that would fire at that moment (the same serv
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import autoreplies
+from replybook import autoreplies, entries
 from replybook.coverage_report import STATUS_NAMES
 from replybook.entries import list_categories
 from replybook.matching import Matcher
@@ -24,7 +25,35 @@ EVENTS = {"first_contact": "当天首次咨询", "message": "买家消息", "awa
 MAX_QUESTION = 500
 
 
-def try_data(session: Session, *, q: str, at: datetime, event: str = "first_contact") -> dict[str, Any]:
+class MatcherCache:
+    """The last matcher built, reused while the library it was built from is unchanged.
+
+    Building a matcher for 10,000 entries takes about a second and answering one question a few
+    milliseconds, so the try box rebuilds only when an entry changed or a different set of entries is
+    active at the moment asked about (``entries.library_state``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state: tuple[Any, ...] | None = None
+        self._matcher: Matcher | None = None
+
+    def get(self, session: Session, at: datetime) -> Matcher:
+        state = entries.library_state(session, at=at)
+        with self._lock:
+            if self._matcher is None or state != self._state:
+                self._matcher, self._state = Matcher.build(session, at=at), state
+            return self._matcher
+
+
+def try_data(
+    session: Session,
+    *,
+    q: str,
+    at: datetime,
+    event: str = "first_contact",
+    matchers: MatcherCache | None = None,
+) -> dict[str, Any]:
     """What the bot and the auto-replies would do with question ``q`` at ``at``."""
     q = q.strip()[:MAX_QUESTION]
     if event not in EVENTS:
@@ -47,7 +76,7 @@ def try_data(session: Session, *, q: str, at: datetime, event: str = "first_cont
     }
     if not q:
         return data
-    matcher = Matcher.build(session, at=at)
+    matcher = matchers.get(session, at) if matchers else Matcher.build(session, at=at)
     result = matcher.classify(q)
     data["entries_active"] = len(matcher.entries)
     data["threshold"] = matcher.threshold
@@ -80,5 +109,5 @@ def try_page(
     request: Request, session: SessionDep, q: str = "", at: str = "", event: str = "first_contact"
 ) -> Response:
     moment = parse_datetime(at) if at else now()
-    data = try_data(session, q=q, at=moment, event=event)
+    data = try_data(session, q=q, at=moment, event=event, matchers=request.app.state.matchers)
     return render(request, "tryit/index.html", data, block="answer" if is_htmx(request) else None)
