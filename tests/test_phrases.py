@@ -215,6 +215,7 @@ def test_merge_replace_and_dry_run(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
         plan = phrases.import_phrases(s, io.BytesIO(update), mode="replace", dry_run=True)
         assert [(i.code, i.row) for i in plan.added] == [("new", 4)]
+        assert plan.added[:5] == [plan.added[0]] == [phrases.PlanItem("new", 4)] and len(plan.added) == 1
         assert [(i.code, i.fields) for i in plan.changed] == [("hi", ("text",)), ("kd", ("group",))]
         assert [i.code for i in plan.removed] == ["bye", "fh", "jhs", "yfx"]
     with db.session_scope(any_engine) as s:
@@ -239,6 +240,25 @@ def test_merge_replace_and_dry_run(any_engine: Engine) -> None:
         assert sorted(r.data["code"] for r in deleted) == ["bye", "fh", "jhs", "yfx"]
         restored = history.restore(s, next(r.id for r in deleted if r.data["code"] == "jhs"), user="店长")
         assert restored.text == QIANNIU_ROWS["jhs"][0]
+
+
+@pytest.mark.storage
+def test_import_keeps_the_image_of_a_changed_phrase(any_engine: Engine) -> None:
+    with db.session_scope(any_engine) as s:
+        data = team("cm", "尺码表见图", "尺码")
+        data.image_url = "https://img.example.com/size.png"
+        phrases.create_phrase(s, data=data)
+    with db.session_scope(any_engine) as s:
+        plan = phrases.import_phrases(s, io.BytesIO((HEADER + "cm,尺码表请看图片,尺码\r\n").encode()))
+        assert [i.fields for i in plan.changed] == [("text",)]
+    with db.session_scope(any_engine) as s:
+        cm = phrases.find_phrase(s, scope="team", code="cm")
+        assert (cm.text, cm.image_url, cm.version) == (
+            "尺码表请看图片",
+            "https://img.example.com/size.png",
+            2,
+        )
+        assert history.revisions(s, "phrase", cm.id)[0].data == history.snapshot(cm)
 
 
 @pytest.mark.storage

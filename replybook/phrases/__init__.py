@@ -20,18 +20,19 @@ from .core import (
     shadow_warning,
     update_phrase,
 )
+from .export import PhraseExport, export_phrases, export_rows
 from .lint import DEFAULT_MAX_LENGTH, LintFinding, lint_phrases
 from .transfer import (
-    PhraseExport,
+    AddedItems,
     PhraseImportPlan,
     PlanItem,
     apply_phrase_import,
-    export_phrases,
     import_phrases,
     plan_phrase_import,
 )
 
 __all__ = [
+    "AddedItems",
     "DEFAULT_MAX_LENGTH",
     "LintFinding",
     "PhraseData",
@@ -45,6 +46,7 @@ __all__ = [
     "create_phrase",
     "delete_phrase",
     "export_phrases",
+    "export_rows",
     "find_phrase",
     "get_phrase",
     "group_counts",
