@@ -70,6 +70,7 @@ def serve(
     Example: replybook serve --port 8000
     """
     settings = Settings(database_url=state(ctx).database_url)
+    db.ensure_current(state(ctx).engine)  # one clear line, not a server traceback, if it is not ready
     _run(settings, host or settings.host, port or settings.port, logins=None)
 
 

@@ -6,6 +6,7 @@ and the session secret is read (or generated once and stored) there too.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -42,6 +43,8 @@ from . import (
 from .auth import PROTECTED, NotLoggedIn
 from .render import is_htmx, make_environment, render
 from .uploads import UploadStore
+
+log = logging.getLogger("replybook.web")
 
 # The page modules, in menu order; each has a ``router`` of pages that need a login.
 PAGES = (
@@ -148,6 +151,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.errors()}, status_code=422)
         fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
         return _error_page(request, 422, f"提交的内容不完整或格式不对（{fields}）。请返回检查后再试。")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        message = "服务器出错了，这次的修改没有保存。请刷新页面后重试；如果一直出错，请把出错的时间和操作告诉管理员。"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return _error_page(request, 500, message)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
