@@ -799,3 +799,17 @@ def test_the_try_box_answers_from_the_library_as_just_edited(boss: Browser) -> N
     )
     assert created.status_code == 303
     assert "亲，香港可以发顺丰到付~" in boss.get("/try", params={"q": "可以寄到香港吗"}).text
+
+
+def test_every_state_changing_route_refuses_a_request_without_the_csrf_token(app, boss: Browser) -> None:
+    writes = [(m, p) for m, p in all_routes(app) if m in ("POST", "PUT", "PATCH", "DELETE")]
+    assert len(writes) > 15
+    for method, path in writes:
+        response = boss.client.request(method, path, data={"x": "1"}, follow_redirects=False)
+        assert response.status_code == 403, (method, path, response.status_code)
+
+
+def test_htmx_and_its_licence_are_served_without_a_login(anon: TestClient) -> None:
+    script = anon.get("/static/htmx.min.js")
+    assert script.status_code == 200 and "htmx" in script.text
+    assert "Zero-Clause BSD" in anon.get("/static/htmx.LICENSE").text
