@@ -813,3 +813,15 @@ def test_htmx_and_its_licence_are_served_without_a_login(anon: TestClient) -> No
     script = anon.get("/static/htmx.min.js")
     assert script.status_code == 200 and "htmx" in script.text
     assert "Zero-Clause BSD" in anon.get("/static/htmx.LICENSE").text
+
+
+def test_history_shows_names_and_shop_time_not_stored_values(boss: Browser, sample_engine: Engine) -> None:
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    form = [(k, v) for k, v in _edit_form(entry) if k != "category"]
+    boss.post(
+        f"/entries/{entry.id}", [*form, ("category", "after_sales"), ("active_start", "2026-12-10T08:00")]
+    )
+    page = boss.get(f"/history/entry/{entry.id}").text
+    assert "<del>发货查件</del>" in page and "<ins>售后</ins>" in page
+    assert "<ins>2026-12-10 08:00</ins>" in page

@@ -9,9 +9,11 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook import history
+from replybook.entries import list_categories
 from replybook.errors import NotFoundError, PermissionDenied
 from replybook.models import Revision
 from replybook.permissions import can_edit
+from replybook.timeutil import iso_shop, parse_datetime
 
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render
@@ -72,9 +74,14 @@ def revision_public(rev: Revision) -> dict[str, Any]:
     }
 
 
-def _show(value: Any) -> list[str]:
+def _show(value: Any, key: str = "", categories: dict[int, str] | None = None) -> list[str]:
+    """A snapshot value as lines people read: category names, shop time, 是/否."""
     if value is None or value == "":
         return []
+    if key == "category_id" and categories is not None:
+        return [categories.get(value, str(value))]
+    if key in ("active_start", "active_end", "start", "end") and isinstance(value, str):
+        return [(iso_shop(parse_datetime(value)) or value)[:16].replace("T", " ")]
     if isinstance(value, list):
         return [str(v) for v in value]
     if isinstance(value, bool):
@@ -90,11 +97,12 @@ def item_data(session: Session, item_type: str, item_id: int) -> dict[str, Any]:
     if not revs:
         raise NotFoundError(f"{TYPE_NAMES.get(item_type, item_type)} #{item_id} 没有历史记录")
     exists = session.get(history.ITEM_TYPES[item_type], item_id) is not None
+    names = {c.id: c.name for c in list_categories(session) if c.id is not None}
     out = []
     for i, rev in enumerate(revs):
         older = revs[i + 1].data if i + 1 < len(revs) else {}
         changes = [
-            {"field": FIELD_NAMES.get(k, k), "key": k, "old": _show(a), "new": _show(b)}
+            {"field": FIELD_NAMES.get(k, k), "key": k, "old": _show(a, k, names), "new": _show(b, k, names)}
             for k, a, b in history.diff(older, rev.data)
             if k != "question_norm"
         ]
