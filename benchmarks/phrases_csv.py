@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/phrases_csv.py [--rows 100000] [--small 10000] [--database-url URL]
 
-Each step runs in a fresh process, so its peak RSS (resource.getrusage) is its own: the import of the
+Each step runs in a fresh process, so its peak RSS (resource.getrusage) is its own, and reports wall
+and CPU seconds (this process only: PostgreSQL's own work shows in wall time). The import of the
 small and the large file show whether memory grows with the file. The baseline is what any CSV import
 must do at least — decode GB18030 and split the rows with ``csv`` — and, for export, encode and write
 the same rows with ``csv.writer``; the ratio is ours ÷ baseline, measured in the same run.
@@ -56,19 +57,19 @@ def step(name: str, csv_path: str, url: str, out_path: str) -> dict:
     from replybook import db, phrases
 
     if name == "baseline_read":
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with open(csv_path, encoding="gb18030", newline="") as f:
             count = sum(1 for _ in csv.reader(f)) - 1
     elif name == "baseline_write":
         with open(csv_path, encoding="gb18030", newline="") as f:
             rows = list(csv.reader(f))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with open(out_path, "w", encoding="gb18030", newline="") as f:
             csv.writer(f, lineterminator="\r\n").writerows(rows)
         count = len(rows) - 1
     else:
         engine = db.make_engine(url)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with db.session_scope(engine) as s:
             if name == "import":
                 plan = phrases.import_phrases(s, Path(csv_path), mode="replace", user="bench")
@@ -78,7 +79,12 @@ def step(name: str, csv_path: str, url: str, out_path: str) -> dict:
                 count = plan.unchanged
             else:
                 count = phrases.export_phrases(s, Path(out_path)).count
-    return {"seconds": time.perf_counter() - start, "rows": count, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": time.process_time() - cpu,
+        "rows": count,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def run_step(name: str, csv_path: Path, url: str, out_path: Path) -> dict:
@@ -160,7 +166,7 @@ def main() -> None:
             size = csv_path.stat().st_size / 1e6
             r = results[rows]
             print(f"\n{rows:,} rows ({size:.1f} MB GBK); export byte-identical to the input: {identical}")
-            print(f"  {'step':<34}{'seconds':>9}{'ratio':>8}{'peak RSS':>11}")
+            print(f"  {'step':<34}{'seconds':>9}{'ratio':>8}{'CPU s':>8}{'ratio':>8}{'peak RSS':>11}")
             lines = [
                 ("csv.reader, decode GB18030 (base)", "baseline_read", "baseline_read"),
                 ("import into empty library", "import", "baseline_read"),
@@ -169,9 +175,12 @@ def main() -> None:
                 ("export", "export", "baseline_write"),
             ]
             for label, key, base in lines:
-                seconds = r[key]["seconds"]
-                ratio = seconds / r[base]["seconds"]
-                print(f"  {label:<34}{seconds:>9.2f}{ratio:>7.1f}x{r[key]['peak_rss_mb']:>8.0f} MB")
+                seconds, cpu = r[key]["seconds"], r[key]["cpu"]
+                ratio, cpu_ratio = seconds / r[base]["seconds"], cpu / r[base]["cpu"]
+                print(
+                    f"  {label:<34}{seconds:>9.2f}{ratio:>7.1f}x{cpu:>8.2f}{cpu_ratio:>7.1f}x"
+                    f"{r[key]['peak_rss_mb']:>8.0f} MB"
+                )
     small, large = results[args.small], results[args.rows]
     print(
         f"\npeak RSS, import: {small['import']['peak_rss_mb']:.0f} MB for {args.small:,} rows, "
