@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import PASSWORD, Pages
@@ -148,10 +149,37 @@ def test_deleting_asks_and_can_be_undone(pages: Pages) -> None:
     expect(page.get_by_label("标准问题")).to_have_value("可以帮忙包装成礼物吗")
 
 
-def test_usable_at_phone_width(pages: Pages) -> None:
-    page = pages.login("店长", width=390, height=844)
-    for path in ("/", "/entries", "/entries/1", "/try", "/phrases", "/import"):
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)], ids=["laptop", "phone"])
+def test_no_page_scrolls_sideways(pages: Pages, width: int, height: int) -> None:
+    page = pages.login("店长", width=width, height=height)
+    for path in (
+        "/",
+        "/entries",
+        "/entries/1",
+        "/autoreplies",
+        "/phrases",
+        "/import",
+        "/try",
+        "/coverage",
+        "/gold",
+        "/history",
+        "/users",
+    ):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} scrolls sideways at phone width by {overflow}px"
+        assert overflow <= 0, f"{path} scrolls sideways at {width}px by {overflow}px"
     expect(page.get_by_role("navigation", name="主菜单")).to_be_visible()
+
+
+def test_an_agent_keeps_their_own_quick_phrases(pages: Pages) -> None:
+    page = pages.login("小雨")
+    menu(page, "快捷短语").click()
+    expect(page.get_by_text("团队短语只能查看")).to_be_visible()
+    page.get_by_role("link", name="我的短语").click()
+    page.get_by_role("link", name="＋ 新增短语").click()
+    page.get_by_label("编码").fill("ＸＹ1")  # full-width, as an IME may type it
+    page.get_by_label("分组").fill("常用")
+    page.get_by_label("内容").fill("亲，我是小雨，很高兴为您服务~")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status")).to_contain_text("已新增快捷短语 xy1")
+    expect(page.get_by_text("亲，我是小雨，很高兴为您服务~")).to_be_visible()
