@@ -14,8 +14,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -27,6 +26,7 @@ from replybook.settings import Settings
 
 from . import (
     api,
+    api_docs,
     auth,
     autoreplies,
     categories,
@@ -117,8 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(app.openapi())
 
     @app.get("/api/docs", include_in_schema=False, dependencies=PROTECTED)
-    def openapi_page() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="replybook API")
+    def openapi_page(request: Request) -> Response:
+        return render(request, "api/docs.html", api_docs.docs_data(app.openapi()))
 
     _install_error_handlers(app)
     return app
