@@ -29,8 +29,10 @@ from .timeutil import iso_shop
 
 __all__ = [
     "CoverageReport",
+    "Matcher",
     "Question",
     "read_questions",
+    "render_html",
     "run_coverage",
     "save_run",
 ]
@@ -341,3 +343,10 @@ def labelled_accuracy(matcher: Matcher, questions: list[Question], outcomes: Out
         correct += ok
         wrong += (not ok) and r.status == "covered"
     return (correct / n if n else 0.0), wrong
+
+
+def render_html(report: CoverageReport) -> str:
+    """The standalone HTML report (see ``coverage_report.render_html``)."""
+    from .coverage_report import render_html as render
+
+    return render(report)

@@ -1,16 +1,15 @@
 """A character index that finds, for each question, the only wordings that can reach a score.
 
-``fuzz.ratio`` is 200·LCS / (len(q) + len(w)), and the longest common subsequence can share no
-more characters than the two strings have in common (as multisets). So a wording reaching ``floor``
-must share at least ``need = ceil(floor·len(q) / (200 − floor))`` characters with the question, and
-therefore (prefix filtering) at least one of the question's ``len(q) − need + 1`` rarest characters.
-Only those wordings are scored; every other score is certainly below ``floor``, so the answers are
-the same as comparing with every wording (tests/test_matching.py checks this on the sample shop).
+``fuzz.ratio`` is 200·LCS / (len(q) + len(w)), and the longest common subsequence can use no more
+characters than the two strings have in common (as multisets: the k-th 的 is its own token). So
+200·shared / (len(q) + len(w)) bounds the score: a wording whose bound is below ``floor`` cannot
+reach it and is not scored. Every status is decided by scores ≥ ``floor`` (the matcher's threshold
+minus its margin), so the answers are the same as comparing with every wording
+(tests/test_matching.py checks this on the sample shop; the benchmark on a million questions).
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 
 import numpy as np
@@ -20,53 +19,69 @@ Token = tuple[str, int]  # (character, its k-th occurrence): multiset intersecti
 
 
 def _tokens(form: str) -> list[Token]:
+    """("的", 1), ("的", 2) … for each occurrence of each character."""
     return [(ch, k) for ch, count in Counter(form).items() for k in range(1, count + 1)]
 
 
 class CandidateIndex:
     def __init__(self, forms: list[str]):
         self.forms = np.array(forms, dtype=object)
-        self.lengths = np.array([len(f) for f in forms], np.int32)
+        self.lengths = np.array([len(f) for f in forms], np.float32)
         postings: dict[Token, list[int]] = defaultdict(list)
         for w, form in enumerate(forms):
             for token in _tokens(form):
                 postings[token].append(w)
         self.postings = {t: np.array(ids, np.int32) for t, ids in postings.items()}
-        self._everything = np.arange(len(forms), dtype=np.int32)
 
-    def candidates(self, form: str, *, floor: float) -> np.ndarray:
-        """Indexes (ascending) of the wordings whose ratio with ``form`` can be ≥ ``floor``."""
-        lq = len(form)
-        if lq == 0:
-            return self._everything[:0]
-        if floor <= 0:
-            return self._everything
-        need = max(1, math.ceil(floor * lq / (200.0 - floor) - 1e-9)) if floor < 200 else lq + 1
-        if need > lq:
-            return self._everything[:0]
-        tokens = sorted(_tokens(form), key=lambda t: len(self.postings.get(t, ())))
-        lists = [self.postings[t] for t in tokens[: lq - need + 1] if t in self.postings]
+    SUB_CHUNK = 32  # questions whose shared-token counts are taken together
+
+    def _candidates(self, forms: list[str], offset: int, floor: float) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, columns) of the pairs whose bound reaches ``floor``, for a few questions."""
+        m, n = len(forms), len(self.forms)
+        postings = self.postings
+        lists: list[np.ndarray] = []
+        owners: list[int] = []
+        for r, form in enumerate(forms):
+            seen: dict[str, int] = {}
+            for ch in form:
+                k = seen[ch] = seen.get(ch, 0) + 1
+                ids = postings.get((ch, k))
+                if ids is not None:
+                    lists.append(ids)
+                    owners.append(r)
         if not lists:
-            return self._everything[:0]
-        found = np.unique(np.concatenate(lists))
-        # Length filter: ratio ≤ 200·min(lq, lw) / (lq + lw).
-        lw = self.lengths[found]
-        keep = 200.0 * np.minimum(lq, lw) >= floor * (lq + lw) - 1e-6
-        return found[keep]
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        # Shared-token counts: one increment per posting touched, never a sort; the counts array
+        # is small (SUB_CHUNK questions × wordings), so it stays in the CPU cache.
+        sizes = np.fromiter((len(ids) for ids in lists), np.int64, len(lists))
+        rows = np.repeat(np.array(owners, np.int64), sizes)
+        cols = np.concatenate(lists)
+        keys = rows * n + cols
+        shared = np.bincount(keys, minlength=m * n)
+        # fuzz.ratio = 200·LCS/(lq + lw) ≤ 200·shared/(lq + lw): skip pairs that cannot reach floor.
+        q_len = np.array([len(f) for f in forms], np.float32)
+        passing = 200.0 * shared[keys] >= floor * (q_len[rows] + self.lengths[cols]) - 1e-3
+        marked = np.zeros(m * n, bool)
+        marked[keys[passing]] = True
+        r_all, c_all = np.divmod(np.flatnonzero(marked), n)
+        return r_all + offset, c_all
 
     def scores(self, forms: list[str], *, floor: float) -> np.ndarray:
-        """A questions × wordings matrix: exact ratios for candidates, 0 elsewhere."""
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        for r, form in enumerate(forms):
-            found = self.candidates(form, floor=floor)
-            rows.append(np.full(len(found), r, np.int32))
-            cols.append(found)
-        out = np.zeros((len(forms), len(self.forms)), np.float32)
-        if not rows:
-            return out
-        r_all = np.concatenate(rows)
-        c_all = np.concatenate(cols)
+        """A questions × wordings matrix: exact ratios where the bound allows ``floor``, 0 elsewhere.
+
+        The shared-character counts of a whole chunk come from its questions' postings, counted
+        together; only pairs whose bound reaches ``floor`` are scored (``cpdist``).
+        """
+        m, n = len(forms), len(self.forms)
+        if floor <= 0:
+            return process.cdist(forms, self.forms, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+        out = np.zeros((m, n), np.float32)
+        found = [
+            self._candidates(forms[start : start + self.SUB_CHUNK], start, floor)
+            for start in range(0, m, self.SUB_CHUNK)
+        ]
+        r_all = np.concatenate([r for r, _ in found])
+        c_all = np.concatenate([c for _, c in found])
         if len(r_all):
             questions = np.array(forms, dtype=object)[r_all]
             out[r_all, c_all] = process.cpdist(

@@ -29,6 +29,7 @@ from .normalize import normalise
 DEFAULT_THRESHOLD = 45.0
 DEFAULT_MARGIN = 3.0
 KEYWORD_SCORE = 80.0
+DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
 
 # Colloquial spellings buyers type → the wording a library uses. Longest first.
 COLLOQUIAL: tuple[tuple[str, str], ...] = (
@@ -52,17 +53,19 @@ STATUSES = ("covered", "ambiguous", "uncovered")
 _COVERED, _AMBIGUOUS, _UNCOVERED = 0, 1, 2
 
 
+_COLLOQUIAL_MAP = dict(COLLOQUIAL)
+_COLLOQUIAL_RE = re.compile("|".join(re.escape(c) for c, _ in COLLOQUIAL))
+_FUNCTION_RE = re.compile(
+    "|".join([*(re.escape(w) for w in FUNCTION_WORDS), "[" + "".join(sorted(FUNCTION_CHARS)) + "]"])
+)
+
+
 def match_form(text: str) -> str:
     """The form a question is compared in: the words that carry it, or the whole normalised text."""
-    base = normalise(text, simplify=True)
-    for colloquial, standard in COLLOQUIAL:
-        base = base.replace(colloquial, standard)
+    base = _COLLOQUIAL_RE.sub(lambda m: _COLLOQUIAL_MAP[m.group()], normalise(text, simplify=True))
     if base.endswith("么") and not base.endswith(("什么", "怎么", "那么", "这么", "多么")):
         base = base[:-1] + "吗"  # "有货么" asks the same as "有货吗"
-    core = base
-    for word in FUNCTION_WORDS:
-        core = core.replace(word, "")
-    core = "".join(ch for ch in core if ch not in FUNCTION_CHARS)
+    core = _FUNCTION_RE.sub("", base)
     # One character left says too little ("你好" → "好" would equal "好的"): keep the whole form.
     return core if len(core) >= 2 else base
 
@@ -155,6 +158,7 @@ class Matcher:
         self.entries = sorted(self.entries, key=lambda e: (groups[e.answers], e.id))
         self.group_of = np.array([groups[e.answers] for e in self.entries], np.int32)
         self.group_starts = np.flatnonzero(np.r_[True, self.group_of[1:] != self.group_of[:-1]])
+        group_last = np.r_[self.group_starts[1:], len(self.entries)] - 1
         texts: list[str] = []
         forms: list[str] = []
         owner: list[int] = []
@@ -168,6 +172,9 @@ class Matcher:
         self.n_fuzzy = len(texts)
         self.entry_starts = np.array(starts, np.intp)
         self.entry_ends = np.r_[self.entry_starts[1:], self.n_fuzzy].astype(np.intp)
+        if self.entries:
+            self.group_wording_start = self.entry_starts[self.group_starts]
+            self.group_wording_end = self.entry_ends[group_last]
         keyword_owner: dict[str, list[int]] = {}
         for i, e in enumerate(self.entries):
             for k in e.keywords:
@@ -276,20 +283,59 @@ class Matcher:
     # ------------------------------------------------------------ many questions
 
     def match_many(
-        self, questions: Sequence[str], *, use_index: bool = True, progress: Progress | None = None
+        self,
+        questions: Sequence[str],
+        *,
+        use_index: bool = True,
+        dedupe: bool = True,
+        progress: Progress | None = None,
     ) -> Outcomes:
-        """Match every question, ``chunk`` at a time; ``progress(done, total)`` after each chunk."""
+        """Match every question, a chunk at a time; ``progress(done, total)`` after each chunk.
+
+        A question whose form was already matched shares that outcome (``dedupe``): chat logs
+        repeat 在吗 and 包邮吗 thousands of times. At most ``DEDUPE_FORMS`` forms are remembered,
+        so memory stays bounded.
+        """
         n = len(questions)
         out = Outcomes.empty(n)
         if not self.entries or n == 0:
             return out
         chunk = max(16, self.chunk_cells // max(1, self.n_fuzzy))
-        for start in range(0, n, chunk):
-            forms = [self.prepare(q) for q in questions[start : start + chunk]]
-            scores = self._sparse(forms) if use_index and self.scorer is fuzz.ratio else self._dense(forms)
-            self._decide(scores, forms, out, start, exact_rows=not use_index)
-            if progress is not None:
-                progress(min(n, start + chunk), n)
+        first: dict[str, int] = {}
+        source = np.arange(n, dtype=np.int64)
+        forms: list[str] = []
+        at: list[int] = []
+
+        def flush() -> None:
+            exact = not use_index or self.scorer is not fuzz.ratio
+            scores = self._dense(forms) if exact else self._sparse(forms)
+            self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact)
+            forms.clear()
+            at.clear()
+
+        for i, question in enumerate(questions):
+            form = self.prepare(question)
+            if dedupe:
+                seen = first.get(form)
+                if seen is not None:
+                    source[i] = seen
+                    continue
+                if len(first) < DEDUPE_FORMS:
+                    first[form] = i
+            forms.append(form)
+            at.append(i)
+            if len(forms) == chunk:
+                flush()
+                if progress is not None:
+                    progress(i + 1, n)
+        if forms:
+            flush()
+        copies = np.flatnonzero(source != np.arange(n))
+        if len(copies):
+            for column in (out.entry, out.wording, out.score, out.status, out.runner_up, out.runner_up_score):
+                column[copies] = column[source[copies]]
+        if progress is not None:
+            progress(n, n)
         return out
 
     def _dense(self, forms: list[str]) -> np.ndarray:
@@ -324,41 +370,54 @@ class Matcher:
         return int(a + np.argmax(row[a:b]))
 
     def _decide(
-        self, scores: np.ndarray, forms: list[str], out: Outcomes, offset: int, *, exact_rows: bool
+        self, scores: np.ndarray, forms: list[str], out: Outcomes, at: np.ndarray, *, exact_rows: bool
     ) -> None:
-        entry_scores, via_keyword = self._entry_scores(scores, forms)
-        rows = np.arange(len(forms))
-        best = entry_scores.argmax(axis=1)
-        s1 = entry_scores[rows, best]
+        """Status, best entry, matched wording and runner-up for one chunk of questions."""
+        m = len(forms)
+        rows = np.arange(m)
         if not exact_rows:
             # The index leaves scores below the floor at 0; a question with nothing above it gets
-            # its exact best by brute force, so every reported figure equals the brute-force one.
-            low = np.flatnonzero(s1 < self.floor)
+            # its exact scores by brute force, so every reported figure equals the brute-force one.
+            low = np.flatnonzero(scores.max(axis=1) < self.floor)
             if len(low):
                 scores[low] = self._dense([forms[i] for i in low])
-                sub_scores, sub_kw = self._entry_scores(scores[low], [forms[i] for i in low])
-                entry_scores[low], via_keyword[low] = sub_scores, sub_kw
-                best = entry_scores.argmax(axis=1)
-                s1 = entry_scores[rows, best]
-        group_scores = np.maximum.reduceat(entry_scores, self.group_starts, axis=1)
-        group_scores[rows, self.group_of[best]] = -1.0
-        s2 = group_scores.max(axis=1) if group_scores.shape[1] > 1 else np.zeros(len(forms), np.float32)
-        s2 = np.maximum(s2, 0)
+        wording = scores.argmax(axis=1)  # the first of equal wordings, so the first such entry
+        s1 = scores[rows, wording]
+        best = self.owner[wording]
+        # The runner-up is the best wording outside the best entry's answer group (contiguous).
+        group = self.group_of[best]
+        lo, hi = self.group_wording_start[group], self.group_wording_end[group]
+        hidden = [scores[r, lo[r] : hi[r]].copy() for r in range(m)]
+        for r in range(m):
+            scores[r, lo[r] : hi[r]] = -1.0
+        runner_wording = scores.argmax(axis=1)
+        s2 = np.maximum(scores[rows, runner_wording], 0.0)
+        for r in range(m):
+            scores[r, lo[r] : hi[r]] = hidden[r]
+        runner = self.owner[runner_wording]
+        if self._keyword_re is not None:
+            for r, form in enumerate(forms):
+                if self._keyword_re.search(form):
+                    best[r], wording[r], s1[r], s2[r], runner[r] = self._decide_with_keywords(scores[r], form)
         status = np.where(
             s1 < self.threshold, _UNCOVERED, np.where(s1 - s2 >= self.margin, _COVERED, _AMBIGUOUS)
         ).astype(np.int8)
-        sl = slice(offset, offset + len(forms))
-        out.status[sl] = status
-        out.score[sl] = s1
-        for r in range(len(forms)):
-            if s1[r] <= 0:
-                continue
-            e = int(best[r])
-            out.entry[offset + r] = e
-            out.wording[offset + r] = self._matched_wording(scores[r], e, int(via_keyword[r, e]))
-            if status[r] == _AMBIGUOUS:
-                others = entry_scores[r].copy()
-                others[self.group_of == self.group_of[e]] = -1.0
-                runner = int(others.argmax())
-                out.runner_up[offset + r] = runner
-                out.runner_up_score[offset + r] = others[runner]
+        found = s1 > 0
+        ambiguous = status == _AMBIGUOUS
+        out.status[at] = status
+        out.score[at] = s1
+        out.entry[at] = np.where(found, best, -1)
+        out.wording[at] = np.where(found, wording, -1)
+        out.runner_up[at] = np.where(ambiguous, runner, -1)
+        out.runner_up_score[at] = np.where(ambiguous, s2, 0.0)
+
+    def _decide_with_keywords(self, row: np.ndarray, form: str) -> tuple[int, int, float, float, int]:
+        """The same decision for a question containing a keyword, entry by entry."""
+        entry_scores, via_keyword = self._entry_scores(row[None, :], [form])
+        e_row = entry_scores[0]
+        best = int(e_row.argmax())
+        others = e_row.copy()
+        others[self.group_of == self.group_of[best]] = -1.0
+        runner = int(others.argmax())
+        wording = self._matched_wording(row, best, int(via_keyword[0, best]))
+        return best, wording, float(e_row[best]), max(0.0, float(others[runner])), runner

@@ -6,8 +6,10 @@ such as 亲/亲亲/呢/哦/啊 at the edges, and optionally traditional → simp
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Filler a buyer adds around a question. Longest first so 亲亲 goes before 亲.
 LEADING_FILLER = (
@@ -41,7 +43,24 @@ def _t2s():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> re.Pattern[str]:
+    """Characters that some t2s dictionary entry needs: without one, conversion changes nothing."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    chars = {line.split("\t", 1)[0] for line in (folder / "TSCharacters.txt").open(encoding="utf-8")}
+    for line in (folder / "TSPhrases.txt").open(encoding="utf-8"):
+        key = line.split("\t", 1)[0]
+        if key and not any(ch in chars for ch in key):
+            chars.add(key[0])
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars) if len(ch) == 1) + "]")
+
+
 def to_simplified(text: str) -> str:
+    # Most questions are already simplified: skip the (slow, pure-Python) converter for them.
+    if not _traditional().search(text):
+        return text
     return _t2s().convert(text)
 
 

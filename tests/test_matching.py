@@ -97,10 +97,11 @@ def test_inactive_and_disabled_entries_are_not_matched(sample_engine: Engine) ->
 
 def test_the_index_gives_the_same_answers_as_brute_force(matcher: Matcher) -> None:
     questions = [q.text for q in read_questions(SAMPLE / "questions.txt")]
-    brute = matcher.match_many(questions, use_index=False)
-    indexed = matcher.match_many(questions, use_index=True)
-    for name in ("entry", "wording", "score", "status", "runner_up", "runner_up_score"):
-        assert np.array_equal(getattr(brute, name), getattr(indexed, name)), name
+    brute = matcher.match_many(questions, use_index=False, dedupe=False)
+    for kwargs in ({"use_index": True, "dedupe": False}, {"use_index": True, "dedupe": True}):
+        indexed = matcher.match_many(questions, **kwargs)  # type: ignore[arg-type]
+        for name in ("entry", "wording", "score", "status", "runner_up", "runner_up_score"):
+            assert np.array_equal(getattr(brute, name), getattr(indexed, name)), (name, kwargs)
 
 
 def test_small_chunks_give_the_same_answers(matcher: Matcher) -> None:

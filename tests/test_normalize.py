@@ -31,3 +31,12 @@ def test_traditional_to_simplified_is_optional() -> None:
 @pytest.mark.parametrize(("code", "expected"), [("ＨＩ", "hi"), (" Fh ", "fh"), ("jhs", "jhs")])
 def test_fold_code(code: str, expected: str) -> None:
     assert fold_code(code) == expected
+
+
+def test_the_simplified_shortcut_converts_exactly_like_opencc() -> None:
+    from replybook.normalize import _t2s, to_simplified
+    from tests.conftest import SAMPLE
+
+    lines = (SAMPLE / "questions.txt").read_text(encoding="utf-8").splitlines()
+    for text in [*lines, "幾天發貨", "這件衣服會起球嗎", "沈默", "回覆一下", "一目瞭然"]:
+        assert to_simplified(text) == _t2s().convert(text), text
