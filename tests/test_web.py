@@ -828,3 +828,12 @@ def test_history_shows_names_and_shop_time_not_stored_values(boss: Browser, samp
     page = boss.get(f"/history/entry/{entry.id}").text
     assert "<del>发货查件</del>" in page and "<ins>售后</ins>" in page
     assert "<ins>2026-12-10 08:00</ins>" in page
+
+
+def test_basic_auth_writes_from_another_site_are_refused(anon: TestClient) -> None:
+    headers = {**basic(SUPERVISOR), "Origin": "https://evil.example"}
+    assert (
+        anon.post("/api/entries/1/enabled", params={"enabled": "false"}, headers=headers).status_code == 403
+    )
+    same = {**basic(SUPERVISOR), "Origin": "http://testserver"}
+    assert anon.post("/api/entries/1/enabled", params={"enabled": "false"}, headers=same).status_code == 200

@@ -183,7 +183,15 @@ ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 async def check_csrf(request: Request, viewer: ViewerDep) -> None:
     """Refuse a state-changing request that does not carry this session's CSRF token."""
-    if request.method in SAFE_METHODS or getattr(request.state, "basic_auth", False):
+    if request.method in SAFE_METHODS:
+        return
+    if getattr(request.state, "basic_auth", False):
+        # Scripts send no Origin; a browser that cached basic credentials does, from the other site.
+        origin = request.headers.get("origin")
+        if origin and urlsplit(origin).netloc != request.url.netloc:
+            raise CsrfRefused(
+                "拒绝来自其他网站的请求：请在 replybook 自己的页面里操作，或从脚本直接调用 API。"
+            )
         return
     _require_token(request, await _sent_token(request))
 
