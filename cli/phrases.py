@@ -222,9 +222,11 @@ def lint(
     max_length: int = typer.Option(core.DEFAULT_MAX_LENGTH, "--max-length", help="短语最长字数"),
     strict: bool = typer.Option(False, "--strict", help="有提醒也以非零状态退出"),
 ) -> None:
-    """Check the phrase libraries: code collisions, shadowed team codes, prefix codes, ungrouped
-    phrases, phrases over a length, the same text under two codes. Exits 1 on an error (or, with
-    --strict, on any finding).
+    """Check the phrase libraries for what would trip an agent up.
+
+    Errors: code collisions. Reminders: personal codes shadowing team codes, codes that begin other
+    codes, ungrouped phrases, phrases over --max-length, the same text under two codes. Exits 1 on
+    an error (with --strict, on any finding).
 
     Example: replybook phrases lint --max-length 200
     """
