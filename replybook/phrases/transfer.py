@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any, BinaryIO, overload
 
-from sqlalchemy import Table, bindparam, delete, update
+from sqlalchemy import Table, bindparam, delete, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
@@ -330,12 +330,21 @@ def _remove(session: Session, plan: PhraseImportPlan, user: str | None, at: date
 def _insert(session: Session, batch: list[dict[str, Any]], user: str | None, at: datetime) -> None:
     if not batch:
         return
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         # COPY returns nothing, so take the ids from the sequence first.
-        ids = session.execute(
+        ids: Any = session.execute(
             sql("SELECT nextval(pg_get_serial_sequence('phrase', 'id')) FROM generate_series(1, :n)"),
             {"n": len(batch)},
         ).scalars()
+    elif dialect == "sqlite":
+        # SQLite gives a new row max(id) + 1, and nobody else can write until this transaction ends:
+        # number the rows the same way up front instead of looking them up afterwards.
+        top = session.execute(sa_select(func.coalesce(func.max(PHRASES.c.id), 0))).scalar_one()
+        ids = range(top + 1, top + 1 + len(batch))
+    else:
+        ids = None
+    if ids is not None:
         for values, new_id in zip(batch, ids, strict=True):
             values["id"] = new_id
         bulk_insert(session, PHRASES, batch)
