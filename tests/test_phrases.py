@@ -100,6 +100,22 @@ def test_add_edit_move_remove_with_history(any_engine: Engine) -> None:
 
 
 @pytest.mark.storage
+def test_a_new_phrase_never_takes_a_deleted_phrases_id(any_engine: Engine) -> None:
+    with db.session_scope(any_engine) as s:
+        phrases.create_phrase(s, data=team("a", "一"))
+        gone = phrases.create_phrase(s, data=team("b", "二")).id
+        phrases.delete_phrase(s, phrase_id=gone)
+        again = phrases.create_phrase(s, data=team("c", "三")).id
+        phrases.delete_phrase(s, phrase_id=again)
+        plan = phrases.import_phrases(s, io.BytesIO((HEADER + "d,四,\r\ne,五,\r\n").encode()), mode="replace")
+        assert [i.code for i in plan.removed] == ["a"]
+    with db.session_scope(any_engine) as s:
+        new_ids = {p.id for p in phrases.list_phrases(s)}
+        assert len(new_ids) == 2 and min(new_ids) > again > gone
+        assert all(len(history.revisions(s, "phrase", i)) == 1 for i in new_ids)
+
+
+@pytest.mark.storage
 @pytest.mark.parametrize(
     ("data", "error", "message"),
     [

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from .. import history
 from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied, StaleVersionError
-from ..models import Phrase, PhraseScope, Role, User
+from ..models import Phrase, PhraseScope, Revision, Role, User
 from ..normalize import fold_code
 from ..qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
 
@@ -200,12 +200,21 @@ def _fill(phrase: Phrase, data: PhraseData) -> None:
     phrase.image_url = data.image_url
 
 
+def next_phrase_id(session: Session) -> int:
+    """An id no phrase has had. SQLite would reuse the highest id once that phrase is deleted, and a
+    new phrase would then inherit the deleted one's history (and a restore would overwrite it)."""
+    ever = select(func.max(Revision.item_id)).where(Revision.item_type == "phrase")
+    return max(session.exec(select(func.max(Phrase.id))).one() or 0, session.exec(ever).one() or 0) + 1
+
+
 def create_phrase(session: Session, *, data: PhraseData, user: str | None = None) -> Phrase:
     """Add a phrase to its library; the code must be new there."""
     data = data.cleaned()
     _check(session, data)
     check_can_edit(session, user=user, scope=data.scope, owner=data.owner)
     phrase = Phrase(scope=data.scope, owner=data.owner, code=data.code, text=data.text, version=0)
+    if session.get_bind().dialect.name == "sqlite":  # PostgreSQL's sequence never goes back
+        phrase.id = next_phrase_id(session)
     _fill(phrase, data)
     history.touch(phrase, user=user)
     session.add(phrase)

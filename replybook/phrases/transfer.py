@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any, BinaryIO, overload
 
-from sqlalchemy import Table, bindparam, delete, func, update
+from sqlalchemy import Table, bindparam, delete, update
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
@@ -31,7 +31,7 @@ from ..models import Phrase, PhraseScope
 from ..qianniu_csv import CsvReader, CsvRow
 from ..timeutil import now
 from .bulk import bulk_insert
-from .core import check_can_edit, check_library, library_name
+from .core import check_can_edit, check_library, library_name, next_phrase_id
 
 MODES = ("merge", "replace")
 BATCH = 2000
@@ -338,10 +338,10 @@ def _insert(session: Session, batch: list[dict[str, Any]], user: str | None, at:
             {"n": len(batch)},
         ).scalars()
     elif dialect == "sqlite":
-        # SQLite gives a new row max(id) + 1, and nobody else can write until this transaction ends:
-        # number the rows the same way up front instead of looking them up afterwards.
-        top = session.execute(sa_select(func.coalesce(func.max(PHRASES.c.id), 0))).scalar_one()
-        ids = range(top + 1, top + 1 + len(batch))
+        # Nobody else can write until this transaction ends: number the rows up front instead of
+        # looking their ids up afterwards (and never reuse the id of a deleted phrase, see core).
+        top = next_phrase_id(session)
+        ids = range(top, top + len(batch))
     else:
         ids = None
     if ids is not None:
