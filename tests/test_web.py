@@ -837,3 +837,13 @@ def test_basic_auth_writes_from_another_site_are_refused(anon: TestClient) -> No
     )
     same = {**basic(SUPERVISOR), "Origin": "http://testserver"}
     assert anon.post("/api/entries/1/enabled", params={"enabled": "false"}, headers=same).status_code == 200
+
+
+def test_the_campaign_check_runs_its_questions_as_of_its_start(boss: Browser) -> None:
+    page = boss.get("/coverage")
+    assert "大促前检查" in page.text and "聚划算" in page.text
+    response = boss.post("/coverage/campaign", {"campaign": "聚划算"})
+    assert response.status_code == 303, response.text
+    report = boss.get(response.headers["location"])
+    assert "按“聚划算”开始时的问答库测试" in report.text
+    assert "2026-12-10 00:00" in report.text  # tested as of the campaign's start, shop time
