@@ -847,3 +847,28 @@ def test_the_campaign_check_runs_its_questions_as_of_its_start(boss: Browser) ->
     report = boss.get(response.headers["location"])
     assert "按“聚划算”开始时的问答库测试" in report.text
     assert "2026-12-10 00:00" in report.text  # tested as of the campaign's start, shop time
+
+
+def test_anyone_changes_their_own_password_and_a_supervisor_resets_a_forgotten_one(
+    app, agent: Browser, boss: Browser
+) -> None:
+    wrong = agent.post("/account/password", {"current": "nope", "new": "newpass1", "repeat": "newpass1"})
+    assert wrong.status_code == 422 and "当前密码不对" in wrong.text
+    mismatch = agent.post("/account/password", {"current": PASSWORD, "new": "newpass1", "repeat": "newpass2"})
+    assert mismatch.status_code == 422 and "不一致" in mismatch.text
+    assert (
+        agent.post(
+            "/account/password", {"current": PASSWORD, "new": "newpass1", "repeat": "newpass1"}
+        ).status_code
+        == 303
+    )
+    assert agent.post(f"/users/{SUPERVISOR}/password", {"password": "hijack1"}).status_code == 403
+    assert boss.post(f"/users/{AGENT}/password", {"password": "reset-by-boss"}).status_code == 303
+    with TestClient(app) as fresh:
+        page = fresh.get("/login")
+        login = fresh.post(
+            "/login",
+            data={"name": AGENT, "password": "reset-by-boss", "csrf_token": csrf_of(page.text)},
+            follow_redirects=False,
+        )
+        assert login.status_code == 303

@@ -259,7 +259,7 @@ async def login(request: Request, session: SessionDep) -> Response:
     target = _safe_next(str(form.get("next") or "/"))
     user = users.authenticate(session, name, password) if name and password else None
     if user is None:
-        error = "用户名或密码不对。请检查后重试；忘记密码请让客服主管用 replybook user passwd 重设。"
+        error = "用户名或密码不对。请检查后重试；忘记密码请让客服主管在“用户”页重设。"
         return render(request, "login.html", {"next": target, "error": error, "name": name}, status=401)
     # A fresh CSRF token with every login, so a token seen before login is worth nothing after it.
     update_session(request, u=user.name, c=secrets.token_urlsafe(24), f=None)

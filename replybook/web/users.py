@@ -1,4 +1,5 @@
-"""The users page (supervisors only): who can log in, with which role; add a user."""
+"""The users page (supervisors only: who can log in, with which role; add a user, set a forgotten
+password) and each user's own account page (change one's password)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from replybook.errors import ConflictError, InvalidValue
 from replybook.timeutil import iso_shop
 
 from . import forms
-from .auth import ROLE_NAMES, SessionDep, SupervisorDep, flash, redirect
+from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep, flash, redirect
 from .render import render
 
 router = APIRouter()
@@ -54,3 +55,45 @@ async def add_user(request: Request, session: SessionDep, viewer: SupervisorDep)
         return render(request, "users/list.html", data, status=exc.http_status)
     flash(request, f"已添加用户 {values['name']}（{ROLE_NAMES.get(values['role'])}）")
     return redirect(request, "/users")
+
+
+@router.post("/users/{name}/password")
+async def reset_password(request: Request, session: SessionDep, viewer: SupervisorDep, name: str) -> Response:
+    """A supervisor sets a new password for someone who forgot theirs."""
+    form = await request.form()
+    try:
+        users.set_password(session, name=name, password=forms.text(form, "password"))
+        session.commit()
+    except InvalidValue as exc:
+        session.rollback()
+        data = {**users_data(session), "error": f"{name}：{exc}", "form": {}}
+        return render(request, "users/list.html", data, status=exc.http_status)
+    flash(request, f"已为 {name} 设置新密码，请当面或私信告诉 TA，并提醒登录后自己修改。")
+    return redirect(request, "/users")
+
+
+@router.get("/account")
+def account_page(request: Request, viewer: ViewerDep) -> Response:
+    return render(request, "users/account.html", {"error": None})
+
+
+@router.post("/account/password")
+async def change_password(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    """Anyone changes their own password, after typing the current one."""
+    form = await request.form()
+    error = None
+    if users.authenticate(session, viewer.name, forms.text(form, "current")) is None:
+        error = "当前密码不对，请重新输入。"
+    elif forms.text(form, "new") != forms.text(form, "repeat"):
+        error = "两次输入的新密码不一致，请重新输入。"
+    else:
+        try:
+            users.set_password(session, name=viewer.name, password=forms.text(form, "new"))
+            session.commit()
+        except InvalidValue as exc:
+            session.rollback()
+            error = str(exc)
+    if error:
+        return render(request, "users/account.html", {"error": error}, status=422)
+    flash(request, "密码已修改，下次登录请用新密码。")
+    return redirect(request, "/account")
