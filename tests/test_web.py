@@ -872,3 +872,15 @@ def test_anyone_changes_their_own_password_and_a_supervisor_resets_a_forgotten_o
             follow_redirects=False,
         )
         assert login.status_code == 303
+
+
+def test_saving_an_entry_someone_deleted_meanwhile_says_how_to_bring_it_back(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    boss.post(f"/entries/{entry.id}/delete", {})
+    response = boss.post(f"/entries/{entry.id}", _edit_form(entry, answers=["我的修改"]))
+    assert response.status_code == 409
+    assert "店长 删除了问答“什么时候发货”" in response.text
+    assert f'href="/history/entry/{entry.id}"' in response.text

@@ -217,7 +217,9 @@ def edit_entry_page(request: Request, session: SessionDep, viewer: ViewerDep, en
 @router.post("/entries/{entry_id}")
 async def save_entry(request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int) -> Response:
     form = await request.form()
-    current = entries.get_entry(session, entry_id)
+    current = session.get(Entry, entry_id)
+    if current is None:
+        return _deleted_meanwhile(request, session, entry_id, form)
     try:
         data = forms.entry_data(form)
         entries.update_entry(
@@ -240,6 +242,26 @@ async def save_entry(request: Request, session: SessionDep, viewer: SupervisorDe
         )
     flash(request, f"已保存“{data.question}”（第 {current.version} 版）")
     return redirect(request, f"/entries/{entry_id}")
+
+
+def _deleted_meanwhile(request: Request, session: Session, entry_id: int, form: Any) -> Response:
+    """Someone deleted the entry while this user edited it: say so, and where to bring it back."""
+    revisions = history.revisions(session, "entry", entry_id)
+    if not revisions or revisions[0].action != "delete":
+        entries.get_entry(session, entry_id)  # raises the plain "no such entry"
+    gone = revisions[0]
+    message = (
+        f"你编辑时，{gone.user or '别人'} 删除了问答“{gone.data.get('question', '')}”，你的修改没有保存。"
+        "可以在历史里撤销删除，再重新修改。"
+    )
+    data = {
+        "status": 409,
+        "title": "这条问答已被删除",
+        "message": message,
+        "link": f"/history/entry/{entry_id}",
+        "link_text": "查看历史并恢复",
+    }
+    return render(request, "error.html", data, status=409)
 
 
 def _conflict(
