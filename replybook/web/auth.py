@@ -129,7 +129,7 @@ def pop_flash(request: Request) -> dict[str, Any] | None:
 
 
 def redirect(request: Request, url: str) -> Response:
-    """A 303 after a successful form post (htmx follows it via HX-Location semantics)."""
+    """A 303 See Other after a successful form post, carrying any session change (a flash)."""
     return save_session(request, RedirectResponse(url, status_code=303))
 
 

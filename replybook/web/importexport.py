@@ -207,14 +207,14 @@ async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> R
     _check_allowed(viewer, meta)
     data = await upload.read()
     try:
-        _plan_obj, shown = preview_data(session, data, meta)
+        plan, shown = preview_data(session, data, meta)
     except (ImportFormatError, InvalidValue, ConflictError) as exc:
         return _page_error(request, session, viewer, str(exc))
     token = request.app.state.uploads.put(data, meta)
     return render(
         request,
         "importexport/preview.html",
-        {"preview": shown, "token": token, "expected": _counts(_plan_obj), "notice": None},
+        {"preview": shown, "token": token, "expected": _counts(plan), "notice": None},
     )
 
 
