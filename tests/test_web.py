@@ -884,3 +884,34 @@ def test_saving_an_entry_someone_deleted_meanwhile_says_how_to_bring_it_back(
     assert response.status_code == 409
     assert "店长 删除了问答“什么时候发货”" in response.text
     assert f'href="/history/entry/{entry.id}"' in response.text
+
+
+def test_a_phrase_text_is_edited_in_place_and_a_stale_inline_save_shows_both(
+    agent: Browser, sample_engine: Engine
+) -> None:
+    from replybook.models import Phrase
+
+    with Session(sample_engine) as s:
+        mine = s.exec(select(Phrase).where(Phrase.owner == AGENT)).first()
+    assert mine is not None
+    htmx = {"HX-Request": "true"}
+    row = agent.get(f"/phrases/{mine.id}/row", params={"edit": 1}, headers=htmx)
+    assert row.text.startswith(f'<tr id="phrase-{mine.id}">') and "<textarea" in row.text
+    saved = agent.post(
+        f"/phrases/{mine.id}/inline", {"text": "第一次改", "version": str(mine.version)}, headers=htmx
+    )
+    assert "已保存" in saved.text and "第一次改" in saved.text
+    stale = agent.post(
+        f"/phrases/{mine.id}/inline", {"text": "第二次改", "version": str(mine.version)}, headers=htmx
+    )
+    assert "刚保存了第" in stale.text and "第一次改" in stale.text and "第二次改" in stale.text
+    version = re.search(r'name="version" value="(\d+)"', stale.text)
+    assert version is not None and int(version.group(1)) == mine.version + 1
+    kept = agent.post(
+        f"/phrases/{mine.id}/inline", {"text": "第二次改", "version": version.group(1)}, headers=htmx
+    )
+    assert "已保存" in kept.text and "第二次改" in kept.text
+    with Session(sample_engine) as s:
+        team = s.exec(select(Phrase).where(Phrase.scope == "team")).first()
+    assert team is not None
+    assert agent.get(f"/phrases/{team.id}/row", params={"edit": 1}, headers=htmx).status_code == 403

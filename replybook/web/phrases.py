@@ -225,6 +225,57 @@ async def save_phrase(request: Request, session: SessionDep, viewer: ViewerDep, 
     return redirect(request, f"/phrases?library={forms.text(form, 'library') or 'mine'}")
 
 
+def _row(request: Request, viewer: Viewer, p: Phrase, **state: Any) -> Response:
+    """One row of the list, to view or (``editing``) to change its text in place."""
+    allowed = can_edit(viewer.role, viewer.name, "phrase", {"scope": p.scope, "owner": p.owner})
+    data = {
+        "p": phrase_public(p),
+        "can_edit": allowed,
+        "editing": False,
+        "version": p.version,
+        "text": p.text,
+    }
+    return render(request, "phrases/_row.html", {**data, **state})
+
+
+@router.get("/phrases/{phrase_id}/row")
+def phrase_row(
+    request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int, edit: bool = False
+) -> Response:
+    p = phrases.get_phrase(session, phrase_id)
+    if edit:
+        _require(viewer, p.scope, p.owner)
+    return _row(request, viewer, p, editing=edit)
+
+
+@router.post("/phrases/{phrase_id}/inline")
+async def save_phrase_inline(
+    request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int
+) -> Response:
+    """Change a phrase's text from the list (htmx). A stale save keeps the row open with both texts."""
+    form = await request.form()
+    p = phrases.get_phrase(session, phrase_id)
+    _require(viewer, p.scope, p.owner)
+    data = phrases.phrase_data(p)
+    data.text = forms.text(form, "text")
+    try:
+        phrases.update_phrase(
+            session, phrase_id=phrase_id, data=data, expected_version=forms.version(form), user=viewer.name
+        )
+        session.commit()
+    except StaleVersionError:
+        session.rollback()
+        saved = phrases.get_phrase(session, phrase_id)
+        theirs = {"text": saved.text, "by": saved.updated_by, "version": saved.version}
+        return _row(request, viewer, saved, editing=True, text=data.text, theirs=theirs)
+    except (InvalidValue, ConflictError) as exc:
+        session.rollback()
+        return _row(
+            request, viewer, p, editing=True, text=data.text, version=forms.version(form), error=str(exc)
+        )
+    return _row(request, viewer, phrases.get_phrase(session, phrase_id), saved=True)
+
+
 @router.post("/phrases/{phrase_id}/delete")
 async def delete_phrase(request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int) -> Response:
     form = await request.form()

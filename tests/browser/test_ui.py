@@ -183,3 +183,17 @@ def test_an_agent_keeps_their_own_quick_phrases(pages: Pages) -> None:
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_role("status")).to_contain_text("已新增快捷短语 xy1")
     expect(page.get_by_text("亲，我是小雨，很高兴为您服务~")).to_be_visible()
+
+
+def test_an_agent_edits_a_phrase_in_place(pages: Pages) -> None:
+    page = pages.login("小美")
+    page.goto("/phrases?library=mine")
+    row = page.locator("tbody tr").first
+    code = row.locator("code").inner_text()
+    row.get_by_role("button", name="改内容").click()
+    editing = page.locator("tbody tr").filter(has=page.locator("textarea")).first
+    editing.get_by_label(f"{code} 的内容").fill("亲，这是在列表里直接改的~")
+    editing.get_by_role("button", name="保存").click()
+    saved = page.locator("tbody tr").filter(has_text="亲，这是在列表里直接改的~")
+    expect(saved).to_contain_text("已保存")
+    expect(page).to_have_url(re.compile(r"/phrases\?library=mine$"))  # no page load: edited in place
