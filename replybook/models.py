@@ -72,7 +72,14 @@ class Setting(SQLModel, table=True):
     value: str
 
 
+# Items with a change history keep their id for ever: SQLite would otherwise hand a deleted item's id
+# to the next new one, which would then inherit its history (and a restore would overwrite it).
+_NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Category(SQLModel, table=True):
+    __table_args__ = (_NEVER_REUSE_IDS,)
+
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=64)
@@ -84,7 +91,7 @@ class Category(SQLModel, table=True):
 class Entry(SQLModel, table=True):
     """One bot reply (问答): a standard question, its similar wordings, keywords and answers."""
 
-    __table_args__ = (Index("ix_entry_category", "category_id"),)
+    __table_args__ = (Index("ix_entry_category", "category_id"), _NEVER_REUSE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     category_id: int = Field(foreign_key="category.id")
@@ -112,6 +119,8 @@ class Entry(SQLModel, table=True):
 class AutoReply(SQLModel, table=True):
     """An auto-reply rule (自动回复): fires on an event, not on a matched question (SPEC §5)."""
 
+    __table_args__ = (_NEVER_REUSE_IDS,)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=100)
     trigger: str = Field(max_length=32)
@@ -134,6 +143,7 @@ class Phrase(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("scope", "owner", "code", name="uq_phrase_scope_owner_code"),
         Index("ix_phrase_scope_owner_group", "scope", "owner", "group_name"),
+        _NEVER_REUSE_IDS,
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -185,6 +195,8 @@ class ServiceScore(SQLModel, table=True):
 
 class Campaign(SQLModel, table=True):
     """A promotion (聚划算 or any other) with its time window and readiness thresholds."""
+
+    __table_args__ = (_NEVER_REUSE_IDS,)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=100)

@@ -92,3 +92,17 @@ def test_search_finds_chinese_in_lists(any_engine) -> None:
 def test_init_upgrades_an_existing_database(any_engine) -> None:
     before, after = db.upgrade(any_engine)
     assert before == after == db.head_revision()
+
+
+def test_a_deleted_items_id_is_never_reused(any_engine) -> None:
+    with db.session_scope(any_engine) as s:
+        old_id = entries.create_entry(s, data=_data()).id
+    with db.session_scope(any_engine) as s:
+        entries.delete_entry(s, entry_id=old_id)
+    with db.session_scope(any_engine) as s:
+        new_id = entries.create_entry(s, data=_data(question="发货时间", similar=["多久能到"])).id
+        rev = s.exec(select(Revision).where(Revision.action == "delete")).one()
+        history.restore(s, rev.id, user="店长")
+    assert new_id != old_id
+    with db.session_scope(any_engine) as s:
+        assert {e.question for e in s.exec(select(Entry))} == {"什么时候发货", "发货时间"}

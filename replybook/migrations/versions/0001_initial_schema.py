@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "campaign",
@@ -53,6 +54,7 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "category",
@@ -64,6 +66,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key"),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "coveragerun",
@@ -94,6 +97,7 @@ def upgrade() -> None:
         sa.Column("updated_by", sa.String(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("scope", "owner", "code", name="uq_phrase_scope_owner_code"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("phrase", schema=None) as batch_op:
         batch_op.create_index("ix_phrase_scope_owner_group", ["scope", "owner", "group_name"], unique=False)
@@ -174,6 +178,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("question_norm"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("entry", schema=None) as batch_op:
         batch_op.create_index("ix_entry_category", ["category_id"], unique=False)
