@@ -915,3 +915,21 @@ def test_a_phrase_text_is_edited_in_place_and_a_stale_inline_save_shows_both(
         team = s.exec(select(Phrase).where(Phrase.scope == "team")).first()
     assert team is not None
     assert agent.get(f"/phrases/{team.id}/row", params={"edit": 1}, headers=htmx).status_code == 403
+
+
+def test_an_uncovered_cluster_opens_the_editor_filled_in(boss: Browser) -> None:
+    body = "能寄到香港吗\n香港能发吗\n寄香港要几天\n".encode()
+    run = boss.client.post(
+        "/coverage",
+        data={"csrf_token": boss.token},
+        files={"file": ("hk.txt", body, "text/plain")},
+        follow_redirects=False,
+    )
+    report = boss.get(run.headers["location"]).text
+    link = re.search(r'href="(/entries/new\?[^"]+)">用这组新增问答', report)
+    assert link is not None
+    editor = boss.get(link.group(1).replace("&amp;", "&")).text
+    question = re.search(r'name="question" value="([^"]+)"', editor)
+    assert question is not None and "香港" in question.group(1)
+    similar = re.search(r'<textarea name="similar"[^>]*>([^<]*)</textarea>', editor)
+    assert similar is not None and "香港" in similar.group(1)

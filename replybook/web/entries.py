@@ -7,7 +7,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -168,9 +168,15 @@ def _form_from(data: entries.EntryData, version: int | None) -> dict[str, Any]:
 
 @router.get("/entries/new")
 def new_entry_page(
-    request: Request, session: SessionDep, viewer: SupervisorDep, category: str = ""
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    category: str = "",
+    question: str = "",
+    similar: list[str] = Query(default=[]),
 ) -> Response:
-    blank = entries.EntryData(category=category or "custom", question="", answers=[])
+    """A blank editor, or one filled in from a suggestion (an uncovered cluster of a coverage run)."""
+    blank = entries.EntryData(category=category or "custom", question=question, answers=[], similar=similar)
     return _editor(request, session, form=_form_from(blank, None), entry=None)
 
 
