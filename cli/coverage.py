@@ -65,13 +65,16 @@ def test(
     column: str = typer.Option(None, "--column", help="CSV 中问题所在的列名"),
     no_save: bool = typer.Option(False, "--no-save", help="不保存本次结果（默认保存，供仪表盘查看）"),
 ) -> None:
-    """Coverage test: match customer questions against the bot library as of --at.
+    """Coverage test: match customer questions against the bot library as it is at --at.
 
-    QUESTIONS is a .txt file (one question per line); a .csv with a question column (问题, or
-    --column) and optional columns 标准问题 / 分类 (expected entry / category: accuracy is reported;
-    an empty 标准问题 means the question should be uncovered) and 次数 (weighted coverage); or a
-    chat-log export, where only buyer turns count: a CSV with 时间,角色,内容 (角色 买家 or 客服), or
-    text lines like "2026-11-20 10:01:02 买家 小王: 今天能发货吗".
+    QUESTIONS: a .txt file (one question per line), a .csv, or a chat-log export.
+    CSV: the question column is 问题 (or --column); optional 次数 weights the coverage by how often each
+    was asked; optional 标准问题 / 分类 label the expected entry / category (accuracy is then reported;
+    an empty 标准问题 means the question should stay uncovered).
+    Chat log (only the buyer's turns are questions): a CSV with 时间,角色,内容 where 角色 is 买家 or 客服,
+    or text lines such as "2026-11-20 10:01:02 买家 小王: 今天能发货吗".
+    A question is covered when its best entry scores ≥ --threshold and leads every entry with a
+    different answer by ≥ --margin; ambiguous when another answer is that close; else uncovered.
 
     Example: replybook test sample_data/questions_labelled.csv --at 2026-12-10T10:00:00+08:00
     """

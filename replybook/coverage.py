@@ -166,6 +166,12 @@ def run_coverage(
     matcher = Matcher.build(session, at=at, threshold=threshold, margin=margin)
     report = report_for(matcher, questions, at=at, progress=progress, use_index=use_index)
     report.category_names = {c.key: c.name for c in list_categories(session)}
+    # Categories in the shop's order (Qianniu's for the built-in ones), then anything else.
+    order = {key: i for i, key in enumerate(report.category_names)}
+    by_category = report.summary["by_category"]
+    report.summary["by_category"] = dict(
+        sorted(by_category.items(), key=lambda kv: order.get(kv[0], len(order)))
+    )
     return report
 
 

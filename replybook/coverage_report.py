@@ -23,7 +23,7 @@ def pct(value: float | None) -> str:
 
 def category_label(report: CoverageReport, key: str | None) -> str:
     if key in (None, "", "none", "uncovered"):
-        return "未覆盖" if key == "uncovered" else "（无）"
+        return "未覆盖" if key == "uncovered" else "（无分类）"
     name = report.category_names.get(key)
     return f"{name}（{key}）" if name else key
 
