@@ -12,6 +12,7 @@ app = typer.Typer(
     help="replybook：千牛客服回复配置管理——机器人问答库、自动回复、快捷短语、覆盖率测试、金牌客服门槛。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

@@ -137,6 +137,145 @@ def check_promotion_windows(session: Session, c: Campaign) -> CheckResult:
     )
 
 
+def check_phrases(session: Session, c: Campaign) -> list[CheckResult]:
+    from .models import PhraseScope, Role, User
+    from .phrases import lint_phrases, list_phrases
+
+    counts: dict[str, int] = {}
+    team = 0
+    for p in list_phrases(session):
+        if p.scope == PhraseScope.TEAM:
+            team += 1
+        else:
+            counts[p.owner] = counts.get(p.owner, 0) + 1
+    agents = sorted({u.name for u in session.exec(select(User)) if u.role == Role.AGENT} | set(counts))
+    short = [f"{a}：{counts.get(a, 0)} 条" for a in agents if counts.get(a, 0) < c.min_personal_phrases]
+    personal = CheckResult(
+        "personal_phrases",
+        "客服个人快捷短语",
+        FAIL if short or not agents else PASS,
+        (
+            f"{len(short)} 位客服的个人短语少于 {c.min_personal_phrases} 条"
+            if short
+            else (
+                f"{len(agents)} 位客服都有至少 {c.min_personal_phrases} 条个人短语"
+                if agents
+                else "没有客服账号，也没有个人短语"
+            )
+        ),
+        short,
+    )
+    team_check = CheckResult(
+        "team_phrases",
+        "团队快捷短语",
+        PASS if team >= c.min_team_phrases else FAIL,
+        f"团队短语 {team} 条（要求 ≥ {c.min_team_phrases}）",
+    )
+    findings = lint_phrases(session)
+    errors = [str(f) for f in findings if f.severity == "error"]
+    warnings = [str(f) for f in findings if f.severity != "error"]
+    if errors:
+        lint = CheckResult(
+            "phrase_codes", "快捷短语编码冲突", FAIL, f"{len(errors)} 处编码冲突", errors + warnings
+        )
+    elif warnings:
+        lint = CheckResult(
+            "phrase_codes", "快捷短语编码冲突", WARN, f"没有编码冲突；{len(warnings)} 条提醒", warnings
+        )
+    else:
+        lint = CheckResult("phrase_codes", "快捷短语编码冲突", PASS, "没有编码冲突")
+    return [personal, team_check, lint]
+
+
+def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> CheckResult:
+    from .coverage import run_coverage
+
+    path = questions or (Path(c.questions_path) if c.questions_path else None)
+    if path is None:
+        return CheckResult(
+            "coverage",
+            "活动问题覆盖率",
+            WARN,
+            "没有活动问题文件：用 --questions 指定，或 replybook campaign edit 名称 --questions 文件",
+        )
+    report = run_coverage(session, path, at=c.start)
+    summary = report.summary
+    # With a count per question (次数, from past chat logs) the share of customer messages answered is
+    # what matters: a rare question left over weighs less than the one asked hundreds of times.
+    weighted = any(q.count != 1 for q in report.questions)
+    coverage = float(summary["weighted_coverage"] if weighted else summary["coverage"])
+    items = [
+        f"{cl['question']}（{cl['size']} 次，{cl['wordings']} 种问法）→ 建议新增问答"
+        for cl in report.clusters[:5]
+    ]
+    measure = (
+        f"按次数加权覆盖率 {coverage:.1%}（不加权 {float(summary['coverage']):.1%}）"
+        if weighted
+        else (f"覆盖率 {coverage:.1%}")
+    )
+    detail = (
+        f"{path.name}：活动开始时覆盖 {summary['covered']}/{summary['total']} 个问题，{measure}"
+        f"（目标 ≥ {c.coverage_target:.0%}）；有歧义 {summary['ambiguous']}，未覆盖 {summary['uncovered']}"
+    )
+    return CheckResult(
+        "coverage", "活动问题覆盖率", PASS if coverage >= c.coverage_target else FAIL, detail, items
+    )
+
+
+def check_ambiguous_pairs(session: Session, c: Campaign) -> CheckResult:
+    """Two entries the bot cannot tell apart: a wording of one is not cleanly answered by its own
+    entry at the campaign's start (another entry scores within the margin above the threshold)."""
+    from .matching import Matcher
+
+    matcher = Matcher.build(session, at=c.start)
+    pairs: dict[tuple[str, str], str] = {}
+    for entry in matcher.entries:
+        for wording in entry.wordings:
+            result = matcher.classify(wording)
+            if result.status == "covered" and result.entry_id == entry.id:
+                continue
+            rivals = [
+                m
+                for m in matcher.top(wording, n=3)
+                if m.entry_id != entry.id and m.score >= matcher.threshold
+            ]
+            for m in rivals[:1]:
+                key = tuple(sorted((entry.question, m.question)))
+                pairs.setdefault(key, f"“{wording}”：{entry.question} 与 {m.question}（{m.score:.0f} 分）")  # type: ignore[arg-type]
+    if pairs:
+        return CheckResult(
+            "ambiguous_pairs",
+            "问答之间的混淆",
+            FAIL,
+            f"{len(pairs)} 对问答的问法互相匹配",
+            list(pairs.values()),
+        )
+    return CheckResult("ambiguous_pairs", "问答之间的混淆", PASS, "每条问法都只对应它自己的问答")
+
+
+def check_gold(session: Session, c: Campaign) -> CheckResult:
+    """The gold-team verdict for the month the campaign falls in (decided on its 1st): the stored
+    result when that day has passed, else the projection. A warning, never a failure."""
+    from . import goldteam
+    from .timeutil import to_shop, today_shop
+
+    month_start = to_shop(c.start).date().replace(day=1)
+    today = today_shop()
+    if month_start <= today:
+        result = goldteam.check(session, on=month_start, projection=False)
+        eligible, reviews, reasons = result.eligible, result.figures.overall.reviews, result.reasons
+        detail = f"{month_start} 评定：评价 {reviews} 条"
+    else:
+        projection = goldteam.check(session, on=today).projection
+        if projection is None:
+            return CheckResult("gold_team", "金牌客服预测", WARN, "没有足够的评价数据来预测")
+        eligible, reasons = projection.eligible, projection.reasons
+        detail = f"预测 {projection.evaluation_day} 评定：评价约 {projection.reviews} 条"
+    if eligible:
+        return CheckResult("gold_team", "金牌客服预测", PASS, detail + "，达到门槛")
+    return CheckResult("gold_team", "金牌客服预测", WARN, detail + "，未达到门槛", list(reasons))
+
+
 def run_checks(
     session: Session,
     *,
@@ -151,11 +290,15 @@ def run_checks(
         check_campaign_autoreply,
         check_autoreply_ties,
         check_promotion_windows,
+        check_phrases,
+        lambda session, c: _coverage_check(session, c, questions),
+        check_ambiguous_pairs,
+        check_gold,
     ]
     results: list[CheckResult] = []
     for step in steps:
         if progress:
-            progress(step.__name__)
+            progress(getattr(step, "__name__", "coverage"))
         out = step(session, c)
         results.extend(out if isinstance(out, list) else [out])
     from .library import get_shop_name

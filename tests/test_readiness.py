@@ -29,6 +29,10 @@ def test_sample_campaign_is_ready(sample_cli: Cli) -> None:
     assert {c["status"] for c in doc["checks"]} <= {"pass", "warn"}
     for check in doc["checks"]:
         assert set(check) >= {"name", "status", "detail", "items"}
+    coverage = next(c for c in doc["checks"] if c["name"] == "coverage")
+    # the campaign's question file carries 次数: readiness weighs each question by how often it is asked
+    assert coverage["status"] == "pass" and "campaign_questions.csv" in coverage["detail"]
+    assert "按次数加权覆盖率" in coverage["detail"]
 
 
 def test_table_and_html(sample_cli: Cli, tmp_path: Path) -> None:
@@ -112,3 +116,62 @@ def test_checks_run_through_the_core(sample_engine) -> None:
     with db.session_scope(sample_engine) as s:
         result = readiness.run_checks(s, campaign="聚划算")
     assert result.ready
+
+
+def test_empty_team_phrases_make_the_shop_not_ready(sample_cli: Cli, tmp_path: Path) -> None:
+    empty = tmp_path / "team.csv"
+    empty.write_bytes("快捷短语编码,快捷短语,快捷短语分组\r\n".encode("gb18030"))
+    assert sample_cli("import", str(empty), "--mode", "replace").exit_code == 0
+    result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 1 and doc["ready"] is False
+    team = next(c for c in doc["checks"] if c["name"] == "team_phrases")
+    assert team["status"] == "fail" and "团队短语 0 条" in team["detail"]
+    table = sample_cli("check", "--campaign", "聚划算")
+    assert table.exit_code == 1 and "尚未就绪" in table.output
+
+
+def test_agent_with_too_few_personal_phrases(sample_cli: Cli, tmp_path: Path) -> None:
+    few = tmp_path / "xm.csv"
+    few.write_text("快捷短语编码,快捷短语,快捷短语分组\r\nhi,亲，您好~,问候\r\n", encoding="utf-8-sig")
+    imported = sample_cli("import", str(few), "--scope", "personal", "--owner", "小美", "--mode", "replace")
+    assert imported.exit_code == 0, imported.output
+    code, check = _status(sample_cli, "personal_phrases")
+    assert code == 1 and check["items"] == ["小美：1 条"]
+
+
+def test_coverage_below_target(sample_cli: Cli, tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("今天能发吗\n你们有实体店吗\n能寄到国外吗\n可以视频看看实物吗\n", encoding="utf-8")
+    result = sample_cli("check", "--campaign", "聚划算", "--questions", str(questions), "--format", "json")
+    check = next(c for c in json.loads(result.stdout)["checks"] if c["name"] == "coverage")
+    assert result.exit_code == 1 and check["status"] == "fail"
+    assert "q.txt" in check["detail"] and check["items"], check
+
+
+def test_ambiguous_pair(sample_cli: Cli) -> None:
+    with _edit(sample_cli) as s:
+        entries.create_entry(
+            s,
+            data=entries.EntryData(
+                category="custom",
+                question="什么时候能发货呀",
+                answers=["另一个答案"],
+                similar=["几天可以发货"],
+            ),
+        )
+    code, check = _status(sample_cli, "ambiguous_pairs")
+    assert code == 1 and check["status"] == "fail"
+    assert any("什么时候能发货呀" in item for item in check["items"])
+
+
+def test_gold_projection_is_only_a_warning(sample_cli: Cli) -> None:
+    with _edit(sample_cli) as s:
+        from replybook.models import ReviewCount
+
+        for row in s.exec(select(ReviewCount)):
+            s.delete(row)
+    code, check = _status(sample_cli, "gold_team")
+    assert check["status"] == "warn"
+    result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
+    assert json.loads(result.stdout)["ready"] is (code == 0)
