@@ -20,16 +20,21 @@ _BOMS = (
 )
 
 
+def bom_encoding(head: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``head`` announces, if any."""
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
 def detect_and_decode(raw: bytes) -> tuple[str, str]:
     """Decode ``raw`` and return ``(text, encoding)``; raise InvalidValue when nothing fits."""
-    for bom, name in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(name), name
-            except UnicodeDecodeError as exc:
-                raise InvalidValue(
-                    f"文件以 {name} 的 BOM 开头，但第 {exc.start} 字节起无法按 {name} 解码"
-                ) from None
+    name = bom_encoding(raw)
+    if name is not None:
+        try:
+            return raw.decode(name), name
+        except UnicodeDecodeError as exc:
+            raise InvalidValue(
+                f"文件以 {name} 的 BOM 开头，但第 {exc.start} 字节起无法按 {name} 解码"
+            ) from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
+from .encodings import bom_encoding
 from .errors import ImportFormatError, InvalidValue, Problem
 from .normalize import fold_code
 
@@ -39,6 +40,7 @@ ENCODING_NAMES = {
     "utf-8-sig": "UTF-8（带 BOM）",
     "utf-8": "UTF-8",
     "utf-16": "UTF-16（带 BOM）",
+    "utf-32": "UTF-32（带 BOM）",
 }
 MAX_CODE_LENGTH = 100  # the column's size in the database
 MAX_GROUP_LENGTH = 100
@@ -82,10 +84,9 @@ def detect_encoding(stream: BinaryIO) -> str:
     start = stream.tell()
     head = stream.read(4)
     stream.seek(start)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+    announced = bom_encoding(head)
+    if announced is not None:
+        return announced
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     try:
         while chunk := stream.read(_CHUNK):
@@ -147,13 +148,13 @@ class CsvReader:
 
     def _lines(self, hasher: Any) -> Iterator[str]:
         """Decoded physical lines with their line ends, the way csv wants them (newline='')."""
-        if self._codec == "utf-16":
+        if self._codec in ("utf-16", "utf-32"):  # wide encodings: not split on b"\n"
             data = self.stream.read()
             hasher.update(data)
             try:
-                yield from io.StringIO(data.decode("utf-16"), newline="")
+                yield from io.StringIO(data.decode(self._codec), newline="")
             except UnicodeDecodeError as exc:
-                self._decode_errors[1] = f"第 {exc.start} 字节起无法按 UTF-16 解码"
+                self._decode_errors[1] = f"第 {exc.start} 字节起无法按 {self._codec.upper()} 解码"
             return
         first = True
         done = 0

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .encodings import detect_and_decode
 from .errors import ImportFormatError, InvalidValue, Problem
 
 QUESTION_COLUMNS = ("问题", "买家问题", "客户问题", "question", "内容", "消息", "消息内容")
@@ -48,22 +49,10 @@ class Question:
         return self.expected is not None or self.expected_category is not None
 
 
-def decode(raw: bytes) -> tuple[str, str]:
-    """(text, encoding used): BOM, else strict UTF-8, else GB18030."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return raw.decode("gb18030", errors="replace"), "gb18030"
-
-
 def read_questions(path: str | Path, column: str | None = None) -> list[Question]:
     """Questions from a .txt, .csv or chat-log file, in file order."""
     path = Path(path)
-    text, _encoding = decode(path.read_bytes())
+    text, _encoding = detect_and_decode(path.read_bytes())
     if path.suffix.lower() == ".csv":
         questions = _read_csv(text, str(path), column)
     else:
