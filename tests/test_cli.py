@@ -115,3 +115,20 @@ def test_sample_shop_loads(sample_cli: Cli) -> None:
     with db.session_scope(db.make_engine(sample_cli.url)) as s:
         assert s.exec(select(func.count()).select_from(Entry)).one() >= 30
         assert users.authenticate(s, "店长", "demo1234").role == "supervisor"
+
+
+def test_demo_builds_a_fresh_sample_database(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from replybook.models import CoverageRun
+
+    target = tmp_path / "demo.db"
+    target.write_bytes(b"not a database: demo starts afresh")
+    result = CliRunner().invoke(app, ["demo", "--file", str(target), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "问答 45 条" in result.output and "覆盖率" in result.output
+    with db.session_scope(db.make_engine(str(target))) as s:
+        assert s.exec(select(func.count()).select_from(Entry)).one() == 45
+        run = s.exec(select(CoverageRun)).one()
+        assert run.total == 348 and 0 < run.coverage < 1
