@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from replybook import entries, history
-from replybook.models import Entry
+from replybook.models import Campaign, Entry
 from replybook.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import Cli
@@ -158,6 +158,7 @@ def test_login_never_redirects_to_another_site(anon: TestClient) -> None:
     [
         ("/entries/new", {"category": "shipping", "question": "没有令牌的问题", "answers": "答"}),
         ("/categories", {"key": "no_token", "name": "无令牌"}),
+        ("/campaigns/new", {"name": "无令牌活动", "start": "2026-12-20T00:00", "end": "2026-12-21T00:00"}),
         ("/logout", {}),
     ],
 )
@@ -193,6 +194,13 @@ def test_the_login_form_itself_needs_its_csrf_token(anon: TestClient) -> None:
         ("POST", "/categories", {"key": "by_agent", "name": "客服加的分类"}),
         ("GET", "/users", None),
         ("POST", "/users", {"name": "新人", "role": "supervisor", "password": "123456"}),
+        ("GET", "/campaigns/new", None),
+        (
+            "POST",
+            "/campaigns/new",
+            {"name": "客服加的活动", "start": "2026-12-20T00:00", "end": "2026-12-21T00:00"},
+        ),
+        ("POST", "/campaigns/1", {"name": "聚划算", "start": "2026-12-10T00:00", "end": "2026-12-13T00:00"}),
     ],
 )
 def test_an_agent_is_refused_supervisor_actions(
@@ -933,3 +941,92 @@ def test_an_uncovered_cluster_opens_the_editor_filled_in(boss: Browser) -> None:
     assert question is not None and "香港" in question.group(1)
     similar = re.search(r'<textarea name="similar"[^>]*>([^<]*)</textarea>', editor)
     assert similar is not None and "香港" in similar.group(1)
+
+
+# ---------------------------------------------------------------- campaigns and the readiness check
+
+
+def campaign_by_name(engine: Engine, name: str) -> Campaign | None:
+    with Session(engine) as s:
+        return s.exec(select(Campaign).where(Campaign.name == name)).first()
+
+
+CAMPAIGN_FORM = {
+    "name": "双十二",
+    "start": "2026-12-12T00:00",
+    "end": "2026-12-13T00:00",
+    "coverage_target": "85",
+    "min_entries": "20",
+    "min_personal_phrases": "8",
+    "min_team_phrases": "3",
+}
+
+
+def test_the_campaign_page_lists_campaigns_and_checks_one_as_the_cli_does(
+    boss: Browser, agent: Browser
+) -> None:
+    listed = boss.get("/campaigns")
+    assert listed.status_code == 200
+    assert "聚划算" in listed.text and "campaign_questions.csv" in listed.text and "90%" in listed.text
+    assert 'href="/campaigns/new"' in listed.text and 'href="/campaigns/1/check"' in listed.text
+    check = boss.get("/campaigns/1/check")
+    assert check.status_code == 200
+    assert "可以开始活动" in check.text
+    for title in ("机器人问答数量与分类", "团队快捷短语", "活动问题覆盖率", "金牌客服预测"):
+        assert title in check.text
+    printable = boss.get("/campaigns/1/check/print")
+    assert printable.status_code == 200 and "活动前检查清单" in printable.text
+    # an agent reads the campaigns and runs the check, without the controls to change them
+    assert "新增活动" not in agent.get("/campaigns").text
+    assert "<fieldset disabled>" in agent.get("/campaigns/1").text
+    assert "可以开始活动" in agent.get("/campaigns/1/check").text
+
+
+def test_a_supervisor_adds_and_edits_a_campaign_with_its_thresholds(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    created = boss.post("/campaigns/new", CAMPAIGN_FORM)
+    assert created.status_code == 303, created.text
+    campaign = campaign_by_name(sample_engine, "双十二")
+    assert campaign is not None and campaign.version == 1
+    assert (campaign.coverage_target, campaign.min_entries, campaign.min_personal_phrases) == (0.85, 20, 8)
+    assert campaign.min_team_phrases == 3 and campaign.start.isoformat() == "2026-12-11T16:00:00+00:00"
+    assert created.headers["location"] == f"/campaigns/{campaign.id}"
+    saved = boss.post(
+        f"/campaigns/{campaign.id}", {**CAMPAIGN_FORM, "min_team_phrases": "50", "version": "1"}
+    )
+    assert saved.status_code == 303, saved.text
+    assert "团队短语 10 条（要求 ≥ 50）" in boss.get(f"/campaigns/{campaign.id}/check").text
+    check = boss.get(f"/campaigns/{campaign.id}/check").text
+    assert "未就绪" in check and "没有活动问题文件" in check
+    assert "双十二" in boss.get(f"/history/campaign/{campaign.id}").text
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"end": "2026-12-11T00:00"}, "结束时间必须晚于开始时间"),
+        ({"coverage_target": "九十"}, "覆盖率目标"),
+        ({"min_entries": "-1"}, "问答数量门槛"),
+        ({"start": ""}, "开始和结束时间"),
+    ],
+)
+def test_the_campaign_editor_says_what_is_wrong_and_keeps_what_was_typed(
+    boss: Browser, sample_engine: Engine, fields, message
+) -> None:
+    response = boss.post("/campaigns/new", {**CAMPAIGN_FORM, **fields})
+    assert response.status_code == 422
+    assert message in response.text and 'value="双十二"' in response.text
+    assert campaign_by_name(sample_engine, "双十二") is None
+
+
+def test_a_stale_campaign_save_shows_both_versions(boss: Browser, sample_engine: Engine) -> None:
+    form = {**CAMPAIGN_FORM, "name": "聚划算", "start": "2026-12-10T00:00", "end": "2026-12-13T00:00"}
+    assert boss.post("/campaigns/1", {**form, "coverage_target": "95", "version": "1"}).status_code == 303
+    stale = boss.post("/campaigns/1", {**form, "coverage_target": "80", "version": "1"})
+    assert stale.status_code == 409
+    assert "保存冲突" in stale.text and "95%" in stale.text and "80%" in stale.text
+    campaign = campaign_by_name(sample_engine, "聚划算")
+    assert campaign is not None and campaign.coverage_target == 0.95 and campaign.version == 2
+    # the campaign's question file, set from the CLI, is kept by a save from the web
+    assert campaign.questions_path and campaign.questions_path.endswith("campaign_questions.csv")

@@ -161,6 +161,9 @@ def test_no_page_scrolls_sideways(pages: Pages, width: int, height: int) -> None
         "/import",
         "/try",
         "/coverage",
+        "/campaigns",
+        "/campaigns/1",
+        "/campaigns/1/check",
         "/gold",
         "/history",
         "/users",
@@ -197,3 +200,18 @@ def test_an_agent_edits_a_phrase_in_place(pages: Pages) -> None:
     saved = page.locator("tbody tr").filter(has_text="亲，这是在列表里直接改的~")
     expect(saved).to_contain_text("已保存")
     expect(page).to_have_url(re.compile(r"/phrases\?library=mine$"))  # no page load: edited in place
+
+
+def test_a_supervisor_checks_the_campaign_before_the_promotion(pages: Pages) -> None:
+    page = pages.login("店长")
+    menu(page, "活动").click()
+    page.get_by_role("row", name=re.compile("聚划算")).get_by_role("link", name="检查").click()
+    expect(page.get_by_role("status")).to_contain_text("可以开始活动")
+    expect(page.get_by_role("row", name=re.compile("团队快捷短语"))).to_contain_text("通过")
+    page.get_by_role("link", name="活动设置").click()
+    page.get_by_label("团队短语至少").fill("50")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("status")).to_contain_text("已保存活动“聚划算”")
+    page.get_by_role("link", name="检查").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 项未通过")
+    expect(page.get_by_role("row", name=re.compile("团队快捷短语"))).to_contain_text("要求 ≥ 50")
