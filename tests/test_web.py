@@ -480,6 +480,8 @@ def test_the_api_reports_errors_as_json(boss: Browser) -> None:
 def test_the_openapi_page_documents_the_api(boss: Browser) -> None:
     doc = boss.get("/api/openapi.json").json()
     assert "/api/entries" in doc["paths"] and "put" in doc["paths"]["/api/entries/{entry_id}"]
+    pages = [path for path in doc["paths"] if not path.startswith("/api/")]
+    assert pages == [], "the JSON API document lists HTML pages"
     page = boss.get("/api/docs")
     assert page.status_code == 200 and "cdn" not in page.text  # readable offline
     assert "<code>/api/entries/{entry_id}</code>" in page.text and "修改问答（客服主管）" in page.text

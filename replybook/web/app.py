@@ -111,7 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(auth.router)
     for module in PAGES:
-        app.include_router(module.router, dependencies=PROTECTED)
+        # HTML pages and form posts: not part of the JSON API's OpenAPI document.
+        app.include_router(module.router, dependencies=PROTECTED, include_in_schema=False)
     app.include_router(api.router, prefix="/api", dependencies=PROTECTED)
 
     @app.get("/api/openapi.json", include_in_schema=False, dependencies=PROTECTED)
