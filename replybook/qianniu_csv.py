@@ -65,6 +65,22 @@ class CsvRow:
     group: str
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """csv's complaint in the user's words where we know it."""
+    message = str(exc)
+    if "new-line character seen in unquoted field" in message:
+        return (
+            "没有引号的内容里有单独的回车符；若整个文件只用回车（CR）换行，请用 Excel 另存为“CSV（逗号分隔）”"
+        )
+    if "unexpected end of data" in message:
+        return "引号没有闭合，一直到文件末尾"
+    if "expected after" in message:
+        return "右引号后面应紧跟逗号或换行，内容里的引号要写成两个"
+    if "field larger than field limit" in message:
+        return "有一格内容太长（多半是引号没有闭合）"
+    return message
+
+
 def encoding_name(encoding: str) -> str:
     return ENCODING_NAMES.get(encoding, encoding)
 
@@ -184,8 +200,9 @@ class CsvReader:
             header = next(reader, None)
         except csv.Error as exc:
             header = None
-            self._problem("第 1 行", f"无法按 CSV 读取（{exc}）")
-        columns = self._read_header(header)
+            if not self._decode_errors:  # undecodable bytes are the real problem; _read_header says so
+                self._problem("第 1 行", f"无法按 CSV 读取（{_csv_error(exc)}）")
+        columns = self._read_header(header, max(1, reader.line_num))
         if columns is None:
             self.digest = hasher.hexdigest()
             return
@@ -199,7 +216,7 @@ class CsvReader:
             except csv.Error as exc:
                 self._problem(
                     f"第 {last_line + 1} 行",
-                    f"无法按 CSV 读取（{exc}）；含逗号、引号或换行的内容要用英文双引号括起来",
+                    f"无法按 CSV 读取（{_csv_error(exc)}）；含逗号、引号或换行的内容要用英文双引号括起来",
                 )
                 break
             first_line, last_line = last_line + 1, reader.line_num
@@ -217,8 +234,8 @@ class CsvReader:
                 return self._decode_errors.pop(line)
         return None
 
-    def _read_header(self, header: list[str] | None) -> dict[str, int] | None:
-        decode = self._decode_problem(1, 1)
+    def _read_header(self, header: list[str] | None, last_line: int = 1) -> dict[str, int] | None:
+        decode = self._decode_problem(1, last_line)
         if decode:
             self._problem(
                 "第 1 行", f"{decode}，这不像是千牛快捷短语 CSV（第一行应为表头 {','.join(HEADER)}）"

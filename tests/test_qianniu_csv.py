@@ -171,6 +171,21 @@ def test_random_bytes_give_a_short_answer() -> None:
     assert len(found) <= 2 and any("表头不对" in p or "无法按" in p for p in found)
 
 
+def test_undecodable_header_with_a_stray_carriage_return_is_one_problem() -> None:
+    # Random bytes often hold a bare CR: the decoding problem is the answer, not csv's own complaint.
+    found = problems_of(b"\xff\r\xfe\x36,abc\r\n")
+    assert len(found) == 1, found
+    assert found[0].startswith("第 1 行：第 1 个字节起（FF 0D FE 36）无法按 GB18030（兼容 GBK） 解码")
+
+
+def test_carriage_return_only_line_ends_get_a_chinese_message() -> None:
+    # Old Mac "CSV" files end lines with a bare CR; say so in the user's words, not csv's English.
+    found = problems_of((HEADER.replace("\r\n", "\r") + "hi,x,g\r").encode())
+    assert len(found) == 1, found
+    assert found[0].startswith("第 1 行：无法按 CSV 读取"), found[0]
+    assert "回车" in found[0] and "new-line" not in found[0], found[0]
+
+
 # ---------------------------------------------------------------- writing
 
 
