@@ -74,15 +74,14 @@ def read_library(text: str, *, source: str, known_categories: set[str]) -> tuple
         if data is None:
             continue
         problems += [Problem(label, msg, column=f) for f, msg in problems_in(data, known_categories)]
-        for w in wordings(data):
+        for position, w in enumerate(wordings(data)):
             key = normalise(w)
             if not key:
                 continue
             if key in seen and seen[key][0] != index:
                 other, other_q = seen[key]
-                problems.append(
-                    Problem(label, f"问法 {w!r} 与第 {other} 条（{other_q}）重复", column="similar")
-                )
+                column = "question" if position == 0 else "similar"  # wordings(): question first
+                problems.append(Problem(label, f"问法 {w!r} 与第 {other} 条（{other_q}）重复", column=column))
             else:
                 seen.setdefault(key, (index, data.question))
         entries.append(data)

@@ -79,7 +79,12 @@ BAD_CASES = [
     ),
     (
         "  - category: greeting\n    question: 在吗\n    answers: [a]\n  - category: greeting\n    question: 在吗？\n    answers: [b]\n",
-        "similar",
+        "第 3 条（在吗？），question",
+        "与第 2 条（在吗）重复",
+    ),
+    (
+        "  - category: greeting\n    question: 在吗\n    answers: [a]\n  - category: greeting\n    question: 有人吗\n    similar: [在吗！]\n    answers: [b]\n",
+        "第 3 条（有人吗），similar",
         "与第 2 条（在吗）重复",
     ),
     ("  - category: greeting\n    question: 在吗\n    answers: [a]\n    colour: red\n", "colour", "未知字段"),
