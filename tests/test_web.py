@@ -484,7 +484,10 @@ def test_the_openapi_page_documents_the_api(boss: Browser) -> None:
     assert pages == [], "the JSON API document lists HTML pages"
     page = boss.get("/api/docs")
     assert page.status_code == 200 and "cdn" not in page.text  # readable offline
-    assert "<code>/api/entries/{entry_id}</code>" in page.text and "修改问答（客服主管）" in page.text
+    assert (
+        '<code class="path">/api/entries/{entry_id}</code>' in page.text
+        and "修改问答（客服主管）" in page.text
+    )
     assert "<code>version</code>" in page.text
 
 

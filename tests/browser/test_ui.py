@@ -167,6 +167,7 @@ def test_no_page_scrolls_sideways(pages: Pages, width: int, height: int) -> None
         "/gold",
         "/history",
         "/users",
+        "/api/docs",
     ):
         page.goto(path)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
