@@ -4,6 +4,7 @@ editor, the stale-save conflict, delete and undo, history, and the API (the JSON
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterator
 
@@ -1035,3 +1036,19 @@ def test_a_stale_campaign_save_shows_both_versions(boss: Browser, sample_engine:
     assert campaign is not None and campaign.coverage_target == 0.95 and campaign.version == 2
     # the campaign's question file, set from the CLI, is kept by a save from the web
     assert campaign.questions_path and campaign.questions_path.endswith("campaign_questions.csv")
+
+
+def test_the_api_lists_campaigns_and_runs_the_check_as_the_cli_json(
+    anon: TestClient, sample_cli: Cli
+) -> None:
+    listed = anon.get("/api/campaigns", headers=basic(AGENT)).json()["campaigns"]
+    assert [c["name"] for c in listed] == ["聚划算"] and listed[0]["coverage_target"] == 0.9
+    checked = anon.get(f"/api/campaigns/{listed[0]['id']}/check", headers=basic(AGENT)).json()
+    assert set(checked) == {"campaign", "ready", "checks"} and checked["ready"] is True
+    assert {"name", "status", "detail", "items"} <= set(checked["checks"][0])
+    cli = sample_cli("check", "--campaign", "聚划算", "--format", "json")
+    assert [(c["name"], c["status"]) for c in checked["checks"]] == [
+        (c["name"], c["status"]) for c in json.loads(cli.stdout)["checks"]
+    ]
+    missing = anon.get("/api/campaigns/99/check", headers=basic(AGENT))
+    assert missing.status_code == 404 and "活动" in missing.json()["detail"]

@@ -1,4 +1,5 @@
-"""JSON API for what the pages report: the dashboard, try-a-question, coverage runs, the gold team."""
+"""JSON API for what the pages report: the dashboard, try-a-question, coverage runs, the gold team,
+campaigns and their readiness check."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from replybook import goldteam
+from replybook import campaigns as campaign_store
+from replybook import goldteam, readiness
 from replybook.timeutil import now, parse_date, parse_datetime, today_shop
 
-from . import coverage, dashboard, gold, tryit
+from . import campaigns, coverage, dashboard, gold, tryit
 from .auth import SessionDep
 
 router = APIRouter()
@@ -42,3 +44,17 @@ def api_run(session: SessionDep, run_id: int) -> dict[str, Any]:
 def api_gold(session: SessionDep, on: str = "", target: str = "") -> dict[str, Any]:
     day = parse_date(on) if on else today_shop()
     return gold.gold_data(session, on=day, target=goldteam.parse_target(target) if target else None)
+
+
+@router.get("/campaigns", summary="活动：时间、问题文件与检查门槛")
+def api_campaigns(session: SessionDep) -> dict[str, Any]:
+    return {"campaigns": [campaigns.campaign_public(c) for c in campaign_store.list_campaigns(session)]}
+
+
+@router.get(
+    "/campaigns/{campaign_id}/check",
+    summary="活动前检查（同 replybook check --format json）：campaign、ready、checks",
+)
+def api_campaign_check(session: SessionDep, campaign_id: int) -> dict[str, Any]:
+    c = campaigns.get_by_id(session, campaign_id)
+    return readiness.run_checks(session, campaign=c.name).to_json()

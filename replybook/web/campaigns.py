@@ -48,7 +48,7 @@ def campaign_public(c: Campaign) -> dict[str, Any]:
     }
 
 
-def _get(session: Session, campaign_id: int) -> Campaign:
+def get_by_id(session: Session, campaign_id: int) -> Campaign:
     found = session.get(Campaign, campaign_id)
     if found is None:
         raise NotFoundError(f"没有编号为 {campaign_id} 的活动（可能已被删除），请从活动列表进入")
@@ -167,7 +167,7 @@ async def create_campaign(request: Request, session: SessionDep, viewer: Supervi
 def edit_campaign_page(
     request: Request, session: SessionDep, viewer: ViewerDep, campaign_id: int
 ) -> Response:
-    c = _get(session, campaign_id)
+    c = get_by_id(session, campaign_id)
     return _editor(request, form=_form_of(c, c.version), campaign=campaign_public(c))
 
 
@@ -176,7 +176,7 @@ async def save_campaign(
     request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int
 ) -> Response:
     form = await request.form()
-    c = _get(session, campaign_id)
+    c = get_by_id(session, campaign_id)
     public = campaign_public(c)
     try:
         data = campaign_form_data(form, questions_path=c.questions_path)
@@ -186,7 +186,7 @@ async def save_campaign(
         session.commit()
     except StaleVersionError:
         session.rollback()
-        current = _get(session, campaign_id)
+        current = get_by_id(session, campaign_id)
         theirs, mine = display(campaigns.campaign_data(current)), display(data)
         rows = [
             {"label": label, "mine": mine[k], "theirs": theirs[k], "differs": mine[k] != theirs[k]}
@@ -217,7 +217,7 @@ def _run(session: Session, c: Campaign) -> readiness.Readiness:
 @router.get("/campaigns/{campaign_id}/check")
 def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaign_id: int) -> Response:
     """The readiness checklist (`replybook check --campaign NAME`), as of the campaign's window."""
-    c = _get(session, campaign_id)
+    c = get_by_id(session, campaign_id)
     try:
         result, error = _run(session, c), None
     except ReplybookError as exc:
@@ -236,4 +236,4 @@ def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaig
 @router.get("/campaigns/{campaign_id}/check/print")
 def check_printable(session: SessionDep, viewer: ViewerDep, campaign_id: int) -> Response:
     """The same checklist as the printable page `replybook check --format html` writes."""
-    return HTMLResponse(readiness.render_html(_run(session, _get(session, campaign_id))))
+    return HTMLResponse(readiness.render_html(_run(session, get_by_id(session, campaign_id))))
