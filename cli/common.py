@@ -80,8 +80,17 @@ class ReplybookGroup(TyperGroup):
             _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
             raise typer.Exit(2) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            _print_error(f"{exc.strerror}：{exc.filename}")
+            _print_error(_file_error(exc))
             raise typer.Exit(2) from None
+
+
+def _file_error(exc: OSError) -> str:
+    """A file that cannot be opened, said in Chinese like the rest of the messages."""
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件 {exc.filename}"
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename} 是文件夹，请给出其中的一个文件"
+    return f"没有权限读写 {exc.filename}"
 
 
 def _print_error(message: str) -> None:

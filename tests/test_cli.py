@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlmodel import func, select
 
 from replybook import db, users
@@ -132,3 +133,26 @@ def test_demo_builds_a_fresh_sample_database(tmp_path: Path) -> None:
         assert s.exec(select(func.count()).select_from(Entry)).one() == 45
         run = s.exec(select(CoverageRun)).one()
         assert run.total == 348 and 0 < run.coverage < 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("test", "/nonexistent/questions.txt"), "找不到文件 /nonexistent/questions.txt"),
+        (("gold", "import", "/nonexistent/reviews.csv"), "找不到文件 /nonexistent/reviews.csv"),
+        (
+            ("check", "--campaign", "聚划算", "--questions", "/nonexistent/q.txt"),
+            "找不到文件 /nonexistent/q.txt",
+        ),
+    ],
+)
+def test_a_missing_file_is_named_in_chinese_for_every_command(sample_cli: Cli, args, message) -> None:
+    result = sample_cli(*args)
+    assert result.exit_code == 2 and message in result.output
+    assert "No such file" not in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_given_as_a_file_says_so(sample_cli: Cli, tmp_path: Path) -> None:
+    result = sample_cli("test", str(tmp_path))
+    assert result.exit_code == 2 and f"{tmp_path} 是文件夹" in result.output
+    assert "Is a directory" not in result.output
