@@ -175,3 +175,26 @@ def test_gold_projection_is_only_a_warning(sample_cli: Cli) -> None:
     assert check["status"] == "warn"
     result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
     assert json.loads(result.stdout)["ready"] is (code == 0)
+
+
+def test_colliding_phrase_codes_make_the_shop_not_ready(sample_cli: Cli, sample_engine) -> None:
+    # two team codes that fold to the same shortcut (written past the core, e.g. by an old tool)
+    from replybook.models import Phrase
+
+    with db.session_scope(sample_engine) as s:
+        s.add(Phrase(scope="team", owner="", code="ＨＩ", text="亲，您好~"))
+        s.add(Phrase(scope="team", owner="", code="HI", text="亲，在的~"))
+    code, check = _status(sample_cli, "phrase_codes")
+    assert code == 1 and check["status"] == "fail"
+    assert check["items"] and any("hi" in item.lower() for item in check["items"])
+
+
+def test_personal_code_shadowing_a_team_code_is_only_a_warning(sample_cli: Cli, sample_engine) -> None:
+    from replybook.models import Phrase
+
+    with db.session_scope(sample_engine) as s:
+        team = s.exec(select(Phrase).where(Phrase.scope == "team")).first()
+        assert team is not None
+        s.add(Phrase(scope="personal", owner="小美", code=team.code, text="我自己的版本"))
+    code, check = _status(sample_cli, "phrase_codes")
+    assert code == 0 and check["status"] == "warn" and check["items"]
