@@ -31,6 +31,9 @@ def import_(
         if dry_run:
             s.rollback()
     verb = "将" if dry_run else "已"
+    if plan.new_categories:
+        names = "、".join(f"{name}（{key}）" for key, name in plan.new_categories)
+        console.print(f"{verb}新增分类 {len(plan.new_categories)} 个：{names}", markup=False)
     console.print(
         f"{verb}添加 {len(plan.add)} 条，{verb}修改 {len(plan.change)} 条，{verb}删除 {len(plan.remove)} 条，"
         f"未变 {plan.unchanged} 条"

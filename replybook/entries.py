@@ -50,12 +50,20 @@ def get_category(session: Session, key: str) -> Category:
     return cat
 
 
+def category_problems(key: str, name: str) -> list[str]:
+    """What is wrong with a new category's key and name (empty when nothing)."""
+    problems = []
+    if not key or not key.replace("_", "").isalnum() or not key.isascii():
+        problems.append("分类标识只能用英文字母、数字和下划线，例如 shop_figures")
+    if not name.strip():
+        problems.append("分类名称不能为空")
+    return problems
+
+
 def add_category(session: Session, *, key: str, name: str, user: str | None = None) -> Category:
     key = key.strip()
-    if not key or not key.replace("_", "").isalnum() or not key.isascii():
-        raise InvalidValue("分类标识只能用英文字母、数字和下划线，例如 shop_figures")
-    if not name.strip():
-        raise InvalidValue("分类名称不能为空")
+    for problem in category_problems(key, name):
+        raise InvalidValue(problem)
     if session.exec(select(Category).where(Category.key == key)).first():
         raise ConflictError(f"分类 {key} 已存在")
     position = (session.exec(select(func.max(Category.position))).one() or 0) + 1

@@ -16,6 +16,8 @@ from sqlmodel import Session, col, select
 
 from .entries import (
     EntryData,
+    add_category,
+    category_problems,
     create_entry,
     ensure_builtin_categories,
     entry_data,
@@ -36,14 +38,18 @@ class LibraryPlan:
     """What an import would do, computed before anything is written."""
 
     shop: str | None
+    new_categories: list[tuple[str, str]] = field(default_factory=list)  # (key, name), shop-defined
     add: list[EntryData] = field(default_factory=list)
     change: list[tuple[Entry, EntryData]] = field(default_factory=list)
     remove: list[Entry] = field(default_factory=list)
     unchanged: int = 0
 
 
-def read_library(text: str, *, source: str, known_categories: set[str]) -> tuple[str | None, list[EntryData]]:
-    """Parse and validate a library document. Raises ImportFormatError listing every problem."""
+def read_library(
+    text: str, *, source: str, known_categories: set[str]
+) -> tuple[str | None, list[tuple[str, str]], list[EntryData]]:
+    """Parse and validate a library document: its shop name, its shop-defined categories (key, name)
+    and its entries. Raises ImportFormatError listing every problem."""
     try:
         doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -58,6 +64,8 @@ def read_library(text: str, *, source: str, known_categories: set[str]) -> tuple
         raise ImportFormatError(source, [Problem("文件", "应为包含 entries 列表的 YAML 文档（见 SPEC §4）")])
     shop = doc.get("shop")
     problems: list[Problem] = []
+    categories = _read_categories(doc.get("categories"), problems)
+    known_categories = known_categories | {key for key, _ in categories}
     entries: list[EntryData] = []
     seen: dict[str, tuple[int, str]] = {}
     for index, raw in enumerate(doc.get("entries") or [], start=1):
@@ -87,7 +95,32 @@ def read_library(text: str, *, source: str, known_categories: set[str]) -> tuple
         entries.append(data)
     if problems:
         raise ImportFormatError(source, problems)
-    return (str(shop) if shop is not None else None), entries
+    return (str(shop) if shop is not None else None), categories, entries
+
+
+def _read_categories(raw: Any, problems: list[Problem]) -> list[tuple[str, str]]:
+    """The optional ``categories`` list: the shop's own categories (SPEC §3), so a backup restores them."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem("categories", "应为列表，每项 {key: shop_figures, name: 店铺数字问题}"))
+        return []
+    found: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw, start=1):
+        label = f"categories 第 {index} 项"
+        if not isinstance(item, dict) or set(item) != {"key", "name"}:
+            problems.append(Problem(label, "应为 {key: shop_figures, name: 店铺数字问题}"))
+            continue
+        key, name = str(item["key"] or "").strip(), str(item["name"] or "").strip()
+        bad = category_problems(key, name)
+        problems += [Problem(label, message) for message in bad]
+        if key in seen:
+            problems.append(Problem(label, f"分类 {key} 与第 {seen[key]} 项重复", column="key"))
+        elif not bad:
+            seen[key] = index
+            found.append((key, name))
+    return found
 
 
 def _str_list(raw: dict[str, Any], key: str, problems: list[tuple[str | None, str]]) -> list[str]:
@@ -151,9 +184,10 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
         raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge、replace")
     ensure_builtin_categories(session)
     cats = {c.id: c.key for c in list_categories(session)}
-    shop, incoming = read_library(text, source=source, known_categories=set(cats.values()))
+    shop, categories, incoming = read_library(text, source=source, known_categories=set(cats.values()))
     current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
     plan = LibraryPlan(shop=shop)
+    plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
     in_file: set[str] = set()
     for data in incoming:
         key = normalise(data.question)
@@ -194,6 +228,9 @@ def apply_import(session: Session, plan: LibraryPlan, *, user: str | None = None
     """Write a plan. Removals and changes go first so wordings can move between entries."""
     from .entries import delete_entry, get_category, update_entry
 
+    for key, name in plan.new_categories:
+        add_category(session, key=key, name=name, user=user)
+    session.flush()
     for entry in plan.remove:
         delete_entry(session, entry_id=entry.id, user=user)  # type: ignore[arg-type]
     for entry, _data in plan.change:
@@ -259,6 +296,11 @@ def export_text(session: Session) -> str:
     shop = get_shop_name(session)
     if shop:
         lines.append(f"shop: {_scalar(shop)}")
+    own = [c for c in list_categories(session) if not c.builtin]
+    if own:  # the built-in six are in every database; a shop's own must travel with the file
+        lines.append("categories:")
+        for c in own:
+            lines += [f"  - key: {c.key}", f"    name: {_scalar(c.name)}"]
     entries = list(session.exec(select(Entry).order_by(col(Entry.id))))
     if not entries:
         lines.append("entries: []")

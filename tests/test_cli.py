@@ -62,6 +62,19 @@ def test_library_import_export(cli: Cli, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == (SAMPLE / "library.yaml").read_text(encoding="utf-8")
 
 
+def test_library_import_names_the_categories_it_adds(cli: Cli, tmp_path: Path) -> None:
+    lib = tmp_path / "lib.yaml"
+    lib.write_text(
+        "categories:\n  - key: shop_figures\n    name: 店铺数字问题\n"
+        "entries:\n  - category: shop_figures\n    question: 有多少粉丝\n    answers: [十万]\n",
+        encoding="utf-8",
+    )
+    result = cli("library", "import", str(lib), "--dry-run")
+    assert result.exit_code == 0 and "将新增分类 1 个：店铺数字问题（shop_figures）" in result.output
+    result = cli("library", "import", str(lib))
+    assert result.exit_code == 0 and "已新增分类 1 个" in result.output, result.output
+
+
 def test_bad_library_file_one_clear_message(cli: Cli, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(

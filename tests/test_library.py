@@ -138,3 +138,70 @@ def test_replace_mode_removes_and_history_keeps_it(engine, tmp_path: Path) -> No
         history.restore(s, deleted.id, user="test")
     with db.session_scope(engine) as s:
         assert library.export_text(s) == GOOD
+
+
+SHOP_CATEGORY = """\
+categories:
+  - key: shop_figures
+    name: 店铺数字问题
+entries:
+  - category: shop_figures
+    question: 店铺有多少粉丝
+    similar: []
+    keywords: []
+    answers:
+      - 亲，我们有十万粉丝哦~
+    enabled: true
+"""
+
+
+def test_a_shop_category_travels_with_the_file(engine, tmp_path: Path) -> None:
+    # SPEC §3: shops add their own categories (店铺数字问题); a backup must restore into an empty database.
+    from replybook import entries
+
+    with db.session_scope(engine) as s:
+        entries.ensure_builtin_categories(s)
+        entries.add_category(s, key="shop_figures", name="店铺数字问题", user="test")
+    src = tmp_path / "in.yaml"
+    src.write_text(SHOP_CATEGORY.split("entries:\n")[1].join(["entries:\n", ""]), encoding="utf-8")
+    with db.session_scope(engine) as s:
+        library.import_library(s, src)
+    with db.session_scope(engine) as s:
+        first = library.export_text(s)
+    assert first == SHOP_CATEGORY
+    other = db.make_engine(str(tmp_path / "other.db"))
+    db.upgrade(other)
+    out = tmp_path / "out.yaml"
+    out.write_text(first, encoding="utf-8")
+    with db.session_scope(other) as s:
+        plan = library.import_library(s, out, dry_run=True)
+        assert plan.new_categories == [("shop_figures", "店铺数字问题")]
+        s.rollback()
+    with db.session_scope(other) as s:
+        assert "shop_figures" not in {c.key for c in entries.list_categories(s)}
+        library.import_library(s, out)
+    with db.session_scope(other) as s:
+        assert library.export_text(s) == first
+        assert {c.key: c.name for c in entries.list_categories(s)}["shop_figures"] == "店铺数字问题"
+
+
+@pytest.mark.parametrize(
+    ("categories", "message"),
+    [
+        ("categories: shop_figures\n", "应为列表"),
+        ("categories:\n  - shop_figures\n", "应为 {key: shop_figures, name: 店铺数字问题}"),
+        ("categories:\n  - {key: 店铺, name: 店铺数字问题}\n", "分类标识只能用英文字母"),
+        ("categories:\n  - {key: shop_figures, name: ''}\n", "分类名称不能为空"),
+        ("categories:\n  - {key: a, name: x}\n  - {key: a, name: y}\n", "与第 1 项重复"),
+    ],
+)
+def test_bad_categories_are_reported_and_nothing_written(engine, tmp_path: Path, categories, message) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        categories + "entries:\n  - category: shipping\n    question: 包邮吗\n    answers: [包邮]\n"
+    )
+    with pytest.raises(ImportFormatError) as err, db.session_scope(engine) as s:
+        library.import_library(s, path)
+    assert message in str(err.value) and "categories" in str(err.value)
+    with db.session_scope(engine) as s:
+        assert s.exec(select(Entry)).all() == []
