@@ -317,8 +317,8 @@ def render_html(result: Readiness) -> str:
     c = result.campaign
     return env.get_template("check/report.html").render(
         c=c,
-        start=iso_shop(c.start),
-        end=iso_shop(c.end),
+        start=to_shop(c.start).strftime("%Y-%m-%d %H:%M"),
+        end=to_shop(c.end).strftime("%Y-%m-%d %H:%M"),
         shop=result.shop,
         generated=to_shop(now()).strftime("%Y-%m-%d %H:%M"),
         ready=result.ready,
