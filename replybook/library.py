@@ -269,7 +269,7 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFormatError(
-            str(path), [Problem(f"第 {exc.start} 字节", "库文件应为 UTF-8 编码")]
+            str(path), [Problem(f"第 {exc.start + 1} 个字节起", "库文件应为 UTF-8 编码")]
         ) from None
 
 

@@ -205,3 +205,11 @@ def test_bad_categories_are_reported_and_nothing_written(engine, tmp_path: Path,
     assert message in str(err.value) and "categories" in str(err.value)
     with db.session_scope(engine) as s:
         assert s.exec(select(Entry)).all() == []
+
+
+def test_a_non_utf8_file_names_the_first_bad_byte_counting_from_one(engine, tmp_path: Path) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("entries:\n  - question: 发货\n".encode("gbk"))  # 发 starts at byte 24, counting from 1
+    with pytest.raises(ImportFormatError) as err, db.session_scope(engine) as s:
+        library.import_library(s, path)
+    assert "第 24 个字节起" in str(err.value) and "UTF-8" in str(err.value)
