@@ -1052,3 +1052,18 @@ def test_the_api_lists_campaigns_and_runs_the_check_as_the_cli_json(
     ]
     missing = anon.get("/api/campaigns/99/check", headers=basic(AGENT))
     assert missing.status_code == 404 and "活动" in missing.json()["detail"]
+
+
+def test_a_campaign_history_names_its_fields_links_back_and_restores(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    form = {**CAMPAIGN_FORM, "name": "聚划算", "start": "2026-12-10T00:00", "end": "2026-12-13T00:00"}
+    assert boss.post("/campaigns/1", {**form, "coverage_target": "95", "version": "1"}).status_code == 303
+    page = boss.get("/history/campaign/1").text
+    assert "覆盖率目标" in page and "coverage_target" not in page
+    assert 'href="/campaigns/1"' in page
+    first = history.revisions(Session(sample_engine), "campaign", 1)[-1]
+    restored = boss.post(f"/history/{first.id}/restore")
+    assert restored.status_code == 303 and restored.headers["location"] == "/campaigns/1"
+    campaign = campaign_by_name(sample_engine, "聚划算")
+    assert campaign is not None and campaign.coverage_target == 0.9

@@ -50,9 +50,21 @@ FIELD_NAMES = {
     "code": "编码",
     "image_url": "图片",
     "key": "标识",
+    "start": "开始",
+    "end": "结束",
+    "questions_path": "问题文件",
+    "coverage_target": "覆盖率目标",
+    "min_entries": "问答至少",
+    "min_personal_phrases": "每位客服个人短语至少",
+    "min_team_phrases": "团队短语至少",
 }
 # Where the live item is edited, per type.
-ITEM_URLS = {"entry": "/entries/{id}", "autoreply": "/autoreplies/{id}", "phrase": "/phrases/{id}"}
+ITEM_URLS = {
+    "entry": "/entries/{id}",
+    "autoreply": "/autoreplies/{id}",
+    "phrase": "/phrases/{id}",
+    "campaign": "/campaigns/{id}",
+}
 
 
 def revision_public(rev: Revision) -> dict[str, Any]:
