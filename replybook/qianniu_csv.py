@@ -143,6 +143,7 @@ class CsvReader:
     rows: int = 0
     digest: str = ""
     _decode_errors: dict[int, str] = field(default_factory=dict)
+    _blank_columns: int = 0  # empty header cells at the right, as Excel leaves them
 
     def __post_init__(self) -> None:
         wanted = _canonical(self.encoding, IMPORT_ENCODINGS)
@@ -247,6 +248,11 @@ class CsvReader:
             return None
         columns: dict[str, int] = {}
         unknown: list[str] = []
+        named = len(header)
+        while named > 1 and not header[named - 1].strip():
+            named -= 1
+        self._blank_columns = len(header) - named
+        header = header[:named]
         for index, cell in enumerate(header):
             name = HEADER_NAMES.get(cell.strip().lstrip("\ufeff"))
             if name is None or name in columns:
@@ -276,6 +282,9 @@ class CsvReader:
         if not any(cell.strip() for cell in record):
             return None  # a blank line, or the ",," rows Excel leaves at the end
         width = len(columns)
+        extra = record[width:]
+        if extra and len(extra) <= self._blank_columns and not any(c.strip() for c in extra):
+            record = record[:width]
         if len(record) > width:
             self._problem(
                 where,

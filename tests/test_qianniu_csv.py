@@ -171,6 +171,21 @@ def test_random_bytes_give_a_short_answer() -> None:
     assert len(found) <= 2 and any("表头不对" in p or "无法按" in p for p in found)
 
 
+def test_empty_columns_excel_leaves_at_the_right_are_ignored() -> None:
+    # A sheet whose column D/E once held something: Excel writes ",," on the header and every row.
+    data = "快捷短语编码,快捷短语,快捷短语分组,,\r\nhi,你好,问候,,\r\nbye,再见,,,\r\n,,,,\r\n".encode("gbk")
+    rows, _ = rows_of(data)
+    assert rows == [("hi", "你好", "问候"), ("bye", "再见", "")]
+
+
+def test_a_value_in_an_unnamed_column_is_still_too_many_columns() -> None:
+    data = "快捷短语编码,快捷短语,快捷短语分组,\r\nhi,你好,世界,问候\r\nbye,再见,,,,\r\n".encode()
+    assert problems_of(data) == [
+        "第 2 行，第 4 列：有 4 列，表头只有 3 列（内容里的逗号要用英文双引号把整格括起来）",
+        "第 3 行，第 4 列：有 6 列，表头只有 3 列（内容里的逗号要用英文双引号把整格括起来）",
+    ]
+
+
 def test_undecodable_header_with_a_stray_carriage_return_is_one_problem() -> None:
     # Random bytes often hold a bare CR: the decoding problem is the answer, not csv's own complaint.
     found = problems_of(b"\xff\r\xfe\x36,abc\r\n")
