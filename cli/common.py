@@ -103,6 +103,6 @@ def _print_error(message: str) -> None:
 def read_secret(prompt: str) -> str:
     """A password: prompted (hidden, twice) on a terminal, else the first line of stdin."""
     if sys.stdin.isatty() and not os.environ.get("REPLYBOOK_NO_PROMPT"):
-        return typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+        return typer.prompt(prompt, hide_input=True, confirmation_prompt=f"再次输入{prompt}")
     line = sys.stdin.readline()
     return line.rstrip("\r\n")

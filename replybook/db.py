@@ -101,6 +101,10 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
 
 def ensure_current(engine: Engine) -> None:
     """Refuse to work on a database that was not initialised or is behind the code."""
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not Path(path).exists():
+        # Connecting would leave an empty file behind for a mistyped --db.
+        raise DatabaseUnavailable(f"数据库文件 {path} 不存在；新建请运行 replybook --db {path} init")
     try:
         rev = current_revision(engine)
     except OperationalError as exc:

@@ -99,6 +99,7 @@ def test_unreachable_database(tmp_path: Path) -> None:
 
 
 def test_uninitialised_database_says_run_init(tmp_path: Path) -> None:
+    (tmp_path / "new.db").touch()  # an existing SQLite file without the schema
     result = Cli(str(tmp_path / "new.db"))("library", "export", str(tmp_path / "x.yaml"))
     assert result.exit_code == 2 and "replybook init" in result.output
 
@@ -169,3 +170,10 @@ def test_a_folder_given_as_a_file_says_so(sample_cli: Cli, tmp_path: Path) -> No
     result = sample_cli("test", str(tmp_path))
     assert result.exit_code == 2 and f"{tmp_path} 是文件夹" in result.output
     assert "Is a directory" not in result.output
+
+
+def test_a_mistyped_database_path_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = Cli(str(missing))("library", "export", str(tmp_path / "x.yaml"))
+    assert result.exit_code == 2 and "不存在" in result.output and "replybook --db" in result.output
+    assert not missing.exists()

@@ -213,3 +213,18 @@ def test_a_non_utf8_file_names_the_first_bad_byte_counting_from_one(engine, tmp_
     with pytest.raises(ImportFormatError) as err, db.session_scope(engine) as s:
         library.import_library(s, path)
     assert "第 24 个字节起" in str(err.value) and "UTF-8" in str(err.value)
+
+
+def test_an_empty_file_does_not_empty_the_library(engine, tmp_path: Path) -> None:
+    src = tmp_path / "in.yaml"
+    src.write_text(GOOD, encoding="utf-8")
+    with db.session_scope(engine) as s:
+        library.import_library(s, src)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="文件是空的"), db.session_scope(engine) as s:
+        library.import_library(s, empty, mode="replace")
+    empty.write_text("entries: []\n", encoding="utf-8")
+    with db.session_scope(engine) as s:
+        plan = library.import_library(s, empty, mode="replace")
+    assert len(plan.remove) == 2
