@@ -29,7 +29,7 @@ def add(
     ),
     min_team_phrases: int = typer.Option(5, "--min-team-phrases", help="团队快捷短语至少条数"),
 ) -> None:
-    """Add a campaign.
+    """新增活动。
 
     Example: replybook campaign add 聚划算 --start 2026-12-10 --end 2026-12-13 --questions questions.txt
     """
@@ -50,7 +50,7 @@ def add(
 
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
-    """List campaigns.
+    """列出活动。
 
     Example: replybook campaign list
     """
@@ -83,7 +83,7 @@ def edit(
     min_personal_phrases: int = typer.Option(None, "--min-personal-phrases"),
     min_team_phrases: int = typer.Option(None, "--min-team-phrases"),
 ) -> None:
-    """Change a campaign's name, window, question file or thresholds.
+    """修改活动的名称、时间、问题文件或检查门槛。
 
     Example: replybook campaign edit 聚划算 --end 2026-12-14 --coverage-target 0.95
     """

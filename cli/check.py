@@ -23,7 +23,7 @@ def check(
     format: str = typer.Option("table", "--format", help="table、json 或 html"),
     output: Path = typer.Option(None, "--output", "-o", help="写入文件（html 默认 check-<活动>.html）"),
 ) -> None:
-    """Run every pre-promotion check; exit 0 when nothing fails, 1 when something fails, 2 on error.
+    """活动前检查：逐项检查客服配置是否就绪；全部通过退出码 0，有未通过项 1，出错 2。
 
     Example: replybook check --campaign 聚划算 --format html
     """

@@ -65,16 +65,15 @@ def test(
     column: str = typer.Option(None, "--column", help="CSV 中问题所在的列名"),
     no_save: bool = typer.Option(False, "--no-save", help="不保存本次结果（默认保存，供仪表盘查看）"),
 ) -> None:
-    """Coverage test: match customer questions against the bot library as it is at --at.
+    """覆盖率测试：把顾客问题与 --at 时刻生效的机器人问答逐一匹配。
 
-    QUESTIONS: a .txt file (one question per line), a .csv, or a chat-log export.
-    CSV: the question column is 问题 (or --column); optional 次数 weights the coverage by how often each
-    was asked; optional 标准问题 / 分类 label the expected entry / category (accuracy is then reported;
-    an empty 标准问题 means the question should stay uncovered).
-    Chat log (only the buyer's turns are questions): a CSV with 时间,角色,内容 where 角色 is 买家 or 客服,
-    or text lines such as "2026-11-20 10:01:02 买家 小王: 今天能发货吗".
-    A question is covered when its best entry scores ≥ --threshold and leads every entry with a
-    different answer by ≥ --margin; ambiguous when another answer is that close; else uncovered.
+    QUESTIONS：.txt（每行一个问题）、.csv 或聊天记录导出。
+    CSV：问题列为「问题」（或用 --column 指定）；可选「次数」列按被问次数加权覆盖率；可选「标准问题」/「分类」
+    列标注应命中的问答 / 分类（此时报告准确率；「标准问题」为空表示这个问题不该被覆盖）。
+    聊天记录（只有买家说的话算问题）：含「时间,角色,内容」列的 CSV（角色为 买家 或 客服），
+    或形如 "2026-11-20 10:01:02 买家 小王: 今天能发货吗" 的文本行。
+    最佳问答得分 ≥ --threshold 且领先每条不同答案的问答 ≥ --margin 时算已覆盖；另一答案同样接近时算有歧义；
+    否则算未覆盖。
 
     Example: replybook test sample_data/questions_labelled.csv --at 2026-12-10T10:00:00+08:00
     """
@@ -132,7 +131,7 @@ def ask(
         "first_contact", "--event", help="同时发生的事件：first_contact（当天首次咨询）、message、away、busy"
     ),
 ) -> None:
-    """Try one question: the top three entries, the answer the bot would send, and the auto-reply.
+    """试一个问题：最接近的三条问答及分数、机器人会发的答案、此刻会触发的自动回复。
 
     Example: replybook ask "今天能发吗" --at 2026-12-10T10:00:00+08:00
     """

@@ -28,7 +28,7 @@ def import_(
     mode: str = typer.Option("add", help="add：已存在的日期/来源/客服报错；replace：用文件中的数据覆盖"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示将写入的内容，不写入"),
 ) -> None:
-    """Import daily review counts and/or service scores; nothing is written if any row is bad.
+    """导入每日评价数和/或综合服务分；任何一行有问题都不写入。
 
     Example: replybook gold import sample_data/reviews.csv
     """
@@ -58,7 +58,7 @@ def check(
     ),
     fmt: str = typer.Option("table", "--format", help="table 或 json"),
 ) -> None:
-    """Check the gold-team thresholds for evaluation day T; exit 0 if eligible, 1 if not.
+    """按评定日 T 检查金牌客服门槛；达标退出码 0，未达标 1，出错 2。
 
     Example: replybook gold check --on 2026-12-01 --target-satisfaction 0.9
     """
@@ -84,7 +84,7 @@ def history(
     ),
     fmt: str = typer.Option("table", "--format", help="table 或 json"),
 ) -> None:
-    """The monthly results the stored data implies, one line a month.
+    """按已存数据推算的每月评定结果，每月一行。
 
     Example: replybook gold history --months 6
     """

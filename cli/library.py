@@ -22,7 +22,7 @@ def import_(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将添加、修改、删除的内容，不写入"),
 ) -> None:
-    """Import a library file; nothing is written if any entry has a problem.
+    """导入问答库文件；任何一条有问题都不写入。
 
     Example: replybook library import sample_data/library.yaml
     """
@@ -52,7 +52,7 @@ def export(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="要写入的 YAML 文件"),
 ) -> None:
-    """Export the whole library to a YAML file (stable order: export → import → export is identical).
+    """把整个问答库导出为 YAML 文件（顺序固定：导出 → 导入 → 再导出，文件完全相同）。
 
     Example: replybook library export library.yaml
     """

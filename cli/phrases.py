@@ -36,7 +36,7 @@ def import_(
     dry_run: bool = typer.Option(False, "--dry-run", help="只列出将添加、修改、删除的短语，不写入"),
     encoding: str = typer.Option("auto", help="auto（自动识别）、gb18030、utf-8-sig、utf-8"),
 ) -> None:
-    """Import a Qianniu quick-phrase CSV into the team or one agent's library (all or nothing).
+    """把千牛快捷短语 CSV 导入团队或某位客服的短语库（要么全部导入，要么什么都不写）。
 
     Example: replybook import team.csv --mode replace --dry-run
     """
@@ -94,7 +94,7 @@ def export(
         False, "--neutralise-formulas", help="以 = + - @ 开头的格子前加 '，让 Excel 当作文字"
     ),
 ) -> None:
-    """Export the team's (or one agent's) phrases as a Qianniu quick-phrase CSV.
+    """把团队（或某位客服）的快捷短语导出为千牛快捷短语 CSV。
 
     Example: replybook export team.csv
     """
@@ -122,7 +122,7 @@ def list_(
     group: str = typer.Option(None, help="只看这个分组（空字符串：未分组）"),
     text: str = typer.Option(None, help="编码或内容包含这段文字"),
 ) -> None:
-    """List phrases: team first, then each agent's, by group and code.
+    """列出快捷短语：先团队，再各客服，按分组和编码排序。
 
     Example: replybook phrases list --scope team --group 物流
     """
@@ -147,7 +147,7 @@ def add(
     owner: str = typer.Option(None, help=OWNER_HELP),
     image: str = typer.Option(None, help="图片地址（可选）"),
 ) -> None:
-    """Add a phrase to the team's or an agent's library.
+    """在团队或某位客服的短语库中添加一条快捷短语。
 
     Example: replybook phrases add sf "亲，顺丰需要补差价哦" --group 物流
     """
@@ -171,7 +171,7 @@ def edit(
     new_code: str = typer.Option(None, "--new-code", help="新编码"),
     image: str = typer.Option(None, help="图片地址（空字符串：去掉图片）"),
 ) -> None:
-    """Change a phrase's text, code, group (move it) or image.
+    """修改快捷短语的内容、编码、分组（移动）或图片。
 
     Example: replybook phrases edit sf --group 快递 --text "亲，顺丰到付需要补差价哦"
     """
@@ -203,7 +203,7 @@ def rm(
     scope: str = typer.Option("team", help=SCOPE_HELP),
     owner: str = typer.Option(None, help=OWNER_HELP),
 ) -> None:
-    """Remove a phrase (its history keeps it, so it can be restored).
+    """删除快捷短语（历史记录中保留，可恢复）。
 
     Example: replybook phrases rm sf
     """
@@ -222,11 +222,10 @@ def lint(
     max_length: int = typer.Option(core.DEFAULT_MAX_LENGTH, "--max-length", help="短语最长字数"),
     strict: bool = typer.Option(False, "--strict", help="有提醒也以非零状态退出"),
 ) -> None:
-    """Check the phrase libraries for what would trip an agent up.
+    """检查快捷短语库中会让客服出错的地方。
 
-    Errors: code collisions. Reminders: personal codes shadowing team codes, codes that begin other
-    codes, ungrouped phrases, phrases over --max-length, the same text under two codes. Exits 1 on
-    an error (with --strict, on any finding).
+    错误：编码冲突。提醒：个人编码遮住团队编码、编码是另一个编码的开头、未分组的短语、超过 --max-length
+    的短语、同一内容用了两个编码。有错误时退出码 1（加 --strict 时有任何发现都为 1）。
 
     Example: replybook phrases lint --max-length 200
     """

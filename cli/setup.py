@@ -18,7 +18,7 @@ def init(
     starter: bool = typer.Option(False, "--starter", help="载入入门问答（intents/，每个内置分类的常见问题）"),
     sample: bool = typer.Option(False, "--sample", help="载入示例店铺（毛菇小象女装旗舰店，准备聚划算）"),
 ) -> None:
-    """Create the database, or upgrade it to the current schema; optionally load data.
+    """创建数据库，或把它升级到当前结构；可顺便载入入门问答或示例店铺。
 
     Example: replybook init --starter
     """
@@ -65,7 +65,7 @@ def serve(
     host: str = typer.Option(None, help="监听地址（默认 127.0.0.1，或 REPLYBOOK_HOST）"),
     port: int = typer.Option(None, help="端口（默认 8000，或 REPLYBOOK_PORT）"),
 ) -> None:
-    """Serve the web UI and the JSON API.
+    """启动网页界面和 JSON API。
 
     Example: replybook serve --port 8000
     """
@@ -81,7 +81,7 @@ def demo(
     port: int = typer.Option(8000, help="端口"),
     no_serve: bool = typer.Option(False, "--no-serve", help="只建库，不启动网页"),
 ) -> None:
-    """A fresh SQLite database with the sample shop, then the web UI.
+    """演示：新建一个载入示例店铺的 SQLite 数据库，然后启动网页。
 
     Example: replybook demo --port 8000
     """

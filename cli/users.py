@@ -17,7 +17,7 @@ def add(
     name: str = typer.Argument(..., help="登录名，例如 小美"),
     role: str = typer.Option(..., "--role", help="supervisor（客服主管）或 agent（客服）"),
 ) -> None:
-    """Add a user; the password is prompted, or read from stdin when stdin is not a terminal.
+    """添加用户；密码在终端中输入，或在非终端时从标准输入读取。
 
     Example: echo 's3cret-pass' | replybook user add 小美 --role agent
     """
@@ -29,7 +29,7 @@ def add(
 
 @app.command("passwd")
 def passwd(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")) -> None:
-    """Set a user's password (prompted, or read from stdin).
+    """设置用户密码（终端中输入，或从标准输入读取）。
 
     Example: echo 'new-pass' | replybook user passwd 小美
     """
@@ -41,7 +41,7 @@ def passwd(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")
 
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
-    """List users and their roles.
+    """列出用户及其角色。
 
     Example: replybook user list
     """
@@ -52,7 +52,7 @@ def list_(ctx: typer.Context) -> None:
 
 @app.command("rm")
 def rm(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")) -> None:
-    """Remove a user.
+    """删除用户。
 
     Example: replybook user rm 小雨
     """
