@@ -17,6 +17,7 @@ from replybook.timeutil import iso_shop, now
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
+from .conflict import conflict_page
 from .render import render
 
 router = APIRouter()
@@ -160,22 +161,17 @@ async def save_rule(request: Request, session: SessionDep, viewer: SupervisorDep
     except StaleVersionError:
         session.rollback()
         current = autoreplies.get_rule(session, rule_id)
-        theirs, mine = display(_rule_data(current)), display(data)
-        rows = [
-            {"label": label, "mine": mine[k], "theirs": theirs[k], "differs": mine[k] != theirs[k]}
-            for k, label in FIELD_LABELS
-        ]
-        conflict = {
-            "title": f"自动回复“{current.name}”",
-            "theirs_meta": {"version": current.version, "by": current.updated_by, "at": current.updated_at},
-            "your_version": forms.version(form),
-            "rows": rows,
-            "action": f"/autoreplies/{rule_id}",
-            "resubmit": forms.resubmit_fields(form, version=current.version),
-            "discard_url": f"/autoreplies/{rule_id}",
-            "history_url": f"/history/autoreply/{rule_id}",
-        }
-        return render(request, "conflict.html", conflict, status=409)
+        return conflict_page(
+            request,
+            title=f"自动回复“{current.name}”",
+            current=current,
+            item_type="autoreply",
+            url=f"/autoreplies/{rule_id}",
+            mine=display(data),
+            theirs=display(_rule_data(current)),
+            labels=FIELD_LABELS,
+            form=form,
+        )
     except (InvalidValue, ConflictError) as exc:
         session.rollback()
         return _editor(

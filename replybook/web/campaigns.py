@@ -16,6 +16,7 @@ from replybook.timeutil import iso_shop
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
+from .conflict import conflict_page
 from .render import render
 
 router = APIRouter()
@@ -187,22 +188,17 @@ async def save_campaign(
     except StaleVersionError:
         session.rollback()
         current = get_by_id(session, campaign_id)
-        theirs, mine = display(campaigns.campaign_data(current)), display(data)
-        rows = [
-            {"label": label, "mine": mine[k], "theirs": theirs[k], "differs": mine[k] != theirs[k]}
-            for k, label in FIELD_LABELS
-        ]
-        conflict = {
-            "title": f"活动“{current.name}”",
-            "theirs_meta": {"version": current.version, "by": current.updated_by, "at": current.updated_at},
-            "your_version": forms.version(form),
-            "rows": rows,
-            "action": f"/campaigns/{campaign_id}",
-            "resubmit": forms.resubmit_fields(form, version=current.version),
-            "discard_url": f"/campaigns/{campaign_id}",
-            "history_url": f"/history/campaign/{campaign_id}",
-        }
-        return render(request, "conflict.html", conflict, status=409)
+        return conflict_page(
+            request,
+            title=f"活动“{current.name}”",
+            current=current,
+            item_type="campaign",
+            url=f"/campaigns/{campaign_id}",
+            mine=display(data),
+            theirs=display(campaigns.campaign_data(current)),
+            labels=FIELD_LABELS,
+            form=form,
+        )
     except (InvalidValue, ConflictError) as exc:
         session.rollback()
         return _editor(request, form=_raw(form), campaign=public, error=str(exc), status=exc.http_status)

@@ -18,6 +18,7 @@ from replybook.timeutil import iso_shop, now
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
+from .conflict import conflict_page
 from .render import is_htmx, render
 
 router = APIRouter()
@@ -117,13 +118,6 @@ def display(data: entries.EntryData, names: dict[str, str]) -> dict[str, list[st
         "enabled": ["是" if data.enabled else "否"],
         "active": [window],
     }
-
-
-def conflict_rows(mine: dict[str, list[str]], theirs: dict[str, list[str]]) -> list[dict[str, Any]]:
-    return [
-        {"label": label, "mine": mine[key], "theirs": theirs[key], "differs": mine[key] != theirs[key]}
-        for key, label in FIELD_LABELS
-    ]
 
 
 # ---------------------------------------------------------------- pages
@@ -278,17 +272,17 @@ def _conflict(
     cats = categories_by_id(session)
     names = {c.key: c.name for c in cats.values()}
     theirs = entries.entry_data(entry, cats[entry.category_id].key)
-    data = {
-        "title": f"问答“{entry.question}”",
-        "theirs_meta": {"version": entry.version, "by": entry.updated_by, "at": entry.updated_at},
-        "your_version": forms.version(form),
-        "rows": conflict_rows(display(mine.cleaned(), names), display(theirs, names)),
-        "action": f"/entries/{entry_id}",
-        "resubmit": forms.resubmit_fields(form, version=entry.version),
-        "discard_url": f"/entries/{entry_id}",
-        "history_url": f"/history/entry/{entry_id}",
-    }
-    return render(request, "conflict.html", data, status=409)
+    return conflict_page(
+        request,
+        title=f"问答“{entry.question}”",
+        current=entry,
+        item_type="entry",
+        url=f"/entries/{entry_id}",
+        mine=display(mine.cleaned(), names),
+        theirs=display(theirs, names),
+        labels=FIELD_LABELS,
+        form=form,
+    )
 
 
 @router.post("/entries/{entry_id}/enabled")

@@ -17,6 +17,7 @@ from replybook.timeutil import iso_shop
 
 from . import forms
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
+from .conflict import conflict_page
 from .render import is_htmx, render
 
 router = APIRouter()
@@ -193,25 +194,17 @@ async def save_phrase(request: Request, session: SessionDep, viewer: ViewerDep, 
     except StaleVersionError:
         session.rollback()
         now_saved = phrases.get_phrase(session, phrase_id)
-        mine, theirs = _display(data.cleaned()), _display(phrases.phrase_data(now_saved))
-        conflict = {
-            "title": f"快捷短语 {now_saved.code}",
-            "theirs_meta": {
-                "version": now_saved.version,
-                "by": now_saved.updated_by,
-                "at": now_saved.updated_at,
-            },
-            "your_version": forms.version(form),
-            "rows": [
-                {"label": label, "mine": mine[k], "theirs": theirs[k], "differs": mine[k] != theirs[k]}
-                for k, label in FIELD_LABELS
-            ],
-            "action": f"/phrases/{phrase_id}",
-            "resubmit": forms.resubmit_fields(form, version=now_saved.version),
-            "discard_url": f"/phrases/{phrase_id}",
-            "history_url": f"/history/phrase/{phrase_id}",
-        }
-        return render(request, "conflict.html", conflict, status=409)
+        return conflict_page(
+            request,
+            title=f"快捷短语 {now_saved.code}",
+            current=now_saved,
+            item_type="phrase",
+            url=f"/phrases/{phrase_id}",
+            mine=_display(data.cleaned()),
+            theirs=_display(phrases.phrase_data(now_saved)),
+            labels=FIELD_LABELS,
+            form=form,
+        )
     except (InvalidValue, ConflictError) as exc:
         session.rollback()
         return _editor(
