@@ -554,3 +554,12 @@ def test_sample_shop_has_phrases(sample_cli: Cli) -> None:
     assert {r[1] for r in rows if r[0] == "personal"} == {"小美", "小雨"}
     jhs = next(r for r in rows if r[2] == "jhs")
     assert "\n活动期间" in jhs[3]
+
+
+def test_personal_import_for_an_unknown_agent_warns(sample_cli, tmp_path) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_text("快捷短语编码,快捷短语,快捷短语分组\r\nhi,亲，您好~,问候\r\n", encoding="utf-8-sig")
+    typo = sample_cli("import", str(mine), "--scope", "personal", "--owner", "小每")
+    assert typo.exit_code == 0 and "“小每”还不是 replybook 的用户" in typo.output
+    known = sample_cli("import", str(mine), "--scope", "personal", "--owner", "小美", "--dry-run")
+    assert known.exit_code == 0 and "还不是 replybook 的用户" not in known.output

@@ -27,7 +27,7 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
 
 from ..errors import ConflictError, InvalidValue
-from ..models import Phrase, PhraseScope
+from ..models import Phrase, PhraseScope, User
 from ..qianniu_csv import CsvReader, CsvRow
 from ..timeutil import now
 from .bulk import bulk_insert
@@ -222,6 +222,11 @@ def plan_phrase_import(
         shown = "、".join(shadowed) + ("……" if shadowed_count > len(shadowed) else "")
         what = "团队短语" if scope == PhraseScope.PERSONAL else "个人短语"
         plan.warnings.append(f"{shadowed_count} 个编码与{what}同名，个人编码会遮住团队编码：{shown}")
+    if scope == PhraseScope.PERSONAL and session.exec(select(User).where(User.name == owner)).first() is None:
+        # Often a typo in --owner: the phrases would sit in a library nobody can log in to edit.
+        plan.warnings.append(
+            f"“{owner}”还不是 replybook 的用户：短语照样导入；要让这位客服登录编辑，请 replybook user add {owner}"
+        )
     return plan
 
 
