@@ -610,6 +610,16 @@ def test_a_library_yaml_import_shows_what_changes(boss: Browser, sample_engine: 
     assert saved is not None and saved.answers[0] == "改过的发货答案"
 
 
+def test_a_library_with_a_new_category_says_so_in_the_preview(boss: Browser) -> None:
+    doc = (
+        "categories:\n  - {key: shop_figures, name: 店铺数字问题}\nentries:\n"
+        "  - category: shop_figures\n    question: 店铺评分多少\n    answers: [4.8 分哦]\n"
+    )
+    preview = _preview(boss, "library", "library.yaml", doc.encode())
+    assert "将新增分类 1 个：店铺数字问题（shop_figures）" in preview.text
+    assert "店铺数字问题 · 4.8 分哦" in preview.text
+
+
 def test_a_confirm_after_the_library_changed_shows_the_new_preview(
     boss: Browser, sample_engine: Engine
 ) -> None:

@@ -95,7 +95,7 @@ def _counts(plan: Any) -> str:
 
 def library_preview(session: Session, plan: library.LibraryPlan) -> dict[str, Any]:
     keys = {c.id: c.key for c in list_categories(session)}
-    names = {c.key: c.name for c in list_categories(session)}
+    names = {c.key: c.name for c in list_categories(session)} | dict(plan.new_categories)
     changed = []
     for entry, new in plan.change[:PREVIEW_LIMIT]:
         old = asdict(entry_data(entry, keys[entry.category_id]))
@@ -125,7 +125,14 @@ def library_preview(session: Session, plan: library.LibraryPlan) -> dict[str, An
         "removed": [{"title": e.question, "detail": ""} for e in plan.remove[:PREVIEW_LIMIT]],
         "counts": {"added": len(plan.add), "changed": len(plan.change), "removed": len(plan.remove)},
         "unchanged": plan.unchanged,
-        "warnings": [],
+        "warnings": (
+            [
+                f"将新增分类 {len(plan.new_categories)} 个："
+                + "、".join(f"{n}（{k}）" for k, n in plan.new_categories)
+            ]
+            if plan.new_categories
+            else []
+        ),
     }
 
 
