@@ -129,10 +129,20 @@ class Firing:
 
 
 def would_fire(
-    session: Session, at: datetime, *, event: str = "first_contact", message: str = "", waiting: int = 0
+    session: Session,
+    at: datetime,
+    *,
+    event: str = "first_contact",
+    message: str = "",
+    waiting: int = 0,
+    rules: list[AutoReply] | None = None,
 ) -> Firing:
-    """The rule that fires at ``at`` for ``event``; ``tied`` lists rules that tie with it."""
-    rules = [r for r in list_rules(session) if applies(r, at, event=event, message=message, waiting=waiting)]
+    """The rule that fires at ``at`` for ``event``; ``tied`` lists rules that tie with it.
+
+    ``rules``: the rules already loaded, for callers that ask about many moments.
+    """
+    candidates = list_rules(session) if rules is None else rules
+    rules = [r for r in candidates if applies(r, at, event=event, message=message, waiting=waiting)]
     rules.sort(key=lambda r: (specificity(r), r.priority), reverse=True)
     if not rules:
         return Firing(None, [], [])
@@ -158,7 +168,7 @@ def find_ties(
     found: dict[tuple[int, ...], dict[str, Any]] = {}
     for moment in sorted(moments):
         for event in ("first_contact", "away", "busy"):
-            firing = would_fire(session, moment, event=event)
+            firing = would_fire(session, moment, event=event, rules=rules)
             if firing.tied:
                 key = tuple(sorted(r.id for r in firing.tied if r.id is not None))
                 found.setdefault(key, {"at": moment, "event": event, "rules": [r.name for r in firing.tied]})
