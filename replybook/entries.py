@@ -271,7 +271,10 @@ def library_state(session: Session, *, at: datetime) -> tuple[Any, ...]:
     active = session.exec(
         select(func.count(ident), func.sum(ident), func.sum(ident * ident)).where(_active_at(at))
     ).one()
-    last = session.exec(select(func.max(Entry.updated_at), func.count(ident))).one()
+    # Σversion moves on every write, even two within one clock tick (updated_at alone would not).
+    last = session.exec(
+        select(func.max(Entry.updated_at), func.count(ident), func.sum(col(Entry.version)))
+    ).one()
     return (*active, *last)
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from .timeutil import now
+
 
 class UTCDateTime(TypeDecorator):
     """Aware datetimes in, stored as naive UTC (portable across SQLite and PostgreSQL), aware UTC out."""
@@ -32,7 +34,7 @@ class UTCDateTime(TypeDecorator):
 
 
 def _utcnow() -> datetime:
-    return datetime.now(UTC)
+    return now()
 
 
 def _time_col(nullable: bool = True) -> Any:
