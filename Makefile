@@ -5,9 +5,9 @@ demo:
 	python3.11 -m venv .venv && .venv/bin/pip install . && .venv/bin/replybook demo
 
 test:
-	python3.11 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest
+	python3.11 -m venv .venv-test && .venv-test/bin/pip install -e '.[test]' && .venv-test/bin/pytest
 
 lint:
-	.venv/bin/ruff check replybook cli tests benchmarks
-	.venv/bin/ruff format --check replybook cli tests benchmarks
-	.venv/bin/mypy replybook
+	.venv-test/bin/ruff check replybook cli tests benchmarks
+	.venv-test/bin/ruff format --check replybook cli tests benchmarks
+	.venv-test/bin/mypy replybook
