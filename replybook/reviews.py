@@ -69,7 +69,7 @@ def import_reviews(
     if mode == "add":
         problems = [
             Problem(
-                where(r.row), f"{r.day} {_who(r.source, r.agent)} 的评价数已存在（覆盖请用 --mode replace）"
+                where(r.row), f"{r.day} {who(r.source, r.agent)} 的评价数已存在（覆盖请用 --mode replace）"
             )
             for r in parsed.reviews
             if (r.day, r.source, r.agent) in stored
@@ -85,7 +85,7 @@ def import_reviews(
 
     for r in parsed.reviews:
         existing = stored.get((r.day, r.source, r.agent))
-        what = f"{r.day} {_who(r.source, r.agent)} 的评价数（导入 {source}）"
+        what = f"{r.day} {who(r.source, r.agent)} 的评价数（导入 {source}）"
         if existing is None:
             row = ReviewCount(day=r.day, source=r.source, agent=r.agent)
             for level, n in r.counts.items():
@@ -110,7 +110,7 @@ def import_reviews(
     return result
 
 
-def _who(source: str, agent: str) -> str:
+def who(source: str, agent: str) -> str:
     label = SOURCE_LABELS[ReviewSource(source)]
     return f"{label}·{agent}" if agent else label
 
@@ -144,7 +144,7 @@ class DayAlreadyStored(ConflictError):
 
     def __init__(self, day: date, source: str, agent: str, stored: StoredDay):
         self.day, self.source, self.agent, self.stored = day, source, agent, stored
-        super().__init__(f"{day} {_who(source, agent)} 已有数据，确认后才会替换")
+        super().__init__(f"{day} {who(source, agent)} 已有数据，确认后才会替换")
 
 
 class UnknownAgent(InvalidValue):
@@ -162,7 +162,7 @@ def known_agents(session: Session) -> list[str]:
 
 
 def stored_day(session: Session, *, day: date | str, source: str, agent: str = "") -> StoredDay:
-    the_day, kind, agent = parse_date(day), _source(source), (agent or "").strip()
+    the_day, kind, agent = parse_date(day), source_kind(source), (agent or "").strip()
     row = session.exec(
         select(ReviewCount).where(
             ReviewCount.day == the_day, ReviewCount.source == kind.value, ReviewCount.agent == agent
@@ -172,7 +172,7 @@ def stored_day(session: Session, *, day: date | str, source: str, agent: str = "
     return StoredDay(row, stored_score.score if stored_score is not None else None)
 
 
-def _source(source: str) -> ReviewSource:
+def source_kind(source: str) -> ReviewSource:
     kind = SOURCE_NAMES.get(str(source).strip().lower())
     if kind is None:
         raise InvalidValue(f"未知来源 {source!r}，应为 机器人（bot）或 人工（manual）")
@@ -200,7 +200,7 @@ def set_day(
     so the form can show them and ask; a save racing another one is refused in the write itself.
     ``new_agent=False`` refuses an agent name not among ``known_agents`` (a typo)."""
     the_day = parse_date(day)
-    kind = _source(source)
+    kind = source_kind(source)
     agent = (agent or "").strip()
     if kind == ReviewSource.BOT and agent:
         raise InvalidValue("机器人的评价不属于客服，客服应为空")
@@ -234,7 +234,7 @@ def set_day(
     for level, n in values.items():
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise InvalidValue(f"评价数应为非负整数（{level} = {n!r}）")
-    what = f"{the_day} {_who(kind.value, agent)} 的评价数"
+    what = f"{the_day} {who(kind.value, agent)} 的评价数"
     if stored.row is None:
         row = ReviewCount(day=the_day, source=kind.value, agent=agent)
         for level, n in values.items():
