@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from . import history
@@ -239,7 +240,13 @@ def set_day(
         row = ReviewCount(day=the_day, source=kind.value, agent=agent)
         for level, n in values.items():
             setattr(row, level, n)
-        return history.create(session, row, user=user, summary=f"录入 {what}")
+        try:
+            return history.create(session, row, user=user, summary=f"录入 {what}")
+        except IntegrityError:  # someone stored the same day/source/agent a moment ago
+            session.rollback()
+            raise DayAlreadyStored(
+                the_day, kind.value, agent, stored_day(session, day=the_day, source=kind.value, agent=agent)
+            ) from None
     return history.update(
         session,
         stored.row,

@@ -16,9 +16,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from replybook import autoreplies, db, entries, history, phrases
+from replybook import autoreplies, db, entries, history, phrases, reviews
 from replybook.errors import StaleVersionError
 from replybook.models import AutoReply, Campaign, Category, Entry, Phrase, ReviewCount
+from replybook.reviews import DayAlreadyStored
 from replybook.sample import load_sample
 from replybook.settings import Settings
 from replybook.web.app import create_app
@@ -50,7 +51,7 @@ def _race(writers: int, save: Callable[[int], object]) -> list[object]:
     return outcomes
 
 
-def _items(engine: Engine) -> tuple[int, int, int]:
+def _items(engine: Engine) -> tuple[int, int, int, int]:
     with db.session_scope(engine) as s:
         entry = entries.create_entry(
             s, data=entries.EntryData(category="shipping", question="什么时候发货", answers=["48小时内"])
@@ -61,8 +62,11 @@ def _items(engine: Engine) -> tuple[int, int, int]:
         rule = autoreplies.create_rule(
             s, data=autoreplies.AutoReplyData(name="欢迎", trigger="first_contact", text="您好")
         )
+        review = reviews.set_day(
+            s, day=date(2026, 11, 1), source="manual", agent="小美", counts={"satisfied": 1}
+        )
         s.flush()
-        return entry.id or 0, phrase.id or 0, rule.id or 0
+        return entry.id or 0, phrase.id or 0, rule.id or 0, review.id or 0  # type: ignore[union-attr]
 
 
 def _save_entry(s: Session, item_id: int, version: int, i: int) -> None:
@@ -82,6 +86,14 @@ def _save_rule(s: Session, item_id: int, version: int, i: int) -> None:
     autoreplies.update_rule(s, rule_id=item_id, data=data, expected_version=version, user="店长")
 
 
+def _save_review(s: Session, item_id: int, version: int, i: int) -> None:
+    counts = {"very_satisfied": i, "satisfied": version}
+    seen = reviews.Seen(version)  # what this writer's form showed
+    reviews.set_day(
+        s, day=date(2026, 11, 1), source="manual", agent="小美", counts=counts, user="店长", seen=seen
+    )
+
+
 def _version(engine: Engine, item_type: str, item_id: int) -> int:
     with Session(engine) as s:
         item = s.get(history.ITEM_TYPES[item_type], item_id)
@@ -97,8 +109,11 @@ def _assert_history_is_one_line_per_version(engine: Engine, item_type: str, item
 
 
 def test_concurrent_saves_from_one_version_keep_exactly_one_and_refuse_the_rest(any_engine: Engine) -> None:
-    ids = dict(zip(("entry", "phrase", "autoreply"), _items(any_engine), strict=True))
-    savers = {"entry": _save_entry, "phrase": _save_phrase, "autoreply": _save_rule}
+    ids = dict(zip(("entry", "phrase", "autoreply", "review"), _items(any_engine), strict=True))
+    savers = {"entry": _save_entry, "phrase": _save_phrase, "autoreply": _save_rule, "review": _save_review}
+    # A review-day writer that reads after the winner committed is told before writing (the form
+    # shows the new figures); one that read before is refused by the write.
+    refusals = {t: (StaleVersionError,) for t in savers} | {"review": (StaleVersionError, DayAlreadyStored)}
     for item_type, save in savers.items():
         item_id = ids[item_type]
         for _round in range(ROUNDS):
@@ -112,9 +127,22 @@ def test_concurrent_saves_from_one_version_keep_exactly_one_and_refuse_the_rest(
             outcomes = _race(WRITERS, attempt)
             others = [o for o in outcomes if o != "saved"]
             assert outcomes.count("saved") == 1, f"{item_type} v{version}: {outcomes}"
-            assert all(isinstance(o, StaleVersionError) for o in others), others
+            assert all(isinstance(o, refusals[item_type]) for o in others), others
             assert _version(any_engine, item_type, item_id) == version + 1
         _assert_history_is_one_line_per_version(any_engine, item_type, item_id, ROUNDS + 1)
+
+
+def test_concurrent_first_entries_of_one_review_day_store_one_and_ask_the_rest(any_engine: Engine) -> None:
+    def enter(i: int) -> str:
+        with db.session_scope(any_engine) as s:
+            reviews.set_day(
+                s, day=date(2026, 11, 2), source="bot", counts={"satisfied": i + 1}, seen=reviews.Seen()
+            )
+        return "saved"
+
+    outcomes = _race(WRITERS, enter)
+    assert outcomes.count("saved") == 1, outcomes
+    assert all(isinstance(o, DayAlreadyStored) for o in outcomes if o != "saved"), outcomes
 
 
 API_ROUNDS = 3
