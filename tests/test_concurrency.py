@@ -149,27 +149,60 @@ API_ROUNDS = 3
 AUTH = {"Authorization": "Basic " + base64.b64encode("店长:demo1234".encode()).decode()}
 
 
+API_FIELDS = {
+    "entries": ("category", "question", "answers", "similar", "keywords", "enabled"),
+    "autoreplies": (
+        "name",
+        "trigger",
+        "text",
+        "keywords",
+        "busy_threshold",
+        "service_hours",
+        "priority",
+        "enabled",
+    ),
+    "phrases": ("scope", "owner", "group", "code", "text", "image_url"),
+}
+HISTORY_TYPE = {"entries": "entry", "autoreplies": "autoreply", "phrases": "phrase"}
+
+
 def test_concurrent_api_saves_from_one_version_get_one_200_and_the_rest_409(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
         load_sample(s)
     url = any_engine.url.render_as_string(hide_password=False)
     with TestClient(create_app(Settings(database_url=url, secret_key="concurrency"))) as client:
-        entry = client.get("/api/entries", params={"q": "几天能发货"}, headers=AUTH).json()["entries"][0]
-        body = {k: entry[k] for k in ("category", "question", "answers", "similar", "keywords", "enabled")}
-        for _round in range(API_ROUNDS):
-            version = client.get(f"/api/entries/{entry['id']}", headers=AUTH).json()["version"]
 
-            def put(i: int, version=version) -> int:
-                answer = {**body, "answers": [f"写手 {i}"], "version": version}
-                return client.put(f"/api/entries/{entry['id']}", json=answer, headers=AUTH).status_code
+        def first_of(path: str, *keys: str | int, **params: str) -> dict:
+            found = client.get(path, params=params, headers=AUTH).json()
+            for key in keys:
+                found = found[key]
+            return found
 
-            statuses = _race(WRITERS, put)
-            assert sorted(statuses) == [200] + [409] * (WRITERS - 1), statuses  # type: ignore[type-var]
-        final = client.get(f"/api/entries/{entry['id']}", headers=AUTH).json()["version"]
-    assert final == entry["version"] + API_ROUNDS
-    with Session(any_engine) as s:
-        versions = [r.version for r in history.revisions(s, "entry", entry["id"])]
-    assert len(versions) == len(set(versions))
+        first = {
+            "entries": first_of("/api/entries", "entries", 0, q="几天能发货"),
+            "autoreplies": first_of("/api/autoreplies", "rules", 0),
+            "phrases": first_of("/api/phrases", "groups", 0, "phrases", 0, library="team"),
+        }
+        for kind, item in first.items():
+            path = f"/api/{kind}/{item['id']}"
+            for _round in range(API_ROUNDS):
+                current = client.get(path, headers=AUTH).json()
+                body = {k: current[k] for k in API_FIELDS[kind]}
+                text_field = "answers" if kind == "entries" else "text"
+
+                def put(
+                    i: int, body=body, version=current["version"], path=path, text_field=text_field
+                ) -> int:
+                    text = [f"写手 {i}"] if text_field == "answers" else f"写手 {i}"
+                    mine = {**body, text_field: text, "version": version}
+                    return client.put(path, json=mine, headers=AUTH).status_code
+
+                statuses = _race(WRITERS, put)
+                assert sorted(statuses) == [200] + [409] * (WRITERS - 1), (kind, statuses)  # type: ignore[type-var]
+            assert client.get(path, headers=AUTH).json()["version"] == item["version"] + API_ROUNDS
+            with Session(any_engine) as s:
+                versions = [r.version for r in history.revisions(s, HISTORY_TYPE[kind], item["id"])]
+            assert len(versions) == len(set(versions)), kind
 
 
 def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engine: Engine) -> None:
