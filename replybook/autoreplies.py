@@ -216,12 +216,9 @@ def _check(session: Session, data: AutoReplyData, *, exclude_id: int | None = No
 
 def create_rule(session: Session, *, data: AutoReplyData, user: str | None = None) -> AutoReply:
     _check(session, data)
-    rule = AutoReply(name=data.name, trigger=data.trigger, text=data.text, version=0)
+    rule = AutoReply(name=data.name, trigger=data.trigger, text=data.text)
     _fill(rule, data)
-    history.touch(rule, user=user)
-    session.add(rule)
-    history.record(session, rule, "create", user=user, summary=f"新增自动回复 {rule.name}")
-    return rule
+    return history.create(session, rule, user=user, summary=f"新增自动回复 {rule.name}")
 
 
 def update_rule(
@@ -233,19 +230,24 @@ def update_rule(
     user: str | None = None,
 ) -> AutoReply:
     rule = get_rule(session, rule_id)
-    history.touch(rule, user=user, expected_version=expected_version)
-    _check(session, data, exclude_id=rule_id)
-    _fill(rule, data)
-    session.add(rule)
-    history.record(session, rule, "update", user=user, summary=f"修改自动回复 {rule.name}")
-    return rule
+
+    def check_and_fill(rule: AutoReply) -> None:
+        _check(session, data, exclude_id=rule_id)
+        _fill(rule, data)
+
+    return history.update(
+        session,
+        rule,
+        check_and_fill,
+        expected_version=expected_version,
+        user=user,
+        summary=f"修改自动回复 {data.name.strip()}",
+    )
 
 
 def delete_rule(session: Session, *, rule_id: int, user: str | None = None) -> None:
     rule = get_rule(session, rule_id)
-    history.record(session, rule, "delete", user=user, summary=f"删除自动回复 {rule.name}")
-    session.delete(rule)
-    session.flush()
+    history.delete(session, rule, user=user, summary=f"删除自动回复 {rule.name}")
 
 
 def data_from_mapping(raw: dict[str, Any]) -> AutoReplyData:

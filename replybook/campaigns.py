@@ -52,11 +52,8 @@ def create_campaign(session: Session, *, data: CampaignData, user: str | None = 
     _validate(data)
     if session.exec(select(Campaign).where(Campaign.name == data.name.strip())).first():
         raise ConflictError(f"活动 {data.name} 已存在")
-    campaign = Campaign(**{**data.__dict__, "name": data.name.strip()}, version=0)
-    history.touch(campaign, user=user)
-    session.add(campaign)
-    history.record(session, campaign, "create", user=user, summary=f"新增活动 {campaign.name}")
-    return campaign
+    campaign = Campaign(**{**data.__dict__, "name": data.name.strip()})
+    return history.create(session, campaign, user=user, summary=f"新增活动 {campaign.name}")
 
 
 def update_campaign(
@@ -74,13 +71,15 @@ def update_campaign(
         and session.exec(select(Campaign).where(Campaign.name == data.name.strip())).first()
     ):
         raise ConflictError(f"活动 {data.name} 已存在")
-    history.touch(campaign, user=user, expected_version=expected_version)
-    for key, value in data.__dict__.items():
-        setattr(campaign, key, value)
-    campaign.name = data.name.strip()
-    session.add(campaign)
-    history.record(session, campaign, "update", user=user, summary=f"修改活动 {campaign.name}")
-    return campaign
+    changes = {**data.__dict__, "name": data.name.strip()}
+    return history.update(
+        session,
+        campaign,
+        changes,
+        expected_version=expected_version,
+        user=user,
+        summary=f"修改活动 {changes['name']}",
+    )
 
 
 def campaign_data(campaign: Campaign) -> CampaignData:

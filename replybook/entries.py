@@ -68,9 +68,7 @@ def add_category(session: Session, *, key: str, name: str, user: str | None = No
         raise ConflictError(f"分类 {key} 已存在")
     position = (session.exec(select(func.max(Category.position))).one() or 0) + 1
     cat = Category(key=key, name=name.strip(), builtin=False, position=position)
-    session.add(cat)
-    history.record(session, cat, "create", user=user, summary=f"新增分类 {name}")
-    return cat
+    return history.create(session, cat, user=user, summary=f"新增分类 {name}")
 
 
 def entry_counts(session: Session) -> dict[str, int]:
@@ -188,12 +186,9 @@ def _fill(entry: Entry, data: EntryData, category: Category) -> None:
 def create_entry(session: Session, *, data: EntryData, user: str | None = None) -> Entry:
     data = data.cleaned()
     category = _check(session, data)
-    entry = Entry(category_id=category.id or 0, question=data.question, question_norm="", version=0)
+    entry = Entry(category_id=category.id or 0, question=data.question, question_norm="")
     _fill(entry, data, category)
-    history.touch(entry, user=user)
-    session.add(entry)
-    history.record(session, entry, "create", user=user, summary=f"新增问答 {data.question}")
-    return entry
+    return history.create(session, entry, user=user, summary=f"新增问答 {data.question}")
 
 
 def get_entry(session: Session, entry_id: int) -> Entry:
@@ -209,34 +204,31 @@ def update_entry(
     """Save an edit. ``expected_version`` is the version the edit started from; a newer one raises."""
     entry = get_entry(session, entry_id)
     data = data.cleaned()
-    history.touch(entry, user=user, expected_version=expected_version)
-    category = _check(session, data, exclude_id=entry_id)
-    _fill(entry, data, category)
-    session.add(entry)
-    history.record(session, entry, "update", user=user, summary=f"修改问答 {data.question}")
-    return entry
+    return history.update(
+        session,
+        entry,
+        lambda e: _fill(e, data, _check(session, data, exclude_id=entry_id)),
+        expected_version=expected_version,
+        user=user,
+        summary=f"修改问答 {data.question}",
+    )
 
 
 def set_enabled(session: Session, *, entry_id: int, enabled: bool, user: str | None = None) -> Entry:
     entry = get_entry(session, entry_id)
-    history.touch(entry, user=user)
-    entry.enabled = enabled
-    session.add(entry)
-    history.record(
-        session, entry, "update", user=user, summary=("启用" if enabled else "停用") + f" {entry.question}"
+    summary = ("启用" if enabled else "停用") + f" {entry.question}"
+    return history.update(
+        session, entry, {"enabled": enabled}, expected_version=None, user=user, summary=summary
     )
-    return entry
 
 
 def delete_entry(
     session: Session, *, entry_id: int, expected_version: int | None = None, user: str | None = None
 ) -> None:
     entry = get_entry(session, entry_id)
-    if expected_version is not None and expected_version != entry.version:
-        history.touch(entry, user=user, expected_version=expected_version)
-    history.record(session, entry, "delete", user=user, summary=f"删除问答 {entry.question}")
-    session.delete(entry)
-    session.flush()
+    history.delete(
+        session, entry, expected_version=expected_version, user=user, summary=f"删除问答 {entry.question}"
+    )
 
 
 def entry_data(entry: Entry, category_key: str) -> EntryData:

@@ -1,18 +1,28 @@
 """Change history: every create, update and delete of an item keeps a full snapshot, so any
-earlier version can be viewed, compared and restored (SPEC §10: nothing is lost)."""
+earlier version can be viewed, compared and restored (SPEC §10: nothing is lost).
+
+The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign or review
+day): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
+when, records the snapshot once, and checks the version *in the write itself*: the models map
+``version`` as SQLAlchemy's ``version_id_col``, so the UPDATE / DELETE says ``WHERE id = ? AND version
+= ?`` and a row count of 0 (someone saved since this edit was read) becomes ``StaleVersionError``.
+Comparing versions in Python alone would let two concurrent saves from one version both land.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date as SADate
 from sqlalchemy import DateTime, inspect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
 from .errors import ConflictError, NotFoundError, StaleVersionError
-from .models import AutoReply, Campaign, Category, Entry, Phrase, Revision, UTCDateTime
+from .models import AutoReply, Campaign, Category, Entry, Phrase, ReviewCount, Revision, UTCDateTime
 from .timeutil import now
 
 ITEM_TYPES: dict[str, type[SQLModel]] = {
@@ -21,6 +31,7 @@ ITEM_TYPES: dict[str, type[SQLModel]] = {
     "phrase": Phrase,
     "category": Category,
     "campaign": Campaign,
+    "review": ReviewCount,
 }
 TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
 _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}
@@ -68,14 +79,144 @@ def record(session: Session, item: SQLModel, action: str, *, user: str | None, s
     return rev
 
 
-def touch(item: SQLModel, *, user: str | None, expected_version: int | None = None) -> None:
-    """Check the edit started from the current version, then bump it (no silent overwrite)."""
-    current = item.version  # type: ignore[attr-defined]
-    if expected_version is not None and expected_version != current:
-        raise StaleVersionError(TYPE_OF[type(item)], item.id, expected_version, current)  # type: ignore[attr-defined]
-    item.version = current + 1  # type: ignore[attr-defined]
-    item.updated_at = now()  # type: ignore[attr-defined]
-    item.updated_by = user  # type: ignore[attr-defined]
+Item = TypeVar("Item", bound=SQLModel)
+# What an update changes: field values, or a function that checks and fills the (loaded) item. The
+# function runs after the version check, so a stale edit is refused before its content is judged.
+Changes = Mapping[str, Any] | Callable[[Any], object]
+
+
+def create(session: Session, item: Item, *, user: str | None, summary: str = "") -> Item:
+    """Add a new item at version 1 and record it."""
+    _stamp(item, version=1, user=user)
+    session.add(item)
+    _flush(session, item, expected=None)
+    record(session, item, "create", user=user, summary=summary)
+    return item
+
+
+def update(
+    session: Session,
+    item: Item,
+    changes: Changes,
+    *,
+    expected_version: int | None,
+    user: str | None,
+    summary: str = "",
+) -> Item:
+    """Change a loaded item and record it. ``expected_version`` is the version the edit started
+    from (None: the version just read); if anyone saved since, ``StaleVersionError``."""
+    return _change(
+        session, item, changes, expected_version=expected_version, user=user, action="update", summary=summary
+    )
+
+
+def delete(
+    session: Session,
+    item: SQLModel,
+    *,
+    expected_version: int | None = None,
+    user: str | None,
+    summary: str = "",
+) -> None:
+    """Delete a loaded item, keeping its last state in the history (restorable). The DELETE carries
+    the version check too: a deletion never removes a version its user has not seen."""
+    read = _check_expected(item, expected_version)
+    _flush(session, item, expected=read)
+    record(session, item, "delete", user=user, summary=summary)
+    session.delete(item)
+    _flush(session, item, expected=read)
+
+
+def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel:
+    """Bring an item back to the state kept in ``revision_id``; re-creates it if it was deleted.
+
+    Restoring is itself a change with a new version, so it can be undone the same way.
+    """
+    rev = get_revision(session, revision_id)
+    cls = ITEM_TYPES[rev.item_type]
+    summary = f"恢复到第 {rev.version} 版"
+    item = session.get(cls, rev.item_id)
+    try:
+        if item is None:
+            item = cls(id=rev.item_id)
+            _apply(item, rev.data)
+            _stamp(item, version=_last_version(session, rev.item_type, rev.item_id) + 1, user=user)
+            session.add(item)
+            _flush(session, item, expected=None)
+            record(session, item, "restore", user=user, summary=summary)
+        else:
+            _change(
+                session,
+                item,
+                lambda it: _apply(it, rev.data),
+                expected_version=None,
+                user=user,
+                action="restore",
+                summary=summary,
+            )
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(
+            f"无法恢复：当前已有与第 {rev.version} 版冲突的内容（同样的问题或编码）"
+        ) from None
+    return item
+
+
+def _change(
+    session: Session,
+    item: Item,
+    changes: Changes,
+    *,
+    expected_version: int | None,
+    user: str | None,
+    action: str,
+    summary: str,
+) -> Item:
+    read = _check_expected(item, expected_version)
+    try:
+        if callable(changes):
+            changes(item)
+        else:
+            for key, value in changes.items():
+                setattr(item, key, value)
+    except StaleDataError:  # a query inside the fill flushed an earlier change of this session
+        _stale(session, item, read)
+    _stamp(item, version=read + 1, user=user)
+    session.add(item)
+    _flush(session, item, expected=read)
+    record(session, item, action, user=user, summary=summary)
+    return item
+
+
+def _check_expected(item: SQLModel, expected: int | None) -> int:
+    """The version read; refuses early an edit that started from an older one."""
+    current: int = item.version  # type: ignore[attr-defined]
+    if expected is not None and expected != current:
+        raise StaleVersionError(TYPE_OF[type(item)], item.id, expected, current)  # type: ignore[attr-defined]
+    return current
+
+
+def _stamp(item: SQLModel, *, version: int, user: str | None) -> None:
+    item.version = version  # type: ignore[attr-defined]
+    if hasattr(item, "updated_at"):  # categories keep no who/when columns
+        item.updated_at = now()  # type: ignore[attr-defined]
+        item.updated_by = user  # type: ignore[attr-defined]
+
+
+def _flush(session: Session, item: SQLModel, *, expected: int | None) -> None:
+    """Write now, turning "0 rows matched ``version = expected``" into StaleVersionError."""
+    try:
+        session.flush()
+    except StaleDataError:
+        _stale(session, item, expected)
+
+
+def _stale(session: Session, item: SQLModel, expected: int | None) -> None:
+    cls = type(item)
+    item_id = inspect(item).identity[0] if inspect(item).identity else None
+    session.rollback()
+    current = session.exec(select(cls.version).where(cls.id == item_id)).first()  # type: ignore[attr-defined]
+    raise StaleVersionError(TYPE_OF[cls], item_id or 0, expected or 0, current or 0)
 
 
 def revisions(session: Session, item_type: str, item_id: int) -> list[Revision]:
@@ -100,32 +241,6 @@ def get_revision(session: Session, revision_id: int) -> Revision:
     if rev is None:
         raise NotFoundError(f"没有编号为 {revision_id} 的历史版本")
     return rev
-
-
-def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel:
-    """Bring an item back to the state kept in ``revision_id``; re-creates it if it was deleted.
-
-    Restoring is itself a change with a new version, so it can be undone the same way.
-    """
-    rev = get_revision(session, revision_id)
-    cls = ITEM_TYPES[rev.item_type]
-    item = session.get(cls, rev.item_id)
-    if item is None:
-        item = cls(id=rev.item_id, version=_last_version(session, rev.item_type, rev.item_id))
-        _apply(item, rev.data)
-        session.add(item)
-    else:
-        _apply(item, rev.data)
-    touch(item, user=user)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise ConflictError(
-            f"无法恢复：当前已有与第 {rev.version} 版冲突的内容（同样的问题或编码）"
-        ) from None
-    record(session, item, "restore", user=user, summary=f"恢复到第 {rev.version} 版")
-    return item
 
 
 def _last_version(session: Session, item_type: str, item_id: int) -> int:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 from .timeutil import now
@@ -79,8 +80,19 @@ class Setting(SQLModel, table=True):
 _NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 
+def _version_mapping(cls: Any) -> dict[str, Any]:
+    """Every UPDATE and DELETE of a versioned item carries ``AND version = <the version read>`` and
+    fails (StaleDataError) when no row matched: two saves from one version cannot both land. The
+    new version number is set by ``history`` (not generated), so a restored item continues its count."""
+    return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+
+
+_version_checked: Any = declared_attr(_version_mapping)  # type: ignore[arg-type]
+
+
 class Category(SQLModel, table=True):
     __table_args__ = (_NEVER_REUSE_IDS,)
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=64)
@@ -94,6 +106,7 @@ class Entry(SQLModel, table=True):
     """One bot reply (问答): a standard question, its similar wordings, keywords and answers."""
 
     __table_args__ = (Index("ix_entry_category", "category_id"), _NEVER_REUSE_IDS)
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     category_id: int = Field(foreign_key="category.id")
@@ -122,6 +135,7 @@ class AutoReply(SQLModel, table=True):
     """An auto-reply rule (自动回复): fires on an event, not on a matched question (SPEC §5)."""
 
     __table_args__ = (_NEVER_REUSE_IDS,)
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=100)
@@ -147,6 +161,7 @@ class Phrase(SQLModel, table=True):
         Index("ix_phrase_scope_owner_group", "scope", "owner", "group_name"),
         _NEVER_REUSE_IDS,
     )
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     scope: str = Field(max_length=16)
@@ -171,7 +186,11 @@ class User(SQLModel, table=True):
 class ReviewCount(SQLModel, table=True):
     """A day's review counts from one source (and optionally one agent), by level."""
 
-    __table_args__ = (UniqueConstraint("day", "source", "agent", name="uq_review_day_source_agent"),)
+    __table_args__ = (
+        UniqueConstraint("day", "source", "agent", name="uq_review_day_source_agent"),
+        _NEVER_REUSE_IDS,
+    )
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     day: date = Field(index=True)
@@ -182,6 +201,9 @@ class ReviewCount(SQLModel, table=True):
     neutral: int = 0
     dissatisfied: int = 0
     very_dissatisfied: int = 0
+    version: int = 1
+    updated_at: datetime | None = _time_col()
+    updated_by: str | None = None
 
     @property
     def total(self) -> int:
@@ -199,6 +221,7 @@ class Campaign(SQLModel, table=True):
     """A promotion (聚划算 or any other) with its time window and readiness thresholds."""
 
     __table_args__ = (_NEVER_REUSE_IDS,)
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=100)

@@ -2,7 +2,8 @@
 
 Three kinds, told from the header row:
 
-- reviews:  日期,来源,客服,很满意,满意,一般,不满意,很不满意      (来源 = 机器人 | 人工; 客服 may be empty)
+- reviews:  日期,来源,客服,很满意,满意,一般,不满意,很不满意      (来源 = 机器人 | 人工; 客服 may be empty;
+            the platform's own labels 非常满意 / 非常不满意 are read as 很满意 / 很不满意)
 - scores:   日期,综合服务分
 - combined: the reviews header plus 综合服务分 (the score may be on any row of its day, or empty)
 
@@ -26,6 +27,8 @@ from .timeutil import parse_date
 
 DATE, SOURCE, AGENT, SCORE = "日期", "来源", "客服", "综合服务分"
 LEVEL_COLUMNS = ("很满意", "满意", "一般", "不满意", "很不满意")  # in the order of REVIEW_LEVELS
+# The platform's export labels the extreme levels 非常满意 / 非常不满意; both spellings are accepted.
+LEVEL_ALIASES = {"非常满意": "很满意", "非常不满意": "很不满意"}
 REVIEW_HEADER = (DATE, SOURCE, AGENT, *LEVEL_COLUMNS)
 SCORE_HEADER = (DATE, SCORE)
 SOURCE_NAMES = {
@@ -77,9 +80,11 @@ def parse_review_file(raw: bytes, *, source: str) -> ReviewFile:
     records = list(csv.reader(io.StringIO(text, newline="")))
     if not records or not any(cell.strip() for cell in records[0]):
         raise ImportFormatError(source, [Problem(where(1), "缺少表头：" + _expected())])
-    header = [cell.strip().lstrip("\ufeff") for cell in records[0]]
-    while header and not header[-1]:
-        header.pop()  # Excel sometimes leaves trailing empty header cells
+    typed = [cell.strip().lstrip("\ufeff") for cell in records[0]]
+    while typed and not typed[-1]:
+        typed.pop()  # Excel sometimes leaves trailing empty header cells
+    header = [LEVEL_ALIASES.get(name, name) for name in typed]
+    labels = dict(zip(header, typed, strict=True))  # canonical column → as the file names it
     kind, problem = _kind(header)
     if problem:
         raise ImportFormatError(source, [problem])
@@ -101,7 +106,7 @@ def parse_review_file(raw: bytes, *, source: str) -> ReviewFile:
         row_problems: list[Problem] = []
         day = _day(cells[index[DATE]], number, row_problems)
         if kind != "scores":
-            review = _review(cells, index, number, day, row_problems)
+            review = _review(cells, index, number, day, row_problems, labels)
             if review is not None:
                 key = (review.day, review.source, review.agent)
                 if key in seen_reviews:
@@ -173,7 +178,12 @@ def _day(cell: str, number: int, problems: list[Problem]) -> date | None:
 
 
 def _review(
-    cells: list[str], index: dict[str, int], number: int, day: date | None, problems: list[Problem]
+    cells: list[str],
+    index: dict[str, int],
+    number: int,
+    day: date | None,
+    problems: list[Problem],
+    labels: dict[str, str],
 ) -> ReviewRow | None:
     before = len(problems)
     raw_source = cells[index[SOURCE]]
@@ -189,8 +199,9 @@ def _review(
     if len(agent) > 64:
         problems.append(Problem(where(number), "客服名称超过 64 个字", AGENT))
     counts: dict[str, int] = {}
-    for level, column in zip(REVIEW_LEVELS, LEVEL_COLUMNS, strict=True):
-        cell = cells[index[column]].replace(",", "")
+    for level, canonical in zip(REVIEW_LEVELS, LEVEL_COLUMNS, strict=True):
+        column = labels.get(canonical, canonical)
+        cell = cells[index[canonical]].replace(",", "")
         if not cell:
             counts[level] = 0  # an empty cell in a spreadsheet means none
         elif _COUNT.fullmatch(cell):

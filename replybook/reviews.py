@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from .errors import ImportFormatError, InvalidValue, Problem
-from .models import REVIEW_LEVELS, ReviewCount, ReviewSource, ServiceScore
+from . import history
+from .errors import ConflictError, ImportFormatError, InvalidValue, Problem
+from .models import REVIEW_LEVELS, ReviewCount, ReviewSource, Role, ServiceScore, User
 from .review_csv import SCORE_MAX, SCORE_MIN, SOURCE_LABELS, SOURCE_NAMES, parse_review_file, where
 from .timeutil import parse_date
 
@@ -32,12 +34,14 @@ class ImportResult:
 IMPORT_MODES = ("add", "replace")
 
 
-def import_file(session: Session, path: Path, *, mode: str = "add") -> ImportResult:
+def import_file(session: Session, path: Path, *, mode: str = "add", user: str | None = None) -> ImportResult:
     """Import a review-stats, service-score or combined CSV file (see ``import_reviews``)."""
-    return import_reviews(session, Path(path).read_bytes(), source=str(path), mode=mode)
+    return import_reviews(session, Path(path).read_bytes(), source=str(path), mode=mode, user=user)
 
 
-def import_reviews(session: Session, raw: bytes, *, source: str, mode: str = "add") -> ImportResult:
+def import_reviews(
+    session: Session, raw: bytes, *, source: str, mode: str = "add", user: str | None = None
+) -> ImportResult:
     """Store the rows of a gold-team CSV, all or nothing.
 
     mode ``add``: a day/source/agent (or a day's score) already stored is an error naming its row;
@@ -66,7 +70,7 @@ def import_reviews(session: Session, raw: bytes, *, source: str, mode: str = "ad
     if mode == "add":
         problems = [
             Problem(
-                where(r.row), f"{r.day} {_who(r.source, r.agent)} 的评价数已存在（覆盖请用 --mode replace）"
+                where(r.row), f"{r.day} {who(r.source, r.agent)} 的评价数已存在（覆盖请用 --mode replace）"
             )
             for r in parsed.reviews
             if (r.day, r.source, r.agent) in stored
@@ -82,13 +86,17 @@ def import_reviews(session: Session, raw: bytes, *, source: str, mode: str = "ad
 
     for r in parsed.reviews:
         existing = stored.get((r.day, r.source, r.agent))
+        what = f"{r.day} {who(r.source, r.agent)} 的评价数（导入 {source}）"
         if existing is None:
-            session.add(ReviewCount(day=r.day, source=r.source, agent=r.agent, **r.counts))
+            row = ReviewCount(day=r.day, source=r.source, agent=r.agent)
+            for level, n in r.counts.items():
+                setattr(row, level, n)
+            history.create(session, row, user=user, summary=f"新增 {what}")
             result.reviews_added += 1
         else:
-            for level, n in r.counts.items():
-                setattr(existing, level, n)
-            session.add(existing)
+            history.update(
+                session, existing, r.counts, expected_version=None, user=user, summary=f"覆盖 {what}"
+            )
             result.reviews_replaced += 1
     for s in parsed.scores:
         existing_score = stored_scores.get(s.day)
@@ -103,9 +111,73 @@ def import_reviews(session: Session, raw: bytes, *, source: str, mode: str = "ad
     return result
 
 
-def _who(source: str, agent: str) -> str:
+def who(source: str, agent: str) -> str:
     label = SOURCE_LABELS[ReviewSource(source)]
     return f"{label}·{agent}" if agent else label
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a person saw stored before typing over it: the counts' version (0: none) and the score."""
+
+    version: int = 0
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class StoredDay:
+    """What is stored for one day/source/agent: its review counts row (if any) and the day's score."""
+
+    row: ReviewCount | None
+    score: float | None
+
+    @property
+    def version(self) -> int:
+        """The counts row's version, 0 when none is stored (what a form sends back as "seen")."""
+        return self.row.version if self.row is not None else 0
+
+    def seen(self) -> Seen:
+        return Seen(self.version, self.score)
+
+
+class DayAlreadyStored(ConflictError):
+    """The figures typed in would replace stored ones the person has not seen: show them, then ask."""
+
+    def __init__(self, day: date, source: str, agent: str, stored: StoredDay):
+        self.day, self.source, self.agent, self.stored = day, source, agent, stored
+        super().__init__(f"{day} {who(source, agent)} 已有数据，确认后才会替换")
+
+
+class UnknownAgent(InvalidValue):
+    def __init__(self, agent: str, known: list[str]):
+        self.agent, self.known = agent, known
+        names = "、".join(known) or "无"
+        super().__init__(f"没有名为 {agent!r} 的客服（已有：{names}）；若是新客服，请勾选“新客服”后再保存")
+
+
+def known_agents(session: Session) -> list[str]:
+    """The agents figures may be typed in for: agent accounts and every agent with stored figures."""
+    accounts = session.exec(select(User.name).where(User.role == Role.AGENT)).all()
+    in_figures = session.exec(select(ReviewCount.agent).where(ReviewCount.agent != "").distinct()).all()
+    return sorted({*accounts, *in_figures})
+
+
+def stored_day(session: Session, *, day: date | str, source: str, agent: str = "") -> StoredDay:
+    the_day, kind, agent = parse_date(day), source_kind(source), (agent or "").strip()
+    row = session.exec(
+        select(ReviewCount).where(
+            ReviewCount.day == the_day, ReviewCount.source == kind.value, ReviewCount.agent == agent
+        )
+    ).first()
+    stored_score = session.get(ServiceScore, the_day)
+    return StoredDay(row, stored_score.score if stored_score is not None else None)
+
+
+def source_kind(source: str) -> ReviewSource:
+    kind = SOURCE_NAMES.get(str(source).strip().lower())
+    if kind is None:
+        raise InvalidValue(f"未知来源 {source!r}，应为 机器人（bot）或 人工（manual）")
+    return kind
 
 
 def set_day(
@@ -116,15 +188,20 @@ def set_day(
     agent: str = "",
     counts: Mapping[str, int] | None = None,
     score: float | None = None,
+    user: str | None = None,
+    seen: Seen | None = None,
+    new_agent: bool = True,
 ) -> ReviewCount | None:
     """Store one day's figures as typed in by hand (the web UI's manual entry): the review counts of
-    one source/agent (missing levels are zero), and optionally the day's service score. Overwrites
-    what is stored for the same day/source/agent. Returns the stored counts row (None if only a
-    score was given)."""
+    one source/agent (missing levels are zero), and optionally the day's service score. Returns the
+    stored counts row (None if only a score was given); the counts keep a history like every item.
+
+    ``seen``: what the person saw stored (``StoredDay.seen()``; ``Seen()`` for nothing), or None to
+    overwrite without asking. When other figures are stored than were seen, ``DayAlreadyStored`` carries them
+    so the form can show them and ask; a save racing another one is refused in the write itself.
+    ``new_agent=False`` refuses an agent name not among ``known_agents`` (a typo)."""
     the_day = parse_date(day)
-    kind = SOURCE_NAMES.get(str(source).strip().lower())
-    if kind is None:
-        raise InvalidValue(f"未知来源 {source!r}，应为 机器人（bot）或 人工（manual）")
+    kind = source_kind(source)
     agent = (agent or "").strip()
     if kind == ReviewSource.BOT and agent:
         raise InvalidValue("机器人的评价不属于客服，客服应为空")
@@ -132,9 +209,17 @@ def set_day(
         raise InvalidValue("客服名称超过 64 个字")
     if counts is None and score is None:
         raise InvalidValue("没有要保存的内容：请填写评价数或综合服务分")
+    if agent and not new_agent and agent not in (known := known_agents(session)):
+        raise UnknownAgent(agent, known)
+    if score is not None and not SCORE_MIN <= float(score) <= SCORE_MAX:
+        raise InvalidValue(f"综合服务分应在 0 到 5 之间，现为 {score}")
+    stored = stored_day(session, day=the_day, source=kind.value, agent=agent)
+    if seen is not None:
+        replaces_counts = counts is not None and stored.row is not None and stored.version != seen.version
+        replaces_score = score is not None and stored.score not in (None, float(score), seen.score)
+        if replaces_counts or replaces_score:
+            raise DayAlreadyStored(the_day, kind.value, agent, stored)
     if score is not None:
-        if not SCORE_MIN <= float(score) <= SCORE_MAX:
-            raise InvalidValue(f"综合服务分应在 0 到 5 之间，现为 {score}")
         stored_score = session.get(ServiceScore, the_day)
         if stored_score is None:
             stored_score = ServiceScore(day=the_day, score=float(score))
@@ -150,12 +235,23 @@ def set_day(
     for level, n in values.items():
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise InvalidValue(f"评价数应为非负整数（{level} = {n!r}）")
-    stmt = select(ReviewCount).where(
-        ReviewCount.day == the_day, ReviewCount.source == kind.value, ReviewCount.agent == agent
+    what = f"{the_day} {who(kind.value, agent)} 的评价数"
+    if stored.row is None:
+        row = ReviewCount(day=the_day, source=kind.value, agent=agent)
+        for level, n in values.items():
+            setattr(row, level, n)
+        try:
+            return history.create(session, row, user=user, summary=f"录入 {what}")
+        except IntegrityError:  # someone stored the same day/source/agent a moment ago
+            session.rollback()
+            raise DayAlreadyStored(
+                the_day, kind.value, agent, stored_day(session, day=the_day, source=kind.value, agent=agent)
+            ) from None
+    return history.update(
+        session,
+        stored.row,
+        values,
+        expected_version=seen.version if seen else None,
+        user=user,
+        summary=f"修改 {what}",
     )
-    row = session.exec(stmt).first() or ReviewCount(day=the_day, source=kind.value, agent=agent)
-    for level, n in values.items():
-        setattr(row, level, n)
-    session.add(row)
-    session.flush()
-    return row

@@ -261,6 +261,29 @@ def test_review_and_score_files_separately(cli: Cli, tmp_path: Path) -> None:
     assert _count(cli.url) == (2, 2)
 
 
+PLATFORM_HEADER = "日期,来源,客服,非常满意,满意,一般,不满意,非常不满意"
+
+
+def test_platform_level_labels_very_satisfied_and_very_dissatisfied_are_accepted(
+    cli: Cli, tmp_path: Path
+) -> None:
+    platform = tmp_path / "平台导出.csv"
+    platform.write_bytes(
+        f"{PLATFORM_HEADER},综合服务分\r\n2026-11-01,人工,小美,30,10,0,1,2,4.5\r\n".encode("gbk")
+    )
+    ours = tmp_path / "ours.csv"
+    ours.write_text(f"{HEADER}\n2026-11-02,机器人,,7,0,0,0,3\n", encoding="utf-8")
+    for path in (platform, ours):
+        result = cli("gold", "import", str(path))
+        assert result.exit_code == 0, result.output
+    _, got = _json(cli, "--on", "2026-11-05")
+    assert got["reviews"]["total"] == 53 and got["satisfaction"]["agents"]["小美"]["satisfied"] == 40
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{PLATFORM_HEADER}\n2026-11-03,人工,小美,x,0,0,0,0\n", encoding="utf-8")
+    result = cli("gold", "import", str(bad))
+    assert result.exit_code == 2 and "第 2 行，非常满意：评价数应为非负整数" in result.output
+
+
 BAD_ROWS = [
     ("2026-11-01,店小蜜,,1,0,0,0,0,", "来源", "未知来源 '店小蜜'"),
     ("2026-11-01,人工,小美,1,-2,0,0,0,", "满意", "不能为负数"),

@@ -7,6 +7,8 @@ import base64
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -719,7 +721,9 @@ def test_a_supervisor_enters_a_day_of_figures(boss: Browser, sample_engine: Engi
         "satisfied": "2",
         "score": "4.5",
     }
-    assert boss.post("/gold/day", fields).status_code == 303
+    asked = boss.post("/gold/day", fields)  # the sample has figures for 小雨 on 2026-11-30: it asks first
+    assert asked.status_code == 409 and "2026-11-30 人工·小雨 已有数据" in asked.text
+    assert boss.post("/gold/day", _resubmit_fields(asked.text)).status_code == 303
     with Session(sample_engine) as s:
         row = s.exec(
             select(ReviewCount).where(ReviewCount.agent == "小雨").order_by(ReviewCount.day.desc())
@@ -1097,3 +1101,79 @@ def test_a_campaign_history_names_its_fields_links_back_and_restores(
     assert restored.status_code == 303 and restored.headers["location"] == "/campaigns/1"
     campaign = campaign_by_name(sample_engine, "聚划算")
     assert campaign is not None and campaign.coverage_target == 0.9
+
+
+# ---------------------------------------------------------------- gold data: ask before replacing, history
+
+
+def _resubmit_fields(html: str) -> list[tuple[str, str]]:
+    form = html[html.index('action="/gold/day"') :]
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    return [(k, unescape(v)) for k, v in fields if k != "csrf_token"]
+
+
+def _stored(engine: Engine, day: str, agent: str):
+    from replybook.models import ReviewCount
+
+    with Session(engine) as s:
+        return s.exec(
+            select(ReviewCount).where(ReviewCount.day == date.fromisoformat(day), ReviewCount.agent == agent)
+        ).first()
+
+
+def test_the_day_entry_form_shows_the_stored_figures_and_asks_before_replacing_them(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    fields = {
+        "day": "2026-12-01",
+        "source": "manual",
+        "agent": "小雨",
+        "very_satisfied": "5",
+        "satisfied": "2",
+    }
+    assert boss.post("/gold/day", fields).status_code == 303
+    again = boss.post("/gold/day", {**fields, "very_satisfied": "9"})
+    assert again.status_code == 409 and "2026-12-01 人工·小雨 已有数据" in again.text
+    assert re.search(r"很满意.*?<td class=\"theirs\">5</td>\s*<td class=\"mine\">9</td>", again.text, re.S)
+    assert _stored(sample_engine, "2026-12-01", "小雨").very_satisfied == 5  # nothing replaced yet
+    confirm = _resubmit_fields(again.text)
+    # Someone else replaces the figures while this confirmation is open: it asks again, with theirs.
+    theirs = [(k, "7" if k == "very_satisfied" else v) for k, v in confirm]
+    assert boss.post("/gold/day", theirs).status_code == 303
+    stale = boss.post("/gold/day", confirm)
+    assert stale.status_code == 409 and '<td class="theirs">7</td>' in stale.text
+    assert _stored(sample_engine, "2026-12-01", "小雨").very_satisfied == 7
+    assert boss.post("/gold/day", _resubmit_fields(stale.text)).status_code == 303
+    row = _stored(sample_engine, "2026-12-01", "小雨")
+    assert (row.very_satisfied, row.version) == (9, 3)
+
+
+def test_review_days_have_history_with_chinese_field_names_and_can_be_restored(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    fields = {"day": "2026-12-01", "source": "manual", "agent": "小雨", "very_satisfied": "5"}
+    assert boss.post("/gold/day", fields).status_code == 303
+    row = _stored(sample_engine, "2026-12-01", "小雨")
+    page = boss.post("/gold/day", {**fields, "very_satisfied": "8", "version": str(row.version)})
+    assert page.status_code == 303
+    history_page = boss.get(f"/history/review/{row.id}")
+    assert history_page.status_code == 200 and "评价数“2026-12-01 人工·小雨”的历史" in history_page.text
+    assert '<th scope="row">很满意</th>' in history_page.text and "very_satisfied" not in history_page.text
+    assert "评价数" in boss.get("/history", params={"type": "review"}).text
+    first = re.findall(r'action="/history/(\d+)/restore"', history_page.text)[-1]
+    assert boss.post(f"/history/{first}/restore").status_code == 303
+    restored = _stored(sample_engine, "2026-12-01", "小雨")
+    assert (restored.very_satisfied, restored.version) == (5, 3)
+
+
+def test_an_unknown_agent_is_refused_with_the_list_of_agents_unless_marked_new(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    fields = {"day": "2026-12-01", "source": "manual", "agent": "小鱼", "very_satisfied": "5"}
+    refused = boss.post("/gold/day", fields)
+    assert refused.status_code == 422 and "没有名为 &#39;小鱼&#39; 的客服（已有：" in refused.text
+    assert "小雨" in refused.text.split("已有：")[1].split("）")[0]
+    assert 'value="小鱼"' in refused.text  # what was typed stays in the form
+    assert _stored(sample_engine, "2026-12-01", "小鱼") is None
+    assert boss.post("/gold/day", {**fields, "new_agent": "1"}).status_code == 303
+    assert _stored(sample_engine, "2026-12-01", "小鱼").very_satisfied == 5

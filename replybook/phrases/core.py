@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from .. import history
-from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied, StaleVersionError
+from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
 from ..models import Phrase, PhraseScope, Revision, Role, User
 from ..normalize import fold_code
 from ..qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
@@ -212,14 +212,11 @@ def create_phrase(session: Session, *, data: PhraseData, user: str | None = None
     data = data.cleaned()
     _check(session, data)
     check_can_edit(session, user=user, scope=data.scope, owner=data.owner)
-    phrase = Phrase(scope=data.scope, owner=data.owner, code=data.code, text=data.text, version=0)
+    phrase = Phrase(scope=data.scope, owner=data.owner, code=data.code, text=data.text)
     if session.get_bind().dialect.name == "sqlite":  # PostgreSQL's sequence never goes back
         phrase.id = next_phrase_id(session)
     _fill(phrase, data)
-    history.touch(phrase, user=user)
-    session.add(phrase)
-    history.record(session, phrase, "create", user=user, summary=f"新增快捷短语 {data.code}")
-    return phrase
+    return history.create(session, phrase, user=user, summary=f"新增快捷短语 {data.code}")
 
 
 def update_phrase(
@@ -238,12 +235,19 @@ def update_phrase(
     data = data.cleaned()
     check_can_edit(session, user=user, scope=phrase.scope, owner=phrase.owner)
     check_can_edit(session, user=user, scope=data.scope, owner=data.owner)
-    history.touch(phrase, user=user, expected_version=expected_version)
-    _check(session, data, exclude_id=phrase_id)
-    _fill(phrase, data)
-    session.add(phrase)
-    history.record(session, phrase, "update", user=user, summary=f"修改快捷短语 {data.code}")
-    return phrase
+
+    def check_and_fill(phrase: Phrase) -> None:
+        _check(session, data, exclude_id=phrase_id)
+        _fill(phrase, data)
+
+    return history.update(
+        session,
+        phrase,
+        check_and_fill,
+        expected_version=expected_version,
+        user=user,
+        summary=f"修改快捷短语 {data.code}",
+    )
 
 
 def move_phrase(
@@ -268,11 +272,9 @@ def delete_phrase(
     """Remove a phrase; its last state stays in the history and can be restored."""
     phrase = get_phrase(session, phrase_id)
     check_can_edit(session, user=user, scope=phrase.scope, owner=phrase.owner)
-    if expected_version is not None and expected_version != phrase.version:
-        raise StaleVersionError("phrase", phrase_id, expected_version, phrase.version)
-    history.record(session, phrase, "delete", user=user, summary=f"删除快捷短语 {phrase.code}")
-    session.delete(phrase)
-    session.flush()
+    history.delete(
+        session, phrase, expected_version=expected_version, user=user, summary=f"删除快捷短语 {phrase.code}"
+    )
 
 
 def group_counts(session: Session, *, scope: str, owner: str = "") -> list[tuple[str, int]]:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
 
 from replybook import goldteam, reviews
-from replybook.errors import ImportFormatError, InvalidValue
+from replybook.errors import ImportFormatError, InvalidValue, StaleVersionError
 from replybook.models import REVIEW_LEVELS, ReviewCount, ServiceScore
 from replybook.timeutil import parse_date, today_shop
 
@@ -48,6 +48,8 @@ def gold_data(session: Session, *, on: date, target: float | None) -> dict[str, 
         "on": on.isoformat(),
         "target": target,
         "levels": LEVEL_NAMES,
+        "agents": reviews.known_agents(session),
+        "typed": {},
     }
 
 
@@ -76,17 +78,78 @@ async def enter_day(request: Request, session: SessionDep, viewer: SupervisorDep
     except ValueError:
         raise InvalidValue(f"综合服务分应为数字，例如 4.2，现为“{score_text}”") from None
     has_counts = any(counts.values())
-    reviews.set_day(
-        session,
-        day=forms.text(form, "day"),
-        source=forms.text(form, "source"),
-        agent=forms.text(form, "agent"),
-        counts=counts if has_counts else None,
-        score=score,
-    )
-    session.commit()
-    flash(request, f"已保存 {forms.text(form, 'day')} 的数据")
+    # What the person saw stored before typing over it: nothing on the first submit, the figures
+    # the confirmation showed on the second.
+    seen_score = forms.text(form, "seen_score").strip()
+    seen = reviews.Seen(forms.version(form) or 0, float(seen_score) if seen_score else None)
+    day, source, agent = forms.text(form, "day"), forms.text(form, "source"), forms.text(form, "agent")
+    try:
+        reviews.set_day(
+            session,
+            day=day,
+            source=source,
+            agent=agent,
+            counts=counts if has_counts else None,
+            score=score,
+            user=viewer.name,
+            seen=seen,
+            new_agent=forms.checked(form, "new_agent"),
+        )
+        session.commit()
+    except (reviews.DayAlreadyStored, StaleVersionError):
+        session.rollback()
+        stored = reviews.stored_day(session, day=day, source=source, agent=agent)
+        return _confirm_replace(request, form, stored, counts if has_counts else None, score)
+    except reviews.UnknownAgent as exc:
+        session.rollback()
+        data = gold_data(session, on=today_shop(), target=None)
+        context = {**data, "error": str(exc), "target_text": "", "typed": dict(form)}
+        return render(request, "gold/index.html", context, status=exc.http_status)
+    flash(request, f"已保存 {day} 的数据")
     return redirect(request, "/gold")
+
+
+def _confirm_replace(
+    request: Request,
+    form: Any,
+    stored: reviews.StoredDay,
+    counts: dict[str, int] | None,
+    score: float | None,
+) -> Response:
+    """Figures are already stored for that day/source/agent: show them beside the typed ones and ask."""
+    rows = [
+        {
+            "label": name,
+            "stored": getattr(stored.row, level) if stored.row is not None else None,
+            "typed": counts.get(level, 0) if counts is not None else None,
+        }
+        for level, name in LEVEL_NAMES.items()
+    ]
+    rows.append({"label": "综合服务分", "stored": stored.score, "typed": score})
+    for line in rows:
+        line["differs"] = (
+            line["typed"] is not None and line["stored"] is not None and line["typed"] != line["stored"]
+        )
+    keep = [(k, v) for k, v in form.multi_items() if k not in ("csrf_token", "version", "seen_score")]
+    resubmit = [
+        *keep,
+        ("version", stored.version),
+        ("seen_score", "" if stored.score is None else stored.score),
+    ]
+    row = stored.row
+    context = {
+        "day": forms.text(form, "day"),
+        "who": reviews.who(
+            reviews.source_kind(forms.text(form, "source")), forms.text(form, "agent").strip()
+        ),
+        "rows": rows,
+        "resubmit": resubmit,
+        "stored_meta": {"version": stored.version, "by": row.updated_by, "at": row.updated_at}
+        if row
+        else None,
+        "history_url": f"/history/review/{row.id}" if row is not None else None,
+    }
+    return render(request, "gold/confirm.html", context, status=409)
 
 
 @router.post("/gold/import")
@@ -97,7 +160,9 @@ async def import_reviews(request: Request, session: SessionDep, viewer: Supervis
         raise InvalidValue("请先选择评价统计 CSV 文件")
     mode = forms.text(form, "mode") or "add"
     try:
-        result = reviews.import_reviews(session, await upload.read(), source=upload.filename, mode=mode)
+        result = reviews.import_reviews(
+            session, await upload.read(), source=upload.filename, mode=mode, user=viewer.name
+        )
         session.commit()
     except ImportFormatError as exc:
         session.rollback()

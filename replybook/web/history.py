@@ -26,6 +26,7 @@ TYPE_NAMES = {
     "phrase": "快捷短语",
     "category": "分类",
     "campaign": "活动",
+    "review": "评价数",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 FIELD_NAMES = {
@@ -57,19 +58,32 @@ FIELD_NAMES = {
     "min_entries": "问答至少",
     "min_personal_phrases": "每位客服个人短语至少",
     "min_team_phrases": "团队短语至少",
+    "day": "日期",
+    "source": "来源",
+    "agent": "客服",
+    "very_satisfied": "很满意",
+    "satisfied": "满意",
+    "neutral": "一般",
+    "dissatisfied": "不满意",
+    "very_dissatisfied": "很不满意",
 }
+SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
 # Where the live item is edited, per type.
 ITEM_URLS = {
     "entry": "/entries/{id}",
     "autoreply": "/autoreplies/{id}",
     "phrase": "/phrases/{id}",
     "campaign": "/campaigns/{id}",
+    "review": "/gold",
 }
 
 
 def revision_public(rev: Revision) -> dict[str, Any]:
     data = rev.data or {}
     title = data.get("question") or data.get("name") or data.get("code") or f"#{rev.item_id}"
+    if rev.item_type == "review" and data.get("day"):
+        source = SOURCE_NAMES.get(data.get("source", ""), data.get("source", ""))
+        title = f"{data['day']} {source}" + (f"·{data['agent']}" if data.get("agent") else "")
     return {
         "id": rev.id,
         "item_type": rev.item_type,
@@ -92,6 +106,8 @@ def _show(value: Any, key: str = "", categories: dict[int, str] | None = None) -
         return []
     if key == "category_id" and categories is not None:
         return [categories.get(value, str(value))]
+    if key == "source" and value in SOURCE_NAMES:
+        return [SOURCE_NAMES[value]]
     if key in ("active_start", "active_end", "start", "end") and isinstance(value, str):
         return [(iso_shop(parse_datetime(value)) or value)[:16].replace("T", " ")]
     if isinstance(value, list):
