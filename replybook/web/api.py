@@ -17,7 +17,7 @@ from replybook import entries, history
 from replybook.errors import StaleVersionError
 from replybook.timeutil import now
 
-from . import api_replies, api_reports
+from . import api_actions, api_replies, api_reports
 from . import categories as categories_page
 from . import history as history_page
 from . import users as users_page
@@ -161,5 +161,7 @@ def api_users(session: SessionDep, viewer: SupervisorDep) -> dict[str, Any]:
     return users_page.users_data(session)
 
 
+# api_actions first: its /autoreplies/firing must come before /autoreplies/{rule_id}.
+router.include_router(api_actions.router)
 router.include_router(api_replies.router)
 router.include_router(api_reports.router)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from replybook import campaigns as campaign_store
-from replybook import goldteam, readiness
+from replybook import goldteam
 from replybook.timeutil import now, parse_date, parse_datetime, today_shop
 
 from . import campaigns, coverage, dashboard, gold, tryit
@@ -56,5 +56,4 @@ def api_campaigns(session: SessionDep) -> dict[str, Any]:
     summary="活动前检查（同 replybook check --format json）：campaign、ready、checks",
 )
 def api_campaign_check(session: SessionDep, campaign_id: int) -> dict[str, Any]:
-    c = campaigns.get_by_id(session, campaign_id)
-    return readiness.run_checks(session, campaign=c.name).to_json()
+    return campaigns.run_check(session, campaigns.get_by_id(session, campaign_id)).to_json()

@@ -206,7 +206,8 @@ async def save_campaign(
     return redirect(request, f"/campaigns/{campaign_id}")
 
 
-def _run(session: Session, c: Campaign) -> readiness.Readiness:
+def run_check(session: Session, c: Campaign) -> readiness.Readiness:
+    """The readiness checklist of campaign ``c`` (the page, the printable page and the API)."""
     return readiness.run_checks(session, campaign=c.name)
 
 
@@ -215,7 +216,7 @@ def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaig
     """The readiness checklist (`replybook check --campaign NAME`), as of the campaign's window."""
     c = get_by_id(session, campaign_id)
     try:
-        result, error = _run(session, c), None
+        result, error = run_check(session, c), None
     except ReplybookError as exc:
         result, error = None, str(exc)
     data: dict[str, Any] = {"campaign": campaign_public(c), "error": error, "statuses": STATUS_NAMES}
@@ -232,4 +233,4 @@ def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaig
 @router.get("/campaigns/{campaign_id}/check/print")
 def check_printable(session: SessionDep, viewer: ViewerDep, campaign_id: int) -> Response:
     """The same checklist as the printable page `replybook check --format html` writes."""
-    return HTMLResponse(readiness.render_html(_run(session, get_by_id(session, campaign_id))))
+    return HTMLResponse(readiness.render_html(run_check(session, get_by_id(session, campaign_id))))

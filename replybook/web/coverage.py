@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from starlette.datastructures import UploadFile
 from replybook import campaigns, coverage
 from replybook.coverage_report import STATUS_NAMES
 from replybook.errors import ImportFormatError, InvalidValue, NotFoundError
-from replybook.models import CoverageRun
+from replybook.models import Campaign, CoverageRun
 from replybook.timeutil import iso_shop, now
 
 from . import forms
@@ -26,6 +27,7 @@ from .uploads import MAX_UPLOAD_BYTES
 
 router = APIRouter()
 QUESTION_SUFFIXES = {".txt", ".csv", ".log"}
+NO_FILE = "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。"
 
 
 def run_public(run: CoverageRun) -> dict[str, Any]:
@@ -90,39 +92,58 @@ def runs_page(request: Request, session: SessionDep, viewer: ViewerDep) -> Respo
     return render(request, "coverage/runs.html", {**runs_data(session), "error": None})
 
 
+def run_uploaded(
+    session: Session, *, filename: str, data: bytes, column: str | None, at: datetime, user: str
+) -> CoverageRun:
+    """Run the coverage test on an uploaded question file as of ``at`` and store the run (the page and
+    the API): .txt, .csv or a chat log, at most 50 MB; errors name the uploaded file, not the temp one."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in QUESTION_SUFFIXES:
+        raise InvalidValue(f"不支持 {suffix or '无扩展名'} 文件：请上传 .txt、.csv 或聊天记录 .log")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidValue("文件太大，一次最多 50 MB")
+    folder = tempfile.mkdtemp(prefix="replybook-coverage-")
+    path = Path(folder) / f"questions{suffix}"
+    try:
+        path.write_bytes(data)
+        questions = coverage.read_questions(path, column or None)
+        report = coverage.run_coverage(session, questions, at=at)
+        return coverage.save_run(session, report, source=filename, user=user)
+    except (InvalidValue, ImportFormatError) as exc:
+        raise InvalidValue(str(exc).replace(str(path), filename)) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_campaign_questions(session: Session, *, campaign: str, user: str) -> tuple[CoverageRun, Campaign]:
+    """The pre-promotion check: the campaign's own question file, against the library at its start."""
+    found = campaigns.get_campaign(session, campaign)
+    if not found.questions_path:
+        raise InvalidValue(f"活动“{found.name}”没有设置问题文件，请上传问题文件来测试。")
+    report = coverage.run_coverage(session, found.questions_path, at=found.start)
+    run = coverage.save_run(session, report, source=Path(found.questions_path).name, user=user)
+    return run, found
+
+
 @router.post("/coverage")
 async def run_page(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _error(
-            request,
-            session,
-            viewer,
-            "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。",
-        )
-    suffix = Path(upload.filename).suffix.lower()
-    if suffix not in QUESTION_SUFFIXES:
-        return _error(
-            request, session, viewer, f"不支持 {suffix or '无扩展名'} 文件：请上传 .txt、.csv 或聊天记录 .log"
-        )
-    data = await upload.read()
-    if len(data) > MAX_UPLOAD_BYTES:
-        return _error(request, session, viewer, "文件太大，一次最多 50 MB")
-    folder = tempfile.mkdtemp(prefix="replybook-coverage-")
-    path = Path(folder) / f"questions{suffix}"
+        return _error(request, session, viewer, NO_FILE)
     try:
-        at = forms.moment(form, "at", "测试时间") or now()
-        path.write_bytes(data)
-        questions = coverage.read_questions(path, forms.text(form, "column").strip() or None)
-        report = coverage.run_coverage(session, questions, at=at)
-        run = coverage.save_run(session, report, source=upload.filename, user=viewer.name)
+        run = run_uploaded(
+            session,
+            filename=upload.filename,
+            data=await upload.read(),
+            column=forms.text(form, "column").strip() or None,
+            at=forms.moment(form, "at", "测试时间") or now(),
+            user=viewer.name,
+        )
         session.commit()
-    except (InvalidValue, ImportFormatError) as exc:
+    except InvalidValue as exc:
         session.rollback()
-        return _error(request, session, viewer, str(exc).replace(str(path), upload.filename))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        return _error(request, session, viewer, str(exc))
     flash(request, f"覆盖测试完成：{run.total} 个问题，覆盖率 {run.coverage:.1%}")
     return redirect(request, f"/coverage/{run.id}")
 
@@ -131,14 +152,10 @@ async def run_page(request: Request, session: SessionDep, viewer: SupervisorDep)
 async def run_campaign(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
     """The pre-promotion check: the campaign's own question file, against the library at its start."""
     form = await request.form()
-    campaign = campaigns.get_campaign(session, forms.text(form, "campaign"))
-    if not campaign.questions_path:
-        return _error(
-            request, session, viewer, f"活动“{campaign.name}”没有设置问题文件，请上传问题文件来测试。"
-        )
     try:
-        report = coverage.run_coverage(session, campaign.questions_path, at=campaign.start)
-        run = coverage.save_run(session, report, source=Path(campaign.questions_path).name, user=viewer.name)
+        run, campaign = run_campaign_questions(
+            session, campaign=forms.text(form, "campaign"), user=viewer.name
+        )
         session.commit()
     except (InvalidValue, ImportFormatError) as exc:
         session.rollback()

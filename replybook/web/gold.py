@@ -3,6 +3,7 @@ projection for the next evaluation, the monthly history, and entering a day's fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -63,49 +64,91 @@ def gold_page(
     return render(request, "gold/index.html", {**data, "error": None, "target_text": target})
 
 
-@router.post("/gold/day")
-async def enter_day(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def save_day(
+    session: Session,
+    values: Mapping[str, Any],
+    *,
+    user: str | None,
+    seen: reviews.Seen | None = None,
+    new_agent: bool = False,
+) -> tuple[dict[str, int] | None, float | None]:
+    """Store one day's figures as typed (the page's form, the API's JSON): the five review counts and
+    the service score, each optional; ``day``, ``source`` and ``agent`` as reviews.set_day takes them."""
     counts: dict[str, int] = {}
     for level in REVIEW_LEVELS:
-        raw = forms.text(form, level).strip()
+        raw = _typed(values.get(level))
         if raw and not raw.isdigit():
             raise InvalidValue(f"{LEVEL_NAMES[level]}的数量应为非负整数，现为“{raw}”")
         counts[level] = int(raw or 0)
-    score_text = forms.text(form, "score").strip()
+    score_text = _typed(values.get("score"))
     try:
         score = float(score_text) if score_text else None
     except ValueError:
         raise InvalidValue(f"综合服务分应为数字，例如 4.2，现为“{score_text}”") from None
     has_counts = any(counts.values())
+    day, source, agent = _typed(values.get("day")), _typed(values.get("source")), _typed(values.get("agent"))
+    reviews.set_day(
+        session,
+        day=day,
+        source=source,
+        agent=agent,
+        counts=counts if has_counts else None,
+        score=score,
+        user=user,
+        seen=seen,
+        new_agent=new_agent,
+    )
+    return (counts if has_counts else None), score
+
+
+def _typed(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def import_summary(result: reviews.ImportResult) -> dict[str, Any]:
+    return {
+        "kind": result.kind,
+        "encoding": result.encoding,
+        "review_rows": result.review_rows,
+        "reviews_added": result.reviews_added,
+        "reviews_replaced": result.reviews_replaced,
+        "scores_added": result.scores_added,
+        "scores_replaced": result.scores_replaced,
+        "first_day": result.first_day.isoformat() if result.first_day else None,
+        "last_day": result.last_day.isoformat() if result.last_day else None,
+    }
+
+
+@router.post("/gold/day")
+async def enter_day(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
+    form = await request.form()
+    values = {k: forms.text(form, k) for k in (*REVIEW_LEVELS, "score", "day", "source", "agent")}
     # What the person saw stored before typing over it: nothing on the first submit, the figures
     # the confirmation showed on the second.
     seen_score = forms.text(form, "seen_score").strip()
     seen = reviews.Seen(forms.version(form) or 0, float(seen_score) if seen_score else None)
-    day, source, agent = forms.text(form, "day"), forms.text(form, "source"), forms.text(form, "agent")
     try:
-        reviews.set_day(
-            session,
-            day=day,
-            source=source,
-            agent=agent,
-            counts=counts if has_counts else None,
-            score=score,
-            user=viewer.name,
-            seen=seen,
-            new_agent=forms.checked(form, "new_agent"),
-        )
+        save_day(session, values, user=viewer.name, seen=seen, new_agent=forms.checked(form, "new_agent"))
         session.commit()
     except (reviews.DayAlreadyStored, StaleVersionError):
         session.rollback()
+        day, source, agent = (_typed(values[k]) for k in ("day", "source", "agent"))
         stored = reviews.stored_day(session, day=day, source=source, agent=agent)
-        return _confirm_replace(request, form, stored, counts if has_counts else None, score)
+        counts = {level: int(_typed(values[level]) or 0) for level in REVIEW_LEVELS}
+        score_text = _typed(values["score"])
+        return _confirm_replace(
+            request,
+            form,
+            stored,
+            counts if any(counts.values()) else None,
+            float(score_text) if score_text else None,
+        )
     except reviews.UnknownAgent as exc:
         session.rollback()
         data = gold_data(session, on=today_shop(), target=None)
         context = {**data, "error": str(exc), "target_text": "", "typed": dict(form)}
         return render(request, "gold/index.html", context, status=exc.http_status)
-    flash(request, f"已保存 {day} 的数据")
+    flash(request, f"已保存 {_typed(values['day'])} 的数据")
     return redirect(request, "/gold")
 
 

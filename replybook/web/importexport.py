@@ -23,6 +23,7 @@ from replybook.qianniu_csv import CsvReader, encoding_name
 from . import forms
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render
+from .uploads import UploadStore
 
 router = APIRouter()
 PREVIEW_LIMIT = 200  # items listed per section; the counts are always complete
@@ -30,6 +31,9 @@ MODES = {
     "merge": "合并（同编码/同问题则更新，新的则新增）",
     "replace": "替换（导入后与文件完全一致，多出的会删除）",
 }
+CHANGED_SINCE_PREVIEW = (
+    "预览之后库里的内容有变化（可能有人刚刚修改过），下面是按现在的内容重新算出的结果，请再确认一次。"
+)
 ENTRY_FIELDS = {
     "category": "分类",
     "question": "标准问题",
@@ -87,7 +91,7 @@ def _plan(session: Session, data: bytes, meta: dict[str, Any]) -> Any:
     )
 
 
-def _counts(plan: Any) -> str:
+def counts_of(plan: Any) -> str:
     if isinstance(plan, library.LibraryPlan):
         return f"{len(plan.add)},{len(plan.change)},{len(plan.remove)}"
     return f"{len(plan.added)},{len(plan.changed)},{len(plan.removed)}"
@@ -192,26 +196,60 @@ def _check_allowed(viewer: Viewer, meta: dict[str, Any]) -> None:
         raise PermissionDenied("只有客服主管可以导入问答库和团队短语；客服可以导入自己的个人短语。")
 
 
-@router.post("/import/preview")
-async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
-    form = await request.form()
-    upload = form.get("file")
-    kind = forms.text(form, "kind")
-    mode = forms.text(form, "mode") or "merge"
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return _page_error(request, session, viewer, "请先选择要导入的文件。")
-    if kind not in ("library", "phrases") or mode not in MODES:
-        return _page_error(request, session, viewer, "请选择导入的内容和方式。")
-    scope = forms.text(form, "library") or "personal"
+def upload_meta(viewer: Viewer, *, kind: str, mode: str, library: str, filename: str) -> dict[str, Any]:
+    """What an upload is to become (the page's form, the API's fields), checked against the viewer."""
+    if kind not in ("library", "phrases") or (mode or "merge") not in MODES:
+        raise InvalidValue("请选择导入的内容和方式。")
+    scope = library or "personal"
     meta = {
         "kind": kind,
-        "mode": mode,
-        "filename": upload.filename,
+        "mode": mode or "merge",
+        "filename": filename,
         "scope": scope,
         "owner": viewer.name if scope == "personal" else "",
         "user": viewer.name,
     }
     _check_allowed(viewer, meta)
+    return meta
+
+
+def confirm_import(
+    session: Session, viewer: Viewer, uploads: UploadStore, *, token: str, expected: str
+) -> tuple[bool, dict[str, Any], dict[str, Any], str]:
+    """Apply a previewed upload if the library still gives the counts the user saw.
+
+    Returns (applied, meta, preview, counts); not applied means the plan changed since the preview and
+    ``preview``/``counts`` are the fresh dry run to confirm again."""
+    data, meta = uploads.get(token, user=viewer.name)
+    _check_allowed(viewer, meta)
+    plan, shown = preview_data(session, data, meta)
+    if counts_of(plan) != expected:
+        return False, meta, shown, counts_of(plan)
+    if meta["kind"] == "library":
+        library.apply_import(session, plan, user=viewer.name)
+    else:
+        phrases.apply_phrase_import(session, plan, user=viewer.name)
+    session.commit()
+    uploads.drop(token)
+    return True, meta, shown, counts_of(plan)
+
+
+@router.post("/import/preview")
+async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _page_error(request, session, viewer, "请先选择要导入的文件。")
+    try:
+        meta = upload_meta(
+            viewer,
+            kind=forms.text(form, "kind"),
+            mode=forms.text(form, "mode"),
+            library=forms.text(form, "library"),
+            filename=upload.filename,
+        )
+    except InvalidValue as exc:
+        return _page_error(request, session, viewer, str(exc))
     data = await upload.read()
     try:
         plan, shown = preview_data(session, data, meta)
@@ -221,7 +259,7 @@ async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> R
     return render(
         request,
         "importexport/preview.html",
-        {"preview": shown, "token": token, "expected": _counts(plan), "notice": None},
+        {"preview": shown, "token": token, "expected": counts_of(plan), "notice": None},
     )
 
 
@@ -235,25 +273,16 @@ def _page_error(request: Request, session: Session, viewer: Viewer, message: str
 async def confirm(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     form = await request.form()
     token = forms.text(form, "token")
-    data, meta = request.app.state.uploads.get(token, user=viewer.name)
-    _check_allowed(viewer, meta)
-    plan, shown = preview_data(session, data, meta)
-    if _counts(plan) != forms.text(form, "expected"):
-        notice = (
-            "预览之后库里的内容有变化（可能有人刚刚修改过），下面是按现在的内容重新算出的结果，请再确认一次。"
-        )
+    applied, meta, shown, counts = confirm_import(
+        session, viewer, request.app.state.uploads, token=token, expected=forms.text(form, "expected")
+    )
+    if not applied:
         return render(
             request,
             "importexport/preview.html",
-            {"preview": shown, "token": token, "expected": _counts(plan), "notice": notice},
+            {"preview": shown, "token": token, "expected": counts, "notice": CHANGED_SINCE_PREVIEW},
             status=409,
         )
-    if meta["kind"] == "library":
-        library.apply_import(session, plan, user=viewer.name)
-    else:
-        phrases.apply_phrase_import(session, plan, user=viewer.name)
-    session.commit()
-    request.app.state.uploads.drop(token)
     c = shown["counts"]
     flash(
         request,
@@ -265,40 +294,46 @@ async def confirm(request: Request, session: SessionDep, viewer: ViewerDep) -> R
 # ---------------------------------------------------------------- export
 
 
-def _download(body: bytes, filename: str, media_type: str, *, shown_as: str | None = None) -> Response:
+def download(body: bytes, filename: str, media_type: str, *, shown_as: str | None = None) -> Response:
     disposition = f'attachment; filename="{filename}"'
     if shown_as:
         disposition += "; filename*=UTF-8''" + quote(shown_as)
     return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
+def library_yaml(session: Session) -> bytes:
+    return library.export_text(session).encode("utf-8")
+
+
+def phrases_csv(
+    session: Session, *, owner: str = "", encoding: str = "gb18030", neutralise: bool = False
+) -> bytes:
+    """The team library (no ``owner``) or one agent's personal phrases as a Qianniu CSV."""
+    out = io.BytesIO()
+    phrases.export_phrases(
+        session,
+        out,
+        scope=PhraseScope.PERSONAL if owner else PhraseScope.TEAM,
+        owner=owner,
+        encoding=encoding,
+        neutralise_formulas=neutralise,
+    )
+    return out.getvalue()
+
+
 @router.get("/export/library.yaml")
 def export_library(session: SessionDep) -> Response:
-    return _download(
-        library.export_text(session).encode("utf-8"), "library.yaml", "application/yaml; charset=utf-8"
-    )
+    return download(library_yaml(session), "library.yaml", "application/yaml; charset=utf-8")
 
 
 @router.get("/export/team.csv")
 def export_team(session: SessionDep, encoding: str = "gb18030", neutralise: bool = False) -> Response:
-    out = io.BytesIO()
-    phrases.export_phrases(
-        session, out, scope=PhraseScope.TEAM, encoding=encoding, neutralise_formulas=neutralise
-    )
-    return _download(out.getvalue(), "team.csv", "text/csv")
+    return download(phrases_csv(session, encoding=encoding, neutralise=neutralise), "team.csv", "text/csv")
 
 
 @router.get("/export/personal.csv")
 def export_personal(
     session: SessionDep, viewer: ViewerDep, encoding: str = "gb18030", neutralise: bool = False
 ) -> Response:
-    out = io.BytesIO()
-    phrases.export_phrases(
-        session,
-        out,
-        scope=PhraseScope.PERSONAL,
-        owner=viewer.name,
-        encoding=encoding,
-        neutralise_formulas=neutralise,
-    )
-    return _download(out.getvalue(), "personal.csv", "text/csv", shown_as=f"{viewer.name}.csv")
+    body = phrases_csv(session, owner=viewer.name, encoding=encoding, neutralise=neutralise)
+    return download(body, "personal.csv", "text/csv", shown_as=f"{viewer.name}.csv")

@@ -14,7 +14,7 @@ from replybook.errors import ConflictError, InvalidValue
 from replybook.timeutil import iso_shop
 
 from . import forms
-from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep, flash, redirect
+from .auth import ROLE_NAMES, SessionDep, SupervisorDep, Viewer, ViewerDep, flash, redirect
 from .render import render
 
 router = APIRouter()
@@ -77,23 +77,30 @@ def account_page(request: Request, viewer: ViewerDep) -> Response:
     return render(request, "users/account.html", {"error": None})
 
 
+def change_own_password(session: Session, viewer: Viewer, *, current: str, new: str, repeat: str) -> None:
+    """Anyone changes their own password, after typing the current one (and the new one twice)."""
+    if users.authenticate(session, viewer.name, current) is None:
+        raise InvalidValue("当前密码不对，请重新输入。")
+    if new != repeat:
+        raise InvalidValue("两次输入的新密码不一致，请重新输入。")
+    users.set_password(session, name=viewer.name, password=new)
+
+
 @router.post("/account/password")
 async def change_password(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
     """Anyone changes their own password, after typing the current one."""
     form = await request.form()
-    error = None
-    if users.authenticate(session, viewer.name, forms.text(form, "current")) is None:
-        error = "当前密码不对，请重新输入。"
-    elif forms.text(form, "new") != forms.text(form, "repeat"):
-        error = "两次输入的新密码不一致，请重新输入。"
-    else:
-        try:
-            users.set_password(session, name=viewer.name, password=forms.text(form, "new"))
-            session.commit()
-        except InvalidValue as exc:
-            session.rollback()
-            error = str(exc)
-    if error:
-        return render(request, "users/account.html", {"error": error}, status=422)
+    try:
+        change_own_password(
+            session,
+            viewer,
+            current=forms.text(form, "current"),
+            new=forms.text(form, "new"),
+            repeat=forms.text(form, "repeat"),
+        )
+        session.commit()
+    except InvalidValue as exc:
+        session.rollback()
+        return render(request, "users/account.html", {"error": str(exc)}, status=422)
     flash(request, "密码已修改，下次登录请用新密码。")
     return redirect(request, "/account")

@@ -1,0 +1,199 @@
+"""Every page's data is reachable through /api/: each page route is mapped to the data or service
+function it calls, the test checks the page really calls it and that some /api/ route calls it too.
+
+A new page fails here until it is listed in PAGE_DATA (with an API twin calling the same function) or,
+for pure-HTML forms and fragments, in HTML_ONLY with the reason.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from replybook import autoreplies, entries, phrases, reviews, users
+from replybook import campaigns as campaign_store
+from replybook.settings import Settings
+from replybook.web import campaigns as campaigns_page
+from replybook.web import categories as categories_page
+from replybook.web import coverage as coverage_page
+from replybook.web import dashboard as dashboard_page
+from replybook.web import entries as entries_page
+from replybook.web import gold as gold_page
+from replybook.web import history as history_page
+from replybook.web import importexport as importexport_page
+from replybook.web import phrases as phrases_page
+from replybook.web import tryit as tryit_page
+from replybook.web import users as users_page
+from replybook.web.app import create_app
+from replybook.web.autoreplies import rule_public, rules_data
+
+# "METHOD /path" of a page → the data or service function the page calls (and its API twin calls).
+PAGE_DATA: dict[str, Callable[..., Any]] = {
+    "GET /": dashboard_page.dashboard_data,
+    "GET /categories": categories_page.categories_data,
+    "POST /categories": entries.add_category,
+    "GET /entries": entries_page.list_data,
+    "POST /entries/new": entries.create_entry,
+    "GET /entries/{entry_id}": entries_page.entry_public,
+    "POST /entries/{entry_id}": entries.update_entry,
+    "POST /entries/{entry_id}/enabled": entries.set_enabled,
+    "POST /entries/{entry_id}/delete": entries.delete_entry,
+    "GET /autoreplies": rules_data,
+    "POST /autoreplies/new": autoreplies.create_rule,
+    "GET /autoreplies/{rule_id}": rule_public,
+    "POST /autoreplies/{rule_id}": autoreplies.update_rule,
+    "POST /autoreplies/{rule_id}/delete": autoreplies.delete_rule,
+    "GET /phrases": phrases_page.phrases_data,
+    "POST /phrases/new": phrases.create_phrase,
+    "GET /phrases/{phrase_id}": phrases_page.phrase_public,
+    "POST /phrases/{phrase_id}": phrases.update_phrase,
+    "POST /phrases/{phrase_id}/inline": phrases.update_phrase,
+    "POST /phrases/{phrase_id}/delete": phrases.delete_phrase,
+    "GET /import": importexport_page.transfer_data,
+    "POST /import/preview": importexport_page.preview_data,
+    "POST /import/confirm": importexport_page.confirm_import,
+    "GET /export/library.yaml": importexport_page.library_yaml,
+    "GET /export/team.csv": importexport_page.phrases_csv,
+    "GET /export/personal.csv": importexport_page.phrases_csv,
+    "GET /try": tryit_page.try_data,
+    "GET /coverage": coverage_page.runs_data,
+    "POST /coverage": coverage_page.run_uploaded,
+    "POST /coverage/campaign": coverage_page.run_campaign_questions,
+    "GET /coverage/{run_id}": coverage_page.report_data,
+    "GET /campaigns": campaigns_page.campaign_public,
+    "POST /campaigns/new": campaign_store.create_campaign,
+    "GET /campaigns/{campaign_id}": campaigns_page.campaign_public,
+    "POST /campaigns/{campaign_id}": campaign_store.update_campaign,
+    "GET /campaigns/{campaign_id}/check": campaigns_page.run_check,
+    "GET /campaigns/{campaign_id}/check/print": campaigns_page.run_check,
+    "GET /gold": gold_page.gold_data,
+    "POST /gold/day": gold_page.save_day,
+    "POST /gold/import": reviews.import_reviews,
+    "GET /history": history_page.recent_data,
+    "GET /history/{item_type}/{item_id}": history_page.item_data,
+    "POST /history/{revision_id}/restore": history_page.restore_revision,
+    "GET /users": users_page.users_data,
+    "POST /users": users.add_user,
+    "POST /users/{name}/password": users.set_password,
+    "POST /account/password": users_page.change_own_password,
+}
+
+# Pages with no data of their own, each with the reason (and where the API has what they show).
+HTML_ONLY: dict[str, str] = {
+    "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
+    "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
+    "POST /logout": "ends a browser session",
+    "GET /account": "the change-password form; who you are is GET /api/me",
+    "GET /entries/new": "a blank editor form; POST /api/entries creates",
+    "GET /entries/{entry_id}/delete": "the are-you-sure form; DELETE /api/entries/{id} deletes",
+    "GET /autoreplies/new": "a blank editor form; POST /api/autoreplies creates",
+    "GET /phrases/new": "a blank editor form; POST /api/phrases creates",
+    "GET /phrases/{phrase_id}/row": "an htmx fragment of one list row; GET /api/phrases/{id} has its data",
+    "GET /campaigns/new": "a blank editor form; POST /api/campaigns creates",
+}
+
+
+def _names(code: types.CodeType) -> Iterator[str]:
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _names(const)
+
+
+def calls(endpoint: Callable[..., Any]) -> set[int]:
+    """The functions ``endpoint`` names (``f`` or ``module.f``), by identity."""
+    names = set(_names(endpoint.__code__))  # type: ignore[attr-defined]
+    found: set[int] = set()
+    for name in names:
+        obj = endpoint.__globals__.get(name)  # type: ignore[attr-defined]
+        if obj is None:
+            continue
+        found.add(id(obj))
+        if isinstance(obj, types.ModuleType):
+            found.update(id(getattr(obj, attr)) for attr in names if hasattr(obj, attr))
+    return found
+
+
+def _routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+    """("METHOD /path", route) for every route, walking included routers as tests/test_web.py does."""
+
+    def walk(routes: Any, prefix: str) -> Iterator[tuple[str, APIRoute]]:
+        for route in routes:
+            context = getattr(route, "include_context", None)
+            if context is not None:
+                yield from walk(context.included_router.routes, prefix + context.prefix)
+            elif isinstance(route, APIRoute):
+                for method in sorted(route.methods):
+                    yield f"{method} {prefix}{route.path}", route
+
+    yield from walk(app.routes, "")
+
+
+def parity_problems(app: FastAPI) -> list[str]:
+    """What keeps the API from reaching everything the pages do; empty when every page has a twin."""
+    pages = {key: r for key, r in _routes(app) if not key.split(" ", 1)[1].startswith("/api/")}
+    api_calls: set[int] = set()
+    for key, route in _routes(app):
+        if key.split(" ", 1)[1].startswith("/api/"):
+            api_calls |= calls(route.endpoint)
+    problems = []
+    for key, route in pages.items():
+        if key in HTML_ONLY:
+            continue
+        wanted = PAGE_DATA.get(key)
+        if wanted is None:
+            problems.append(f"{key}: a page with no entry in PAGE_DATA (nor HTML_ONLY)")
+        elif id(wanted) not in calls(route.endpoint):
+            problems.append(f"{key}: the page does not call {wanted.__qualname__}")
+        elif id(wanted) not in api_calls:
+            problems.append(f"{key}: no /api/ route calls {wanted.__module__}.{wanted.__qualname__}")
+    problems += [
+        f"{key}: listed but no such page" for key in (PAGE_DATA.keys() | HTML_ONLY.keys()) - pages.keys()
+    ]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    # Routes only: nothing connects to the database until the app starts.
+    url = f"sqlite:///{tmp_path_factory.mktemp('parity') / 'unused.db'}"
+    return create_app(Settings(database_url=url, secret_key="test-secret"))
+
+
+def test_every_page_s_data_is_reachable_through_the_api(app: FastAPI) -> None:
+    assert parity_problems(app) == []
+
+
+def test_a_new_page_without_an_api_twin_fails_the_parity_check(app: FastAPI) -> None:
+    extra = create_app(Settings(database_url=str(app.state.settings.database_url), secret_key="x"))
+
+    @extra.get("/campaigns/{campaign_id}/staffing")
+    def staffing_page(campaign_id: int) -> dict[str, Any]:
+        return campaigns_page.campaign_public(campaigns_page.get_by_id(None, campaign_id))  # type: ignore[arg-type]
+
+    @extra.post("/gold/month")
+    def month_page() -> None:
+        gold_page.gold_data  # noqa: B018 - names the function without an entry in PAGE_DATA
+
+    assert parity_problems(extra) == [
+        "GET /campaigns/{campaign_id}/staffing: a page with no entry in PAGE_DATA (nor HTML_ONLY)",
+        "POST /gold/month: a page with no entry in PAGE_DATA (nor HTML_ONLY)",
+    ]
+
+
+def test_the_parity_check_sees_a_page_that_does_not_call_its_listed_function(app: FastAPI) -> None:
+    from replybook.web.gold import save_day
+
+    def enter_day() -> None:
+        return None
+
+    assert id(save_day) not in calls(enter_day)
+    assert id(save_day) in calls(gold_page.enter_day)
+    assert id(gold_page.save_day) in set().union(
+        *(calls(r.endpoint) for key, r in _routes(app) if key == "POST /api/gold/day")
+    )
