@@ -177,3 +177,44 @@ def test_a_mistyped_database_path_creates_nothing(tmp_path: Path) -> None:
     result = Cli(str(missing))("library", "export", str(tmp_path / "x.yaml"))
     assert result.exit_code == 2 and "不存在" in result.output and "replybook --db" in result.output
     assert not missing.exists()
+
+
+# issue 10 item 4
+def test_library_import_keeps_a_redundant_wording_and_warns_once_per_entry(cli: Cli, tmp_path: Path) -> None:
+    lib = tmp_path / "lib.yaml"
+    lib.write_text(
+        "entries:\n  - category: greeting\n    question: 有人在吗\n"
+        "    similar: [有人在吗呀, 在不在, 在不在啊]\n    answers: [在的]\n",
+        encoding="utf-8",
+    )
+    result = cli("library", "import", str(lib))
+    assert result.exit_code == 0, result.output
+    assert "已添加 1 条" in result.output
+    assert result.output.count("提醒：第 1 条（有人在吗）") == 1
+    assert "“有人在吗呀”" in result.output and "“在不在啊”" in result.output
+    with db.session_scope(db.make_engine(cli.url)) as s:
+        assert s.exec(select(Entry)).one().similar == ["有人在吗呀", "在不在", "在不在啊"]
+
+
+# issue 10 item 5
+def test_a_replace_dry_run_lists_what_it_would_remove(cli: Cli, tmp_path: Path) -> None:
+    assert cli("library", "import", str(SAMPLE / "library.yaml")).exit_code == 0
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "entries:\n  - category: greeting\n    question: 在吗\n    answers: [在的亲]\n", encoding="utf-8"
+    )
+    result = cli("library", "import", str(one), "--mode", "replace", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "将修改 1 条，将删除 44 条" in result.output
+    assert "  - [shipping] 什么时候发货" in result.output and "  ~ [greeting] 在吗" in result.output
+    assert "not bound" not in result.output
+    with db.session_scope(db.make_engine(cli.url)) as s:
+        assert s.exec(select(func.count()).select_from(Entry)).one() == 45
+
+
+# issue 10 item 6
+def test_library_import_reads_a_gbk_file(cli: Cli, tmp_path: Path) -> None:
+    lib = tmp_path / "gbk.yaml"
+    lib.write_bytes("entries:\n  - category: shipping\n    question: 什么时候发货\n    answers: [48小时内]\n".encode("gbk"))
+    result = cli("library", "import", str(lib))
+    assert result.exit_code == 0 and "已添加 1 条" in result.output, result.output

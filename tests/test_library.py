@@ -207,14 +207,6 @@ def test_bad_categories_are_reported_and_nothing_written(engine, tmp_path: Path,
         assert s.exec(select(Entry)).all() == []
 
 
-def test_a_non_utf8_file_names_the_first_bad_byte_counting_from_one(engine, tmp_path: Path) -> None:
-    path = tmp_path / "gbk.yaml"
-    path.write_bytes("entries:\n  - question: 发货\n".encode("gbk"))  # 发 starts at byte 24, counting from 1
-    with pytest.raises(ImportFormatError) as err, db.session_scope(engine) as s:
-        library.import_library(s, path)
-    assert "第 24 个字节起" in str(err.value) and "UTF-8" in str(err.value)
-
-
 def test_an_empty_file_does_not_empty_the_library(engine, tmp_path: Path) -> None:
     src = tmp_path / "in.yaml"
     src.write_text(GOOD, encoding="utf-8")
@@ -228,3 +220,116 @@ def test_an_empty_file_does_not_empty_the_library(engine, tmp_path: Path) -> Non
     with db.session_scope(engine) as s:
         plan = library.import_library(s, empty, mode="replace")
     assert len(plan.remove) == 2
+
+
+REDUNDANT = """\
+entries:
+  - category: greeting
+    question: 有人在吗
+    similar: [有人在吗呀, 在不在, 亲，在不在？, 客服在吗]
+    keywords: []
+    answers:
+      - 在的亲~
+    enabled: true
+  - category: shipping
+    question: 什么时候发货
+    similar: [几天能发货]
+    keywords: []
+    answers:
+      - 48小时内发货
+    enabled: true
+"""
+
+
+# issue 10 item 4
+def test_a_similar_wording_equal_to_its_own_question_after_normalisation_imports_with_a_warning(
+    engine, tmp_path: Path
+) -> None:
+    src = tmp_path / "in.yaml"
+    src.write_text(REDUNDANT, encoding="utf-8")
+    with db.session_scope(engine) as s:
+        plan = library.import_library(s, src)
+    assert len(plan.add) == 2
+    # One warning per entry, naming it and both redundant wordings; the clean entry has none.
+    assert len(plan.warnings) == 1
+    warning = plan.warnings[0]
+    assert warning.startswith("第 1 条（有人在吗）")
+    assert "“有人在吗呀”" in warning and "“亲，在不在？”" in warning and "“在不在”" in warning
+    with db.session_scope(engine) as s:
+        entry = s.exec(select(Entry).where(Entry.question == "有人在吗")).one()
+        assert entry.similar == ["有人在吗呀", "在不在", "亲，在不在？", "客服在吗"]  # as typed
+        first = library.export_text(s)
+    assert first == REDUNDANT
+    # import → export → import gives the same library
+    other = db.make_engine(str(tmp_path / "other.db"))
+    db.upgrade(other)
+    out = tmp_path / "out.yaml"
+    out.write_text(first, encoding="utf-8")
+    with db.session_scope(other) as s:
+        again = library.import_library(s, out)
+        assert len(again.warnings) == 1
+    with db.session_scope(other) as s:
+        assert library.export_text(s) == first
+    with db.session_scope(engine) as s:  # importing it again changes nothing and still warns
+        same = library.import_library(s, out)
+        assert (len(same.add), len(same.change), same.unchanged, len(same.warnings)) == (0, 0, 2, 1)
+
+
+# issue 10 item 4
+def test_a_wording_of_two_different_entries_is_still_an_error(engine, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(REDUNDANT.replace("[几天能发货]", "[几天能发货, 有人在吗呀]"), encoding="utf-8")
+    with pytest.raises(ImportFormatError, match="与第 1 条（有人在吗）重复"), db.session_scope(engine) as s:
+        library.import_library(s, path)
+    with db.session_scope(engine) as s:
+        assert s.exec(select(Entry)).all() == []
+
+
+# issue 10 item 4
+def test_the_editor_core_saves_a_redundant_wording_and_says_so(session) -> None:
+    from replybook import entries
+
+    data = entries.EntryData(
+        category="greeting", question="有人在吗", answers=["在的"], similar=["有人在吗呀", "在不在"]
+    )
+    entry = entries.create_entry(session, data=data, user="test")
+    assert entry.similar == ["有人在吗呀", "在不在"]
+    assert "“有人在吗呀”" in (entries.redundancy_warning(data) or "")
+    assert entries.redundancy_warning(entries.entry_data(entry, "greeting")) is not None
+    assert entries.redundancy_warning(data.__class__(**{**data.__dict__, "similar": ["在不在"]})) is None
+
+
+# issue 10 item 5
+def test_a_replace_dry_run_lists_what_it_would_remove_and_changes_nothing(engine, tmp_path: Path) -> None:
+    path = tmp_path / "lib.yaml"
+    path.write_text(GOOD, encoding="utf-8")
+    with db.session_scope(engine) as s:
+        library.import_library(s, path)
+    path.write_text(GOOD.split("  - category: after_sales")[0], encoding="utf-8")
+    with db.session_scope(engine) as s:
+        plan = library.import_library(s, path, mode="replace", dry_run=True)
+        s.rollback()
+    # The plan stays readable after the dry run's session is rolled back and closed.
+    assert [(d.category, d.question) for d in plan.removed_entries] == [("after_sales", "怎么退货: 流程")]
+    with db.session_scope(engine) as s:
+        assert library.export_text(s) == GOOD
+
+
+# issue 10 item 6
+@pytest.mark.parametrize("codec", ["gbk", "gb18030"])
+def test_a_gbk_library_file_imports_like_every_other_file(engine, tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes(GOOD.encode(codec))
+    with db.session_scope(engine) as s:
+        library.import_library(s, path)
+    with db.session_scope(engine) as s:
+        assert library.export_text(s) == GOOD  # exported as UTF-8
+
+
+# issue 10 item 6
+def test_an_undecodable_library_file_names_the_first_bad_byte_counting_from_one(engine, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"entries:\n  - question: \xff\xfe\n")  # 0xFF is byte 24, counting from 1
+    with pytest.raises(ImportFormatError) as err, db.session_scope(engine) as s:
+        library.import_library(s, path)
+    assert "第 24 个字节起" in str(err.value) and "GB18030" in str(err.value) and "第 2 行" in str(err.value)

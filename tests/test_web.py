@@ -1177,3 +1177,122 @@ def test_an_unknown_agent_is_refused_with_the_list_of_agents_unless_marked_new(
     assert _stored(sample_engine, "2026-12-01", "小鱼") is None
     assert boss.post("/gold/day", {**fields, "new_agent": "1"}).status_code == 303
     assert _stored(sample_engine, "2026-12-01", "小鱼").very_satisfied == 5
+
+
+# ---------------------------------------------------------------- issue 10: library imports
+
+REDUNDANT_ENTRY = {
+    "category": "shipping",
+    "question": "能寄到澳门吗",
+    "similar": ["能寄到澳门吗呀", "澳门能发吗", "亲，澳门能发吗？"],
+    "answers": ["可以的亲"],
+}
+
+
+# issue 10 item 4
+def test_the_editor_saves_a_redundant_similar_wording_and_warns(boss: Browser, sample_engine: Engine) -> None:
+    fields = [(k, "\n".join(v) if k == "similar" else v) for k, v in REDUNDANT_ENTRY.items() if k != "answers"]
+    response = boss.post("/entries/new", [*fields, ("answers", "可以的亲"), ("enabled", "on")])
+    assert response.status_code == 303, response.text
+    entry = entry_by_question(sample_engine, "能寄到澳门吗")
+    assert entry is not None and entry.similar == REDUNDANT_ENTRY["similar"]
+    page = unescape(boss.get(response.headers["location"]).text)
+    assert "已新增问答“能寄到澳门吗”" in page
+    assert page.count("“能寄到澳门吗呀”") == 1 and "“亲，澳门能发吗？”" in page
+    # Saving it again through the editor keeps it and warns again.
+    again = boss.post(
+        f"/entries/{entry.id}",
+        [*fields, ("answers", "可以的亲~"), ("enabled", "on"), ("version", str(entry.version))],
+    )
+    assert again.status_code == 303, again.text
+    assert "“能寄到澳门吗呀”" in unescape(boss.get(again.headers["location"]).text)
+
+
+# issue 10 item 4
+def test_the_api_saves_a_redundant_similar_wording_and_returns_the_warning(anon: TestClient) -> None:
+    created = anon.post("/api/entries", json=REDUNDANT_ENTRY, headers=basic(SUPERVISOR))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["similar"] == REDUNDANT_ENTRY["similar"]
+    assert len(body["warnings"]) == 1 and "“能寄到澳门吗呀”" in body["warnings"][0]
+    update = {**REDUNDANT_ENTRY, "similar": ["澳门能发吗"], "version": body["version"]}
+    clean = anon.put(f"/api/entries/{body['id']}", json=update, headers=basic(SUPERVISOR))
+    assert clean.status_code == 200 and clean.json()["warnings"] == []
+    # A wording another entry holds is still refused.
+    taken = {**update, "similar": ["几天能发货"], "version": clean.json()["version"]}
+    refused = anon.put(f"/api/entries/{body['id']}", json=taken, headers=basic(SUPERVISOR))
+    assert refused.status_code == 409 and "什么时候发货" in refused.json()["detail"]
+
+
+REDUNDANT_YAML = (
+    "entries:\n  - category: shipping\n    question: 能寄到澳门吗\n"
+    "    similar: [能寄到澳门吗呀, 澳门能发吗, 亲，澳门能发吗？]\n    answers: [可以的亲]\n"
+)
+
+
+# issue 10 item 4
+def test_the_import_preview_warns_once_about_a_redundant_wording(boss: Browser, sample_engine: Engine) -> None:
+    preview = _preview(boss, "library", "library.yaml", REDUNDANT_YAML.encode())
+    assert preview.status_code == 200, preview.text
+    text = unescape(preview.text)
+    assert "新增 1" in text and text.count("第 1 条（能寄到澳门吗）") == 1
+    assert "“能寄到澳门吗呀”" in text and "“亲，澳门能发吗？”" in text
+    api = boss.client.post(
+        "/api/import/preview",
+        data={"kind": "library", "mode": "merge"},
+        files={"file": ("library.yaml", REDUNDANT_YAML.encode(), "application/yaml")},
+        headers={"X-CSRF-Token": boss.token},
+    )
+    assert api.status_code == 200 and len(api.json()["preview"]["warnings"]) == 1
+    assert _confirm(boss, preview.text).status_code == 303
+    entry = entry_by_question(sample_engine, "能寄到澳门吗")
+    assert entry is not None and entry.similar == REDUNDANT_ENTRY["similar"]
+
+
+# issue 10 item 5
+def test_a_replace_preview_lists_what_it_would_remove(boss: Browser, sample_engine: Engine) -> None:
+    one = "entries:\n  - category: greeting\n    question: 在吗\n    answers: [在的亲]\n"
+    preview = boss.client.post(
+        "/import/preview",
+        data={"csrf_token": boss.token, "kind": "library", "mode": "replace"},
+        files={"file": ("library.yaml", one.encode(), "application/yaml")},
+    )
+    assert preview.status_code == 200, preview.text
+    assert "删除 44" in preview.text and "什么时候发货" in preview.text
+    api = boss.client.post(
+        "/api/import/preview",
+        data={"kind": "library", "mode": "replace"},
+        files={"file": ("library.yaml", one.encode(), "application/yaml")},
+        headers={"X-CSRF-Token": boss.token},
+    )
+    assert api.status_code == 200 and api.json()["preview"]["counts"]["removed"] == 44
+    assert "什么时候发货" in [r["title"] for r in api.json()["preview"]["removed"]]
+    assert entry_by_question(sample_engine, "什么时候发货") is not None  # nothing written
+
+
+# issue 10 item 6
+def test_a_gbk_library_file_previews_on_the_web(boss: Browser) -> None:
+    preview = _preview(boss, "library", "library.yaml", REDUNDANT_YAML.encode("gbk"))
+    assert preview.status_code == 200 and "能寄到澳门吗" in preview.text
+
+
+# issue 10 item 6
+def test_an_undecodable_library_file_names_the_same_byte_on_the_web_and_in_the_cli(
+    boss: Browser, sample_cli: Cli, tmp_path
+) -> None:
+    raw = REDUNDANT_YAML.encode("utf-8").replace("澳门能发吗？".encode(), b"\xff\xfe", 1)
+    bad = raw.index(b"\xff") + 1  # counting from 1
+    where = f"第 {bad} 个字节起"
+    path = tmp_path / "library.yaml"
+    path.write_bytes(raw)
+    result = sample_cli("library", "import", str(path))
+    assert result.exit_code == 2 and where in result.output, result.output
+    page = _preview(boss, "library", "library.yaml", raw)
+    assert page.status_code == 422 and where in unescape(page.text)
+    api = boss.client.post(
+        "/api/import/preview",
+        data={"kind": "library", "mode": "merge"},
+        files={"file": ("library.yaml", raw, "application/yaml")},
+        headers={"X-CSRF-Token": boss.token},
+    )
+    assert api.status_code == 422 and where in api.json()["detail"]
