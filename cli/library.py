@@ -38,13 +38,15 @@ def import_(
         f"{verb}添加 {len(plan.add)} 条，{verb}修改 {len(plan.change)} 条，{verb}删除 {len(plan.remove)} 条，"
         f"未变 {plan.unchanged} 条"
     )
+    for warning in plan.warnings:
+        console.print(f"提醒：{warning}", markup=False)
     if dry_run:
         for d in plan.add:
             console.print(f"  + [{d.category}] {d.question}", markup=False)
         for _e, d in plan.change:
             console.print(f"  ~ [{d.category}] {d.question}", markup=False)
-        for e in plan.remove:
-            console.print(f"  - {e.question}", markup=False)
+        for d in plan.removed_entries:  # plain data: the entries themselves went with the rollback
+            console.print(f"  - [{d.category}] {d.question}", markup=False)
 
 
 @app.command("export")

@@ -95,12 +95,16 @@ class EntryData:
     active_end: datetime | None = None
 
     def cleaned(self) -> EntryData:
-        """Blanks trimmed, empty items dropped, duplicates (after normalisation) removed."""
+        """Blanks trimmed, empty items dropped, repeated keywords (after normalisation) removed.
+
+        Similar wordings are kept as typed: one that only repeats another wording of the entry is
+        redundancy (see ``redundancy_warning``), not something to drop silently; only an exact repeat
+        goes."""
         return EntryData(
             category=self.category.strip(),
             question=self.question.strip(),
-            answers=_clean_list(self.answers, dedupe=False),
-            similar=_clean_list(self.similar),
+            answers=_clean_list(self.answers, fold=False),
+            similar=_clean_list(self.similar, fold=False),
             keywords=_clean_list(self.keywords),
             enabled=self.enabled,
             active_start=as_aware(self.active_start) if self.active_start else None,
@@ -108,14 +112,15 @@ class EntryData:
         )
 
 
-def _clean_list(values: Iterable[str], *, dedupe: bool = True) -> list[str]:
+def _clean_list(values: Iterable[str], *, fold: bool = True) -> list[str]:
+    """Trimmed, non-empty values without repeats: compared normalised when ``fold``, else exactly."""
     out: list[str] = []
     seen: set[str] = set()
     for v in values:
         v = str(v).strip()
         if not v:
             continue
-        key = normalise(v) if dedupe else v
+        key = normalise(v) if fold else v
         if key in seen:
             continue
         seen.add(key)
@@ -136,15 +141,41 @@ def problems_in(data: EntryData, known_categories: set[str]) -> list[tuple[str |
         found.append(("answers", "至少需要一个答案"))
     if data.active_start and data.active_end and data.active_end <= data.active_start:
         found.append(("active", "生效时间的结束必须晚于开始"))
-    qn = normalise(data.question)
-    if qn and any(normalise(s) == qn for s in data.similar):
-        found.append(("similar", "相似问法与标准问题相同"))
     return found
 
 
 def wordings(entry: Entry | EntryData) -> list[str]:
     """The standard question followed by its similar wordings."""
     return [entry.question, *entry.similar]
+
+
+def redundant_wordings(entry: Entry | EntryData) -> list[tuple[str, str]]:
+    """Similar wordings that, once normalised, equal the standard question or an earlier similar
+    wording of the same entry: ``(wording, the wording it repeats)``, in the entry's order."""
+    first: dict[str, str] = {}
+    found: list[tuple[str, str]] = []
+    for w in wordings(entry):
+        key = normalise(w)
+        if not key:
+            continue
+        if key in first:
+            found.append((w, first[key]))
+        else:
+            first[key] = w
+    return found
+
+
+def redundancy_warning(entry: Entry | EntryData) -> str | None:
+    """One line saying which similar wordings add nothing to the entry, or None.
+
+    A wording that repeats the entry's own question (有人在吗呀 next to 有人在吗, once filler and
+    punctuation are dropped) matches nothing more; it is stored as typed and the user is told, while
+    a wording shared with another entry stays a conflict."""
+    pairs = redundant_wordings(entry)
+    if not pairs:
+        return None
+    listed = "、".join(f"“{w}”（同“{other}”）" for w, other in pairs)
+    return f"相似问法{listed}去掉语气词和标点后与本条已有的问法相同，是多余的（已照原样保存，可以删去）"
 
 
 def wording_owners(session: Session, *, exclude_id: int | None = None) -> dict[str, Entry]:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
+from .encodings import UndecodableText, detect_and_decode
 from .entries import (
     EntryData,
     add_category,
@@ -23,6 +24,7 @@ from .entries import (
     entry_data,
     list_categories,
     problems_in,
+    redundancy_warning,
     wordings,
 )
 from .errors import ImportFormatError, InvalidValue, Problem
@@ -42,7 +44,10 @@ class LibraryPlan:
     add: list[EntryData] = field(default_factory=list)
     change: list[tuple[Entry, EntryData]] = field(default_factory=list)
     remove: list[Entry] = field(default_factory=list)
+    # What ``remove`` would delete, as plain data: it outlives the session, which a dry run rolls back.
+    removed_entries: list[EntryData] = field(default_factory=list)
     unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)  # one line per entry, e.g. a redundant wording
 
 
 def read_library(
@@ -190,7 +195,10 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
     plan = LibraryPlan(shop=shop)
     plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
     in_file: set[str] = set()
-    for data in incoming:
+    for index, data in enumerate(incoming, start=1):  # every entry parsed: a bad one raised above
+        warning = redundancy_warning(data)
+        if warning:
+            plan.warnings.append(f"第 {index} 条（{data.question}）：{warning}")
         key = normalise(data.question)
         in_file.add(key)
         existing = current.get(key)
@@ -202,6 +210,7 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
             plan.unchanged += 1
     if mode == "replace":
         plan.remove = [e for k, e in current.items() if k not in in_file]
+        plan.removed_entries = [entry_data(e, cats[e.category_id]) for e in plan.remove]
     _check_against_library(plan, current, source)
     return plan
 
@@ -266,12 +275,16 @@ def _read_text(path: Path) -> str:
         raise InvalidValue(f"找不到文件 {path}") from None
     except OSError as exc:
         raise InvalidValue(f"无法读取 {path}：{exc.strerror}") from None
+    return decode_library(raw, source=str(path))
+
+
+def decode_library(raw: bytes, *, source: str) -> str:
+    """The text of a library file, by the one encoding rule every file follows (BOM → UTF-8 →
+    GB18030, see encodings.py), so the CLI and the web report the same byte of a bad file."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            str(path), [Problem(f"第 {exc.start + 1} 个字节起", "库文件应为 UTF-8 编码")]
-        ) from None
+        return detect_and_decode(raw)[0]
+    except UndecodableText as exc:
+        raise ImportFormatError(source, [Problem("文件", str(exc))]) from None
 
 
 # ---------------------------------------------------------------- export

@@ -215,6 +215,10 @@ def test_a_replace_dry_run_lists_what_it_would_remove(cli: Cli, tmp_path: Path) 
 # issue 10 item 6
 def test_library_import_reads_a_gbk_file(cli: Cli, tmp_path: Path) -> None:
     lib = tmp_path / "gbk.yaml"
-    lib.write_bytes("entries:\n  - category: shipping\n    question: 什么时候发货\n    answers: [48小时内]\n".encode("gbk"))
+    lib.write_bytes(
+        "entries:\n  - category: shipping\n    question: 什么时候发货\n    answers: [48小时内]\n".encode(
+            "gbk"
+        )
+    )
     result = cli("library", "import", str(lib))
     assert result.exit_code == 0 and "已添加 1 条" in result.output, result.output

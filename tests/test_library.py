@@ -327,7 +327,9 @@ def test_a_gbk_library_file_imports_like_every_other_file(engine, tmp_path: Path
 
 
 # issue 10 item 6
-def test_an_undecodable_library_file_names_the_first_bad_byte_counting_from_one(engine, tmp_path: Path) -> None:
+def test_an_undecodable_library_file_names_the_first_bad_byte_counting_from_one(
+    engine, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.yaml"
     path.write_bytes(b"entries:\n  - question: \xff\xfe\n")  # 0xFF is byte 24, counting from 1
     with pytest.raises(ImportFormatError) as err, db.session_scope(engine) as s:

@@ -12,9 +12,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from replybook import entries, history
 from replybook.errors import StaleVersionError
+from replybook.models import Entry
 from replybook.timeutil import now
 
 from . import api_actions, api_replies, api_reports
@@ -76,7 +78,13 @@ def api_entry(session: SessionDep, entry_id: int) -> dict[str, Any]:
 def api_create_entry(session: SessionDep, viewer: SupervisorDep, body: EntryIn) -> dict[str, Any]:
     entry = entries.create_entry(session, data=body.data(), user=viewer.name)
     session.commit()
-    return entry_public(entry, categories_by_id(session), now())
+    return saved_public(session, entry)
+
+
+def saved_public(session: Session, entry: Entry) -> dict[str, Any]:
+    """A saved entry, with what in it is redundant (saved anyway, as typed): [] when nothing."""
+    warning = entries.redundancy_warning(entry)
+    return {**entry_public(entry, categories_by_id(session), now()), "warnings": [warning] if warning else []}
 
 
 @router.put(
@@ -103,7 +111,7 @@ def api_update_entry(session: SessionDep, viewer: SupervisorDep, entry_id: int, 
             },
             status_code=409,
         )
-    return entry_public(entry, categories_by_id(session), now())
+    return saved_public(session, entry)
 
 
 @router.post("/entries/{entry_id}/enabled", summary="启用或停用问答（客服主管）")

@@ -185,8 +185,17 @@ async def create_entry(request: Request, session: SessionDep, viewer: Supervisor
         session.rollback()
         values = _raw_form(form)
         return _editor(request, session, form=values, entry=None, error=str(exc), status=exc.http_status)
-    flash(request, f"已新增问答“{entry.question}”")
+    _flash_saved(request, f"已新增问答“{entry.question}”", entry)
     return redirect(request, f"/entries/{entry.id}")
+
+
+def _flash_saved(request: Request, text: str, entry: Entry) -> None:
+    """Say it was saved, and what in it is redundant (saved anyway, as typed)."""
+    warning = entries.redundancy_warning(entry)
+    if warning:
+        flash(request, f"{text}。提醒：{warning}", kind="warn")
+    else:
+        flash(request, text)
 
 
 def _raw_form(form: Any) -> dict[str, Any]:
@@ -222,7 +231,7 @@ async def save_entry(request: Request, session: SessionDep, viewer: SupervisorDe
         return _deleted_meanwhile(request, session, entry_id, form)
     try:
         data = forms.entry_data(form)
-        entries.update_entry(
+        saved = entries.update_entry(
             session, entry_id=entry_id, data=data, expected_version=forms.version(form), user=viewer.name
         )
         session.commit()
@@ -240,7 +249,7 @@ async def save_entry(request: Request, session: SessionDep, viewer: SupervisorDe
             error=str(exc),
             status=exc.http_status,
         )
-    flash(request, f"已保存“{data.question}”（第 {current.version} 版）")
+    _flash_saved(request, f"已保存“{data.question}”（第 {saved.version} 版）", saved)
     return redirect(request, f"/entries/{entry_id}")
 
 

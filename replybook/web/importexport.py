@@ -77,12 +77,7 @@ def transfer_page(request: Request, session: SessionDep, viewer: ViewerDep) -> R
 
 def _plan(session: Session, data: bytes, meta: dict[str, Any]) -> Any:
     if meta["kind"] == "library":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InvalidValue(
-                f"{meta['filename']}：问答库文件应为 UTF-8 编码（第 {exc.start} 字节无法解码）"
-            ) from None
+        text = library.decode_library(data, source=meta["filename"])
         return library.plan_import(session, text, source=meta["filename"], mode=meta["mode"])
     stream = io.BytesIO(data)
     stream.name = meta["filename"]  # type: ignore[attr-defined]
@@ -126,7 +121,10 @@ def library_preview(session: Session, plan: library.LibraryPlan) -> dict[str, An
             for d in plan.add[:PREVIEW_LIMIT]
         ],
         "changed": changed,
-        "removed": [{"title": e.question, "detail": ""} for e in plan.remove[:PREVIEW_LIMIT]],
+        "removed": [
+            {"title": d.question, "detail": names.get(d.category, d.category)}
+            for d in plan.removed_entries[:PREVIEW_LIMIT]
+        ],
         "counts": {"added": len(plan.add), "changed": len(plan.change), "removed": len(plan.remove)},
         "unchanged": plan.unchanged,
         "warnings": (
@@ -136,7 +134,8 @@ def library_preview(session: Session, plan: library.LibraryPlan) -> dict[str, An
             ]
             if plan.new_categories
             else []
-        ),
+        )
+        + plan.warnings,
     }
 
 
