@@ -107,7 +107,7 @@ def run_uploaded(
     try:
         path.write_bytes(data)
         questions = coverage.read_questions(path, column or None)
-        report = coverage.run_coverage(session, questions, at=at)
+        report = coverage.run_coverage(session, questions, at=at, source=filename)
         return coverage.save_run(session, report, source=filename, user=user)
     except (InvalidValue, ImportFormatError) as exc:
         raise InvalidValue(str(exc).replace(str(path), filename)) from None
