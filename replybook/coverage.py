@@ -23,7 +23,7 @@ from .clusters import cluster_questions
 from .entries import list_categories
 from .matching import STATUSES, Matcher, Outcomes, Progress
 from .errors import ImportFormatError, Problem
-from .models import CoverageRun, Entry
+from .models import Campaign, CoverageRun, Entry
 from .normalize import normalise
 from .question_files import Question, read_questions
 from .timeutil import iso_shop
@@ -349,8 +349,16 @@ def _dead_entries(report: CoverageReport) -> list[dict[str, Any]]:
     ]
 
 
-def save_run(session: Session, report: CoverageReport, *, source: str, user: str | None) -> CoverageRun:
-    """Store the run's summary, clusters, dead entries and (up to a limit) its results."""
+def save_run(
+    session: Session,
+    report: CoverageReport,
+    *,
+    source: str,
+    user: str | None,
+    campaign: Campaign | None = None,
+) -> CoverageRun:
+    """Store the run's summary, clusters, dead entries and (up to a limit) its results; a campaign's
+    check also stores the campaign's name and target, so its report shows the verdict of that day."""
     s = report.summary
     data: dict[str, Any] = {
         "summary": s,
@@ -358,6 +366,8 @@ def save_run(session: Session, report: CoverageReport, *, source: str, user: str
         "dead_entries": report.dead_entries,
         "categories": report.category_names,
     }
+    if campaign is not None:
+        data["campaign"] = {"name": campaign.name, "coverage_target": campaign.coverage_target}
     if len(report.questions) <= STORED_RESULTS_LIMIT:
         data["results"] = list(report.results)
     else:
