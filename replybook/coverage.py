@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 
 from .clusters import cluster_questions
 from .entries import list_categories
-from .matching import STATUSES, Matcher, Outcomes, Progress
 from .errors import ImportFormatError, Problem
+from .matching import STATUSES, Matcher, Outcomes, Progress
 from .models import Campaign, CoverageRun, Entry
 from .normalize import normalise
 from .question_files import Question, read_questions
@@ -171,7 +171,9 @@ def resolve_labels(session: Session, questions: list[Question], *, source: str) 
             if key is None:
                 choices = "、".join(f"{c.key} 或 {c.name}" for c in categories)
                 problems.append(
-                    Problem(q.where, f"“{q.expected_category}”不是已有的分类（填分类键或名称：{choices}）", "分类")
+                    Problem(
+                        q.where, f"“{q.expected_category}”不是已有的分类（填分类键或名称：{choices}）", "分类"
+                    )
                 )
         if q.expected:
             if q.expected not in known:

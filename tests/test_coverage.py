@@ -192,7 +192,10 @@ def test_a_category_label_may_be_its_key_or_its_name(sample_cli: Cli, tmp_path: 
     ("body", "expect"),
     [
         ("问题,分类\n在吗,greeting\n今天能发吗,问候\n", ["第 3 行", "分类", "问候", "问候语"]),
-        ("问题,标准问题\n今天能发吗,什么时候发货\n在吗,没有这条问答\n", ["第 3 行", "标准问题", "没有这条问答"]),
+        (
+            "问题,标准问题\n今天能发吗,什么时候发货\n在吗,没有这条问答\n",
+            ["第 3 行", "标准问题", "没有这条问答"],
+        ),
     ],
 )
 def test_a_label_that_names_no_category_or_entry_is_an_error_naming_the_row(

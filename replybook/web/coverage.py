@@ -184,8 +184,12 @@ def report_page(request: Request, session: SessionDep, run_id: int) -> Response:
 
 
 @router.get("/coverage/{run_id}/delete")
-def confirm_delete_page(request: Request, session: SessionDep, viewer: SupervisorDep, run_id: int) -> Response:
-    return render(request, "coverage/delete.html", {"run": run_public(coverage_runs.get_run(session, run_id))})
+def confirm_delete_page(
+    request: Request, session: SessionDep, viewer: SupervisorDep, run_id: int
+) -> Response:
+    return render(
+        request, "coverage/delete.html", {"run": run_public(coverage_runs.get_run(session, run_id))}
+    )
 
 
 @router.post("/coverage/{run_id}/delete")
