@@ -69,7 +69,7 @@ def test(
 
     QUESTIONS：.txt（每行一个问题）、.csv 或聊天记录导出。
     CSV：问题列为「问题」（或用 --column 指定）；可选「次数」列按被问次数加权覆盖率；可选「标准问题」/「分类」
-    列标注应命中的问答 / 分类（此时报告准确率；「标准问题」为空表示这个问题不该被覆盖）。
+    列标注应命中的问答 / 分类（此时报告准确率；「分类」填分类键或名称，如 greeting 或 问候语；「标准问题」为空表示这个问题不该被覆盖；标注的分类或问答不存在时报错并指出行号）。
     聊天记录（只有买家说的话算问题）：含「时间,角色,内容」列的 CSV（角色为 买家 或 客服），
     或形如 "2026-11-20 10:01:02 买家 小王: 今天能发货吗" 的文本行。
     最佳问答得分 ≥ --threshold 且领先每条不同答案的问答 ≥ --margin 时算已覆盖；另一答案同样接近时算有歧义；
@@ -94,6 +94,7 @@ def test(
                 threshold=threshold,
                 margin=margin,
                 progress=progress,  # type: ignore[arg-type]
+                source=str(questions),
             )
         run_id = None if no_save else save_run(s, report, source=str(questions), user="cli").id
 

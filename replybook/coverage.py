@@ -11,18 +11,19 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from .clusters import cluster_questions
 from .entries import list_categories
+from .errors import ImportFormatError, Problem
 from .matching import STATUSES, Matcher, Outcomes, Progress
-from .models import CoverageRun
+from .models import Campaign, CoverageRun, Entry
 from .normalize import normalise
 from .question_files import Question, read_questions
 from .timeutil import iso_shop
@@ -33,6 +34,7 @@ __all__ = [
     "Question",
     "read_questions",
     "render_html",
+    "resolve_labels",
     "run_coverage",
     "save_run",
 ]
@@ -147,6 +149,43 @@ def _is_correct(q: Question, status: str, entry: str | None, category: str | Non
     return status == "covered" and category == q.expected_category
 
 
+def resolve_labels(session: Session, questions: list[Question], *, source: str) -> list[Question]:
+    """The questions with each 分类 label turned into its category key (a supervisor types the key or
+    the name, 问候语 as often as greeting); a 分类 that is no category, or a 标准问题 that is no entry's
+    standard question, is an error naming its row — a typo must not read as a wrong answer."""
+    if not any(q.labelled for q in questions):
+        return questions
+    categories = list_categories(session)
+    by_label: dict[str, str] = {}
+    for c in categories:
+        for label in (c.key, c.name, f"{c.name}（{c.key}）", f"{c.name}({c.key})"):
+            by_label[label.strip().lower()] = c.key
+    standard = {normalise(q, simplify=True) for q in session.exec(select(col(Entry.question)))}
+    known: dict[str, bool] = {}
+    problems: list[Problem] = []
+    out: list[Question] = []
+    for q in questions:
+        key = q.expected_category
+        if key:
+            key = by_label.get(key.strip().lower())
+            if key is None:
+                choices = "、".join(f"{c.key} 或 {c.name}" for c in categories)
+                problems.append(
+                    Problem(
+                        q.where, f"“{q.expected_category}”不是已有的分类（填分类键或名称：{choices}）", "分类"
+                    )
+                )
+        if q.expected:
+            if q.expected not in known:
+                known[q.expected] = normalise(q.expected, simplify=True) in standard
+            if not known[q.expected]:
+                problems.append(Problem(q.where, f"“{q.expected}”不是问答库里任何问答的标准问题", "标准问题"))
+        out.append(q if key == q.expected_category else replace(q, expected_category=key))
+    if problems:
+        raise ImportFormatError(source, problems)
+    return out
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -159,10 +198,14 @@ def run_coverage(
     margin: float | None = None,
     progress: Progress | None = None,
     use_index: bool = True,
+    source: str | None = None,
 ) -> CoverageReport:
-    """Match every question against the library as it is at ``at`` and build the report."""
+    """Match every question against the library as it is at ``at`` and build the report. ``source``
+    names the question file in errors (a path given as ``questions`` names itself)."""
     if not isinstance(questions, list):
+        source = source or str(questions)
         questions = read_questions(questions)
+    questions = resolve_labels(session, questions, source=source or "问题文件")
     matcher = Matcher.build(session, at=at, threshold=threshold, margin=margin)
     report = report_for(matcher, questions, at=at, progress=progress, use_index=use_index)
     report.category_names = {c.key: c.name for c in list_categories(session)}
@@ -308,8 +351,16 @@ def _dead_entries(report: CoverageReport) -> list[dict[str, Any]]:
     ]
 
 
-def save_run(session: Session, report: CoverageReport, *, source: str, user: str | None) -> CoverageRun:
-    """Store the run's summary, clusters, dead entries and (up to a limit) its results."""
+def save_run(
+    session: Session,
+    report: CoverageReport,
+    *,
+    source: str,
+    user: str | None,
+    campaign: Campaign | None = None,
+) -> CoverageRun:
+    """Store the run's summary, clusters, dead entries and (up to a limit) its results; a campaign's
+    check also stores the campaign's name and target, so its report shows the verdict of that day."""
     s = report.summary
     data: dict[str, Any] = {
         "summary": s,
@@ -317,6 +368,8 @@ def save_run(session: Session, report: CoverageReport, *, source: str, user: str
         "dead_entries": report.dead_entries,
         "categories": report.category_names,
     }
+    if campaign is not None:
+        data["campaign"] = {"name": campaign.name, "coverage_target": campaign.coverage_target}
     if len(report.questions) <= STORED_RESULTS_LIMIT:
         data["results"] = list(report.results)
     else:

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .campaign_coverage import COVERAGE_LABEL, WEIGHTED_LABEL
 from .coverage import CoverageReport
 from .resources import data_dir
 
@@ -41,7 +42,8 @@ def render_table(report: CoverageReport, *, limit: int = 10) -> RenderableType:
         Text(
             f"覆盖率 {pct(s['coverage'])}：已覆盖 {s['covered']}，有歧义 {s['ambiguous']}，未覆盖 {s['uncovered']}"
             + (
-                f"；按次数加权 {pct(s['weighted_coverage'])}（共 {s['weighted_total']} 次）"
+                f"；{COVERAGE_LABEL} {pct(s['coverage'])}，{WEIGHTED_LABEL} {pct(s['weighted_coverage'])}"
+                f"（共 {s['weighted_total']} 次）"
                 if s["weighted_total"] != s["total"]
                 else ""
             ),
@@ -194,5 +196,6 @@ def render_html(report: CoverageReport) -> str:
         dead_entries=report.dead_entries,
         problems=[r for r in results if r["status"] != "covered" or r.get("correct") is False][:500],
         status_names=STATUS_NAMES,
+        labels={"coverage": COVERAGE_LABEL, "weighted_coverage": WEIGHTED_LABEL},
         category_label=lambda key: category_label(report, key),
     )

@@ -3,10 +3,12 @@
 - ``.txt``: one question per line (blank lines skipped). If the lines are a chat log —
   ``2026-11-20 10:01:02 买家 小王: 还有货吗`` / ``2026-11-20 10:01:30 客服 小美: 有的亲`` — only the
   buyer's (买家) lines are questions.
-- ``.csv``: the question column is ``--column``, else the first of 问题 / 买家问题 / question / 内容 /
-  消息, else the first column. Optional columns: 标准问题 (expected entry; empty = should be
-  uncovered), 分类 (expected category), 次数 (how often it was asked). A CSV with a 角色 / 发送方
-  column is a chat log: only rows whose role is 买家 are questions.
+- ``.csv``: the question column is ``--column``, else the first of 问题 / 买家问题 / 客户问题 / question /
+  内容 / 消息 / 消息内容; a CSV with none of them is an error (one that is a quick-phrase or review
+  CSV says so), never silently its first column. Optional columns: 标准问题 (expected entry; empty =
+  should be uncovered), 分类 (expected category: its key or its name), 次数 (how often it was asked).
+  A CSV with a 角色 / 发送方 column is a chat log: only rows whose role is 买家 are questions.
+  Labels are checked against the library by ``coverage.resolve_labels`` (here there is no database).
 
 Encoding: a BOM decides, else strict UTF-8, else GB18030 (Excel on Chinese Windows writes GBK).
 """
@@ -19,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import qianniu_csv, review_csv
 from .encodings import detect_and_decode
 from .errors import ImportFormatError, InvalidValue, Problem
 
@@ -27,6 +30,12 @@ EXPECTED_COLUMNS = ("标准问题", "期望问题", "expected", "entry")
 CATEGORY_COLUMNS = ("分类", "意图分类", "category")
 COUNT_COLUMNS = ("次数", "数量", "频次", "count")
 ROLE_COLUMNS = ("角色", "发送方", "身份", "role")
+# What the upload form and `replybook test --help` say: built from the names above, so it cannot drift.
+COLUMNS_HINT = (
+    f".txt 每行一个问题；.csv 需有“{QUESTION_COLUMNS[0]}”列（或 {'、'.join(QUESTION_COLUMNS[1:])}），"
+    f"可带“{EXPECTED_COLUMNS[0]}”（应命中的问答）、“{CATEGORY_COLUMNS[0]}”（应命中的分类，填键或名称）、"
+    f"“{COUNT_COLUMNS[0]}”（被问次数，加权覆盖率）列；或聊天记录（只取买家的话）"
+)
 BUYER_ROLES = frozenset({"买家", "顾客", "客户", "buyer", "customer"})
 CHAT_LINE = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+(买家|客服|顾客|buyer|agent)\s*([^:：]*)[:：]\s?(.*)$",
@@ -90,6 +99,26 @@ def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def _no_question_column(source: str, header: list[str]) -> str:
+    """Why a CSV has no question column: it is another kind of file, or its column has another name."""
+    names = {h.strip().lstrip("\ufeff") for h in header}
+    if names & set(qianniu_csv.HEADER_NAMES):
+        return (
+            f"{source}：这是千牛快捷短语 CSV（表头 {','.join(h for h in header if h.strip())}），不是问题文件；"
+            "快捷短语请用“导入导出”页或 replybook import 导入"
+        )
+    levels = set(review_csv.LEVEL_COLUMNS) | set(review_csv.LEVEL_ALIASES)
+    if review_csv.DATE in names and names & (levels | {review_csv.SCORE}):
+        return (
+            f"{source}：这是评价统计 CSV（表头 {','.join(h for h in header if h.strip())}），不是问题文件；"
+            "评价数请用“金牌客服”页或 replybook gold import 导入"
+        )
+    return (
+        f"{source}：第 1 行没有问题列（应为 {'、'.join(QUESTION_COLUMNS)} 之一，"
+        f"有：{'、'.join(header)}）；问题在别的列时请填写问题列名（命令行 --column）"
+    )
+
+
 def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
@@ -102,7 +131,7 @@ def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
     else:
         q_col = _pick(header, QUESTION_COLUMNS)
         if q_col is None:
-            q_col = 0
+            raise InvalidValue(_no_question_column(source, header))
     e_col = _pick(header, EXPECTED_COLUMNS)
     c_col = _pick(header, CATEGORY_COLUMNS)
     n_col = _pick(header, COUNT_COLUMNS)

@@ -188,6 +188,7 @@ def check_phrases(session: Session, c: Campaign) -> list[CheckResult]:
 
 
 def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> CheckResult:
+    from .campaign_coverage import campaign_verdict
     from .coverage import run_coverage
 
     path = questions or (Path(c.questions_path) if c.questions_path else None)
@@ -200,26 +201,16 @@ def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> Ch
         )
     report = run_coverage(session, path, at=c.start)
     summary = report.summary
-    # With a count per question (次数, from past chat logs) the share of customer messages answered is
-    # what matters: a rare question left over weighs less than the one asked hundreds of times.
-    weighted = any(q.count != 1 for q in report.questions)
-    coverage = float(summary["weighted_coverage"] if weighted else summary["coverage"])
+    verdict = campaign_verdict(summary, c.coverage_target)  # the coverage page's verdict too
     items = [
         f"{cl['question']}（{cl['size']} 次，{cl['wordings']} 种问法）→ 建议新增问答"
         for cl in report.clusters[:5]
     ]
-    measure = (
-        f"按次数加权覆盖率 {coverage:.1%}（不加权 {float(summary['coverage']):.1%}）"
-        if weighted
-        else (f"覆盖率 {coverage:.1%}")
-    )
     detail = (
-        f"{path.name}：活动开始时覆盖 {summary['covered']}/{summary['total']} 个问题，{measure}"
-        f"（目标 ≥ {c.coverage_target:.0%}）；有歧义 {summary['ambiguous']}，未覆盖 {summary['uncovered']}"
+        f"{path.name}：活动开始时覆盖 {summary['covered']}/{summary['total']} 个问题；{verdict.describe()}；"
+        f"有歧义 {summary['ambiguous']}，未覆盖 {summary['uncovered']}"
     )
-    return CheckResult(
-        "coverage", "活动问题覆盖率", PASS if coverage >= c.coverage_target else FAIL, detail, items
-    )
+    return CheckResult("coverage", "活动问题覆盖率", PASS if verdict.reached else FAIL, detail, items)
 
 
 def check_ambiguous_pairs(session: Session, c: Campaign) -> CheckResult:

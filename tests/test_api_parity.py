@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from replybook import autoreplies, entries, phrases, reviews, users
+from replybook import autoreplies, coverage_runs, entries, phrases, reviews, users
 from replybook import campaigns as campaign_store
 from replybook.settings import Settings
 from replybook.web import campaigns as campaigns_page
@@ -65,6 +65,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /coverage": coverage_page.run_uploaded,
     "POST /coverage/campaign": coverage_page.run_campaign_questions,
     "GET /coverage/{run_id}": coverage_page.report_data,
+    "POST /coverage/{run_id}/delete": coverage_runs.delete_run,
     "GET /campaigns": campaigns_page.campaign_public,
     "POST /campaigns/new": campaign_store.create_campaign,
     "GET /campaigns/{campaign_id}": campaigns_page.campaign_public,
@@ -91,6 +92,7 @@ HTML_ONLY: dict[str, str] = {
     "GET /account": "the change-password form; who you are is GET /api/me",
     "GET /entries/new": "a blank editor form; POST /api/entries creates",
     "GET /entries/{entry_id}/delete": "the are-you-sure form; DELETE /api/entries/{id} deletes",
+    "GET /coverage/{run_id}/delete": "the are-you-sure form; DELETE /api/coverage/{id} deletes",
     "GET /autoreplies/new": "a blank editor form; POST /api/autoreplies creates",
     "GET /phrases/new": "a blank editor form; POST /api/phrases creates",
     "GET /phrases/{phrase_id}/row": "an htmx fragment of one list row; GET /api/phrases/{id} has its data",

@@ -175,3 +175,71 @@ def test_read_questions_keeps_text_exactly(tmp_path: Path) -> None:
     path = tmp_path / "q.txt"
     path.write_text("亲，今天能发吗？ \n\n  ＸＬ有货吗\n", encoding="utf-8")
     assert [q.text for q in read_questions(path)] == ["亲，今天能发吗？ ", "  ＸＬ有货吗"]
+
+
+# issue 10 item 7
+def test_a_category_label_may_be_its_key_or_its_name(sample_cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text("问题,分类\n在吗,问候语\n今天能发吗,shipping\n今天能发吗,发货查件\n", encoding="utf-8")
+    s = run_json(sample_cli, path)["summary"]
+    assert s["labelled"] == 3 and s["accuracy"] == 1.0
+    assert s["per_category"]["greeting"] == {"precision": 1.0, "recall": 1.0, "support": 1}
+    assert set(s["per_category"]) == {"greeting", "shipping"}
+
+
+# issue 10 item 7
+@pytest.mark.parametrize(
+    ("body", "expect"),
+    [
+        ("问题,分类\n在吗,greeting\n今天能发吗,问候\n", ["第 3 行", "分类", "问候", "问候语"]),
+        (
+            "问题,标准问题\n今天能发吗,什么时候发货\n在吗,没有这条问答\n",
+            ["第 3 行", "标准问题", "没有这条问答"],
+        ),
+    ],
+)
+def test_a_label_that_names_no_category_or_entry_is_an_error_naming_the_row(
+    sample_cli: Cli, tmp_path: Path, body: str, expect: list[str]
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text(body, encoding="utf-8")
+    result = sample_cli("test", str(path), *AT)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    for text in expect:
+        assert text in result.stderr
+    assert "labels.csv" in result.stderr
+    with db.session_scope(db.make_engine(sample_cli.url)) as s:
+        assert s.exec(select(CoverageRun)).all() == []  # bad input changes nothing
+
+
+# issue 10 item 7
+def test_a_csv_without_a_question_column_is_an_error_unless_column_is_given(
+    sample_cli: Cli, tmp_path: Path
+) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text("编号,买家说的\n1,今天能发吗\n", encoding="utf-8")
+    result = sample_cli("test", str(path), *AT)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "q.csv" in result.stderr and "问题" in result.stderr and "编号、买家说的" in result.stderr
+    assert "--column" in result.stderr
+    assert run_json(sample_cli, path, "--column", "买家说的")["results"][0]["entry"] == "什么时候发货"
+
+
+# issue 10 item 7
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("快捷短语编码,快捷短语,快捷短语分组\nfh,亲，48小时内发货,发货\n", "快捷短语"),
+        ("快捷编码,快捷短语内容\nfh,亲，48小时内发货\n", "快捷短语"),
+        ("日期,来源,客服,很满意,满意,一般,不满意,很不满意\n2026-11-20,人工,小美,5,1,0,0,0\n", "评价"),
+        ("日期,综合服务分\n2026-11-20,4.8\n", "评价"),
+    ],
+)
+def test_a_quick_phrase_or_review_csv_says_what_it_is(
+    sample_cli: Cli, tmp_path: Path, header: str, says: str
+) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text(header, encoding="utf-8")
+    result = sample_cli("test", str(path), *AT)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert says in result.stderr and "不是问题文件" in result.stderr

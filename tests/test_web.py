@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from replybook import entries, history
-from replybook.models import Campaign, Entry
+from replybook.models import Campaign, CoverageRun, Entry
 from replybook.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import Cli
@@ -802,6 +802,126 @@ def test_a_coverage_upload_of_the_wrong_kind_says_what_to_upload(boss: Browser, 
         files={"file": ("q.txt", "在吗".encode(), "text/plain")},
     )
     assert refused.status_code == 403
+
+
+def _upload(boss: Browser, name: str, body: bytes, **data: str):
+    return boss.client.post(
+        "/coverage",
+        data={"csrf_token": boss.token, "at": "2026-12-10T10:00", **data},
+        files={"file": (name, body, "text/csv" if name.endswith(".csv") else "text/plain")},
+        follow_redirects=False,
+    )
+
+
+# issue 10 item 7
+def test_the_coverage_page_names_the_columns_the_parser_reads(boss: Browser) -> None:
+    from replybook import question_files
+
+    page = unescape(boss.get("/coverage").text)
+    hint = re.search(r"问题文件 <small class=\"muted\">(.*?)</small>", page, re.S)
+    assert hint, "the upload form carries no hint"
+    text = hint.group(1)
+    for names in (question_files.QUESTION_COLUMNS, question_files.EXPECTED_COLUMNS):
+        assert names[0] in text
+    for names in (question_files.CATEGORY_COLUMNS, question_files.COUNT_COLUMNS):
+        assert names[0] in text
+    assert "期望问答" not in text and "期望分类" not in text  # no column of that name is read
+
+
+# issue 10 item 7
+def test_an_uploaded_file_with_a_bad_label_or_no_question_column_names_the_file_and_row(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    bad = _upload(boss, "labels.csv", "问题,分类\n在吗,问候语\n今天能发吗,问候\n".encode())
+    assert bad.status_code == 422
+    assert "labels.csv" in bad.text and "第 3 行" in bad.text and "问候" in bad.text
+    headerless = _upload(boss, "list.csv", "编号,说法\n1,今天能发吗\n".encode())
+    assert headerless.status_code == 422 and "list.csv" in headerless.text and "编号、说法" in headerless.text
+    phrases = _upload(boss, "team.csv", "快捷短语编码,快捷短语,快捷短语分组\nfh,亲,发货\n".encode())
+    assert phrases.status_code == 422 and "快捷短语" in phrases.text and "不是问题文件" in phrases.text
+    with Session(sample_engine) as s:
+        assert s.exec(select(CoverageRun)).all() == []
+
+
+# issue 10 item 7
+def test_a_saved_coverage_run_can_be_deleted_after_confirming(
+    boss: Browser, agent: Browser, anon: TestClient, sample_engine: Engine
+) -> None:
+    done = _upload(boss, "tiny.txt", "在吗\n今天能发吗\n".encode())
+    run_id = int(done.headers["location"].rsplit("/", 1)[1])
+    assert f'href="/coverage/{run_id}/delete"' in boss.get(f"/coverage/{run_id}").text
+    confirm = boss.get(f"/coverage/{run_id}/delete")
+    assert confirm.status_code == 200 and "tiny.txt" in confirm.text and "确认删除" in confirm.text
+    assert agent.post(f"/coverage/{run_id}/delete").status_code == 403
+    gone = boss.post(f"/coverage/{run_id}/delete")
+    assert gone.status_code == 303 and gone.headers["location"] == "/coverage"
+    assert "已删除覆盖测试" in boss.get("/coverage").text
+    assert boss.get(f"/coverage/{run_id}").status_code == 404
+    with Session(sample_engine) as s:
+        assert s.get(CoverageRun, run_id) is None
+    # the API twin
+    again = _upload(boss, "tiny.txt", "在吗\n".encode())
+    other = int(again.headers["location"].rsplit("/", 1)[1])
+    assert anon.delete(f"/api/coverage/{other}", headers=basic(AGENT)).status_code == 403
+    deleted = anon.delete(f"/api/coverage/{other}", headers=basic(SUPERVISOR))
+    assert deleted.status_code == 200 and deleted.json() == {"deleted": other}
+    missing = anon.delete(f"/api/coverage/{other}", headers=basic(SUPERVISOR))
+    assert missing.status_code == 404 and str(other) in missing.json()["detail"]
+
+
+# issue 10 item 7
+def test_the_dashboard_shows_the_latest_campaign_or_full_run_not_a_small_try(
+    boss: Browser, anon: TestClient, sample_cli: Cli, tmp_path
+) -> None:
+    from tests.conftest import SAMPLE
+
+    full = _upload(boss, "questions.txt", (SAMPLE / "questions.txt").read_bytes())
+    full_id = int(full.headers["location"].rsplit("/", 1)[1])
+    _upload(boss, "tiny.txt", "在吗\n今天能发吗\n你们有实体店吗\n".encode())
+
+    def shown() -> dict:
+        return anon.get("/api/dashboard", headers=basic(SUPERVISOR)).json()["last_coverage_run"]
+
+    assert shown()["id"] == full_id and shown()["source"] == "questions.txt"
+    home = boss.get("/").text
+    assert "questions.txt" in home and "tiny.txt" not in home
+    # a campaign's check counts whatever its size
+    small = tmp_path / "活动问题.csv"
+    small.write_text("问题,次数\n今天能发吗,9\n你们有实体店吗,1\n", encoding="utf-8")
+    assert sample_cli("campaign", "edit", "聚划算", "--questions", str(small)).exit_code == 0
+    campaign = boss.post("/coverage/campaign", {"campaign": "聚划算"})
+    campaign_id = int(campaign.headers["location"].rsplit("/", 1)[1])
+    assert shown()["id"] == campaign_id and shown()["campaign"] == "聚划算"
+    assert "聚划算" in boss.get("/").text
+
+
+# issue 10 item 12
+def test_the_coverage_page_and_the_campaign_check_give_one_verdict(
+    boss: Browser, anon: TestClient, sample_cli: Cli, tmp_path
+) -> None:
+    # plain 50 % (1 of 2 questions) fails a target of 80 %; weighted by 次数 it is 90 % and passes
+    path = tmp_path / "活动问题.csv"
+    path.write_text("问题,次数\n今天能发吗,9\n你们有实体店吗,1\n", encoding="utf-8")
+    edited = sample_cli("campaign", "edit", "聚划算", "--questions", str(path), "--coverage-target", "0.8")
+    assert edited.exit_code == 0, edited.output
+    figures = ["按问题数覆盖率 50.0%", "按次数加权覆盖率 90.0%", "目标 ≥ 80%"]
+
+    check = json.loads(sample_cli("check", "--campaign", "聚划算", "--format", "json").stdout)
+    coverage = next(c for c in check["checks"] if c["name"] == "coverage")
+    assert coverage["status"] == "pass"
+    for text in figures:
+        assert text in coverage["detail"]
+
+    response = boss.post("/coverage/campaign", {"campaign": "聚划算"})
+    report = unescape(boss.get(response.headers["location"]).text)
+    for text in [*figures, "达到目标"]:
+        assert text in report
+    assert "未达到" not in report
+
+    api = anon.post("/api/coverage/campaign", json={"campaign": "聚划算"}, headers=basic(SUPERVISOR)).json()
+    assert api["reached"] is True and api["target"] == 0.8
+    assert api["verdict"]["coverage"] == 0.5 and api["verdict"]["weighted_coverage"] == 0.9
+    assert api["verdict"]["measure"] == "weighted_coverage"
 
 
 # ---------------------------------------------------------------- the rest of the API

@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from replybook import autoreplies, goldteam, reviews, users
+from replybook import autoreplies, coverage_runs, goldteam, reviews, users
 from replybook import campaigns as campaign_store
 from replybook.errors import InvalidValue, StaleVersionError
 from replybook.models import REVIEW_LEVELS
@@ -74,8 +74,15 @@ def api_run_campaign_coverage(
 ) -> dict[str, Any]:
     run, campaign = coverage.run_campaign_questions(session, campaign=body.campaign, user=viewer.name)
     session.commit()
-    report = coverage.report_data(session, run.id or 0)
-    return {**report, "target": campaign.coverage_target, "reached": run.coverage >= campaign.coverage_target}
+    report = coverage.report_data(session, run.id or 0)  # its verdict is the campaign check's
+    return {**report, "target": campaign.coverage_target, "reached": report["verdict"]["reached"]}
+
+
+@router.delete("/coverage/{run_id}", summary="删除一次覆盖测试（客服主管；不能撤销）")
+def api_delete_coverage_run(session: SessionDep, viewer: SupervisorDep, run_id: int) -> dict[str, Any]:
+    coverage_runs.delete_run(session, run_id=run_id)
+    session.commit()
+    return {"deleted": run_id}
 
 
 # ---------------------------------------------------------------- gold team

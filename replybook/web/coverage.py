@@ -14,10 +14,12 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
-from replybook import campaigns, coverage
+from replybook import campaigns, coverage, coverage_runs
+from replybook.campaign_coverage import COVERAGE_LABEL, WEIGHTED_LABEL, campaign_verdict
 from replybook.coverage_report import STATUS_NAMES
-from replybook.errors import ImportFormatError, InvalidValue, NotFoundError
+from replybook.errors import ImportFormatError, InvalidValue
 from replybook.models import Campaign, CoverageRun
+from replybook.question_files import COLUMNS_HINT
 from replybook.timeutil import iso_shop, now
 
 from . import forms
@@ -31,6 +33,7 @@ NO_FILE = "请先选择问题文件（每行一个问题的 .txt，或带“问�
 
 
 def run_public(run: CoverageRun) -> dict[str, Any]:
+    campaign = coverage_runs.campaign_of(run)
     return {
         "id": run.id,
         "at": iso_shop(run.at),
@@ -42,6 +45,7 @@ def run_public(run: CoverageRun) -> dict[str, Any]:
         "ambiguous": run.ambiguous,
         "uncovered": run.uncovered,
         "coverage": run.coverage,
+        "campaign": campaign["name"] if campaign else None,
     }
 
 
@@ -49,6 +53,7 @@ def runs_data(session: Session) -> dict[str, Any]:
     runs = session.exec(select(CoverageRun).order_by(col(CoverageRun.id).desc()).limit(50))
     return {
         "runs": [run_public(r) for r in runs],
+        "columns_hint": COLUMNS_HINT,
         "campaigns": [
             {
                 "name": c.name,
@@ -62,11 +67,10 @@ def runs_data(session: Session) -> dict[str, Any]:
 
 
 def report_data(session: Session, run_id: int) -> dict[str, Any]:
-    run = session.get(CoverageRun, run_id)
-    if run is None:
-        raise NotFoundError(f"没有编号为 {run_id} 的覆盖测试")
+    run = coverage_runs.get_run(session, run_id)
     report = run.report or {}
     summary = report.get("summary", {})
+    campaign = coverage_runs.campaign_of(run)
     names = report.get("categories", {})
     by_category = [
         {"key": key, "name": names.get(key, "未匹配" if key == "none" else key), **figures}
@@ -84,6 +88,9 @@ def report_data(session: Session, run_id: int) -> dict[str, Any]:
         "results_truncated": bool(report.get("results_truncated")),
         "status_names": STATUS_NAMES,
         "category_names": names,
+        "labels": {"coverage": COVERAGE_LABEL, "weighted_coverage": WEIGHTED_LABEL},
+        # a campaign's check: the one verdict the campaign check (readiness) gives too
+        "verdict": campaign_verdict(summary, campaign["coverage_target"]).to_json() if campaign else None,
     }
 
 
@@ -107,7 +114,7 @@ def run_uploaded(
     try:
         path.write_bytes(data)
         questions = coverage.read_questions(path, column or None)
-        report = coverage.run_coverage(session, questions, at=at)
+        report = coverage.run_coverage(session, questions, at=at, source=filename)
         return coverage.save_run(session, report, source=filename, user=user)
     except (InvalidValue, ImportFormatError) as exc:
         raise InvalidValue(str(exc).replace(str(path), filename)) from None
@@ -121,7 +128,9 @@ def run_campaign_questions(session: Session, *, campaign: str, user: str) -> tup
     if not found.questions_path:
         raise InvalidValue(f"活动“{found.name}”没有设置问题文件，请上传问题文件来测试。")
     report = coverage.run_coverage(session, found.questions_path, at=found.start)
-    run = coverage.save_run(session, report, source=Path(found.questions_path).name, user=user)
+    run = coverage.save_run(
+        session, report, source=Path(found.questions_path).name, user=user, campaign=found
+    )
     return run, found
 
 
@@ -160,11 +169,8 @@ async def run_campaign(request: Request, session: SessionDep, viewer: Supervisor
     except (InvalidValue, ImportFormatError) as exc:
         session.rollback()
         return _error(request, session, viewer, str(exc))
-    verdict = "达到" if run.coverage >= campaign.coverage_target else "未达到"
-    flash(
-        request,
-        f"按“{campaign.name}”开始时的问答库测试：覆盖率 {run.coverage:.1%}，{verdict}目标 {campaign.coverage_target:.0%}",
-    )
+    verdict = campaign_verdict(run.report["summary"], campaign.coverage_target)
+    flash(request, f"按“{campaign.name}”开始时的问答库测试：{verdict.describe()}")
     return redirect(request, f"/coverage/{run.id}")
 
 
@@ -175,3 +181,20 @@ def _error(request: Request, session: Session, viewer: Viewer, message: str) -> 
 @router.get("/coverage/{run_id}")
 def report_page(request: Request, session: SessionDep, run_id: int) -> Response:
     return render(request, "coverage/run.html", report_data(session, run_id))
+
+
+@router.get("/coverage/{run_id}/delete")
+def confirm_delete_page(
+    request: Request, session: SessionDep, viewer: SupervisorDep, run_id: int
+) -> Response:
+    return render(
+        request, "coverage/delete.html", {"run": run_public(coverage_runs.get_run(session, run_id))}
+    )
+
+
+@router.post("/coverage/{run_id}/delete")
+def delete_run(request: Request, session: SessionDep, viewer: SupervisorDep, run_id: int) -> Response:
+    run = coverage_runs.delete_run(session, run_id=run_id)
+    session.commit()
+    flash(request, f"已删除覆盖测试 #{run_id}（{run.source}）")
+    return redirect(request, "/coverage")

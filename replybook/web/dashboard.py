@@ -9,9 +9,10 @@ from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from replybook import entries
+from replybook import coverage_runs, entries
+from replybook.campaign_coverage import campaign_verdict
 from replybook.library import get_shop_name
-from replybook.models import AutoReply, CoverageRun, Entry, Phrase
+from replybook.models import AutoReply, Entry, Phrase
 
 from . import gold
 from .auth import SessionDep
@@ -26,9 +27,11 @@ def _count(session: Session, stmt: Any) -> int:
 
 
 def last_coverage_run(session: Session) -> dict[str, Any] | None:
-    run = session.exec(select(CoverageRun).order_by(col(CoverageRun.id).desc()).limit(1)).first()
+    """The latest campaign check or full run (``coverage_runs.latest_full_run``), not a quick try."""
+    run = coverage_runs.latest_full_run(session)
     if run is None:
         return None
+    campaign = coverage_runs.campaign_of(run)
     return {
         "id": run.id,
         "at": run.at.isoformat(),
@@ -40,6 +43,12 @@ def last_coverage_run(session: Session) -> dict[str, Any] | None:
         "ambiguous": run.ambiguous,
         "uncovered": run.uncovered,
         "coverage": run.coverage,
+        "campaign": campaign["name"] if campaign else None,
+        "verdict": (
+            campaign_verdict(run.report["summary"], campaign["coverage_target"]).to_json()
+            if campaign
+            else None
+        ),
     }
 
 
@@ -61,6 +70,7 @@ def dashboard_data(session: Session) -> dict[str, Any]:
         "autoreplies": _count(session, select(func.count(col(AutoReply.id)))),
         "phrases": _count(session, select(func.count(col(Phrase.id)))),
         "last_coverage_run": last_coverage_run(session),
+        "full_run_min": coverage_runs.FULL_RUN_MIN_QUESTIONS,
         "gold": gold_status(session),
         "recent": recent_data(session, limit=10)["revisions"],
     }
