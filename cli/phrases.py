@@ -91,7 +91,9 @@ def export(
     owner: str = typer.Option(None, help=OWNER_HELP),
     encoding: str = typer.Option("gb18030", help="gb18030（默认，千牛和中文 Excel 直接打开）或 utf-8-sig"),
     neutralise_formulas: bool = typer.Option(
-        False, "--neutralise-formulas", help="以 = + - @ 开头的格子前加 '，让 Excel 当作文字"
+        False,
+        "--neutralise-formulas",
+        help="以 = + - @ 开头的格子前加 TAB（千牛工具的做法），让 Excel 当作文字；导入时自动去掉",
     ),
 ) -> None:
     """把团队（或某位客服）的快捷短语导出为千牛快捷短语 CSV。
