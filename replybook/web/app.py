@@ -120,8 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(app.openapi())
 
     @app.get("/api/docs", include_in_schema=False, dependencies=PROTECTED)
-    def openapi_page(request: Request) -> Response:
-        return render(request, "api/docs.html", api_docs.docs_data(app.openapi()))
+    def openapi_page(request: Request, viewer: auth.ViewerDep) -> Response:
+        data = api_docs.docs_data(app.openapi(), base=str(request.base_url), user=viewer.name)
+        return render(request, "api/docs.html", data)
 
     _install_error_handlers(app)
     return app
