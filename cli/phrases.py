@@ -29,7 +29,9 @@ def _library(scope: str, owner: str | None) -> tuple[str, str]:
 
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="千牛快捷短语 CSV（快捷短语编码,快捷短语,快捷短语分组）"),
+    file: Path = typer.Argument(
+        ..., help="千牛快捷短语 CSV（快捷短语编码,快捷短语,快捷短语分组；格式见 docs/formats.md）"
+    ),
     scope: str = typer.Option("team", help=SCOPE_HELP),
     owner: str = typer.Option(None, help=OWNER_HELP),
     mode: str = typer.Option("merge", help="merge：同编码更新、新编码添加；replace：该库变成与文件完全一致"),

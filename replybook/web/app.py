@@ -34,6 +34,7 @@ from . import (
     coverage,
     dashboard,
     entries,
+    formats,
     gold,
     history,
     importexport,
@@ -61,6 +62,7 @@ PAGES = (
     gold,
     history,
     users,
+    formats,
 )
 
 
