@@ -21,7 +21,9 @@ def add(
     name: str = typer.Argument(..., help="活动名称，例如 聚划算"),
     start: str = typer.Option(..., "--start", help="开始时间，例如 2026-12-10T00:00:00+08:00 或 2026-12-10"),
     end: str = typer.Option(..., "--end", help="结束时间（不含），例如 2026-12-13"),
-    questions: Path = typer.Option(None, "--questions", help="活动预期问题文件（覆盖率检查用）"),
+    questions: Path = typer.Option(
+        None, "--questions", help="活动预期问题文件（覆盖率检查用；格式见 docs/formats.md）"
+    ),
     coverage_target: float = typer.Option(0.9, "--coverage-target", help="覆盖率目标，0–1"),
     min_entries: int = typer.Option(30, "--min-entries", help="活动全程生效的问答至少条数"),
     min_personal_phrases: int = typer.Option(
@@ -77,7 +79,7 @@ def edit(
     new_name: str = typer.Option(None, "--name", help="新名称"),
     start: str = typer.Option(None, "--start", help="新的开始时间"),
     end: str = typer.Option(None, "--end", help="新的结束时间（不含）"),
-    questions: Path = typer.Option(None, "--questions", help="问题文件"),
+    questions: Path = typer.Option(None, "--questions", help="问题文件（格式见 docs/formats.md）"),
     coverage_target: float = typer.Option(None, "--coverage-target", help="覆盖率目标，0–1"),
     min_entries: int = typer.Option(None, "--min-entries"),
     min_personal_phrases: int = typer.Option(None, "--min-personal-phrases"),

@@ -50,7 +50,7 @@ def test(
     questions: Path = typer.Argument(
         ...,
         help="问题文件：.txt 每行一个问题；.csv 含问题列（可选 标准问题、分类、次数 列）；"
-        "或聊天记录（只取买家的话）",
+        "或聊天记录（只取买家的话）；格式见 docs/formats.md",
     ),
     at: str = typer.Option(
         None, "--at", help="测试时间（默认现在），例如 2026-12-10T10:00:00+08:00：只匹配当时生效的问答"

@@ -24,7 +24,9 @@ FORMATS = ("table", "json")
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="评价统计 CSV、综合服务分 CSV，或两者合一的文件（GBK 或 UTF-8）"),
+    file: Path = typer.Argument(
+        ..., help="评价统计 CSV、综合服务分 CSV，或两者合一的文件（GBK 或 UTF-8；格式见 docs/formats.md）"
+    ),
     mode: str = typer.Option("add", help="add：已存在的日期/来源/客服报错；replace：用文件中的数据覆盖"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示将写入的内容，不写入"),
 ) -> None:

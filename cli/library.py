@@ -16,7 +16,7 @@ app = typer.Typer(help="问答库文件（YAML）的导入与导出。", no_args
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="库文件，SPEC §4 格式的 YAML"),
+    file: Path = typer.Argument(..., help="库文件（YAML，格式见 docs/formats.md）"),
     mode: str = typer.Option(
         "merge", help="merge：同一标准问题更新、新的添加；replace：库变成与文件完全一致"
     ),

@@ -29,7 +29,9 @@ def _library(scope: str, owner: str | None) -> tuple[str, str]:
 
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="千牛快捷短语 CSV（快捷短语编码,快捷短语,快捷短语分组）"),
+    file: Path = typer.Argument(
+        ..., help="千牛快捷短语 CSV（快捷短语编码,快捷短语,快捷短语分组；格式见 docs/formats.md）"
+    ),
     scope: str = typer.Option("team", help=SCOPE_HELP),
     owner: str = typer.Option(None, help=OWNER_HELP),
     mode: str = typer.Option("merge", help="merge：同编码更新、新编码添加；replace：该库变成与文件完全一致"),
@@ -91,7 +93,9 @@ def export(
     owner: str = typer.Option(None, help=OWNER_HELP),
     encoding: str = typer.Option("gb18030", help="gb18030（默认，千牛和中文 Excel 直接打开）或 utf-8-sig"),
     neutralise_formulas: bool = typer.Option(
-        False, "--neutralise-formulas", help="以 = + - @ 开头的格子前加 '，让 Excel 当作文字"
+        False,
+        "--neutralise-formulas",
+        help="以 = + - @ 开头的格子前加 TAB（千牛工具的做法），让 Excel 当作文字；导入时自动去掉",
     ),
 ) -> None:
     """把团队（或某位客服）的快捷短语导出为千牛快捷短语 CSV。

@@ -67,7 +67,9 @@ def read_library(
         # An empty file is far more often a failed save than a wish to empty the library.
         raise ImportFormatError(source, [Problem("文件", "文件是空的；要清空问答库，请写 entries: []")])
     if not isinstance(doc, dict) or "entries" not in doc or not isinstance(doc["entries"] or [], list):
-        raise ImportFormatError(source, [Problem("文件", "应为包含 entries 列表的 YAML 文档（见 SPEC §4）")])
+        raise ImportFormatError(
+            source, [Problem("文件", "应为包含 entries 列表的 YAML 文档（格式见 docs/formats.md）")]
+        )
     shop = doc.get("shop")
     problems: list[Problem] = []
     categories = _read_categories(doc.get("categories"), problems)

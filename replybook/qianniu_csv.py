@@ -11,8 +11,11 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import IO, Any, BinaryIO
 
 from .encodings import bom_encoding
@@ -115,6 +118,19 @@ def detect_encoding(stream: BinaryIO) -> str:
         stream.seek(start)
 
 
+def strip_text_marker(value: str) -> str:
+    """The marks written so that Excel keeps a cell as text, taken off again (SPEC §8).
+
+    Qianniu tools (and ``--neutralise-formulas``) put a TAB before the cell; Excel, and exports made
+    before the TAB convention, put an apostrophe before a cell that would otherwise read as a formula
+    or a number. An apostrophe before anything else (``'好的'您说``) is the phrase's own text.
+    """
+    value = value.lstrip("\t")
+    if value.startswith("'") and value[1:2] and (value[1] in FORMULA_PREFIXES or value[1].isdigit()):
+        value = value[1:]
+    return value
+
+
 def unescape(value: str) -> str:
     """Legacy escapes to characters, and every line break to ``\\n``."""
     if "&#" in value:
@@ -123,6 +139,72 @@ def unescape(value: str) -> str:
     if "\r" in value:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value
+
+
+# ---------------------------------------------------------------- emoji lost to an "ANSI" re-save
+
+
+@lru_cache(maxsize=4096)
+def _in_gbk(char: str) -> bool:
+    try:
+        char.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
+def _lost_pattern(stored: str) -> re.Pattern[str] | None:
+    """``stored`` with each run of characters GBK cannot hold (emoji, their variation selectors)
+    as a run of ?, or None when GBK holds all of it."""
+    parts: list[str] = []
+    lost = False
+    for keep, run in itertools.groupby(stored, key=_in_gbk):
+        text = "".join(run)
+        if keep:
+            parts.append(re.escape(text))
+        else:
+            parts.append(r"\?+")
+            lost = True
+    return re.compile("".join(parts)) if lost else None
+
+
+def not_in_gbk(text: str) -> str:
+    """The characters of ``text`` that GBK (Excel's "ANSI" on Chinese Windows) cannot hold."""
+    return "".join(c for c in text if not _in_gbk(c))
+
+
+def emoji_replaced(text: str, stored: str) -> bool:
+    """``text`` is ``stored`` with each emoji (each run GBK cannot hold) turned into ?."""
+    if "?" not in text or stored == text:
+        return False
+    pattern = _lost_pattern(stored)
+    return pattern is not None and pattern.fullmatch(text) is not None
+
+
+def stray_question_mark(text: str) -> bool:
+    """A ? that is not a question mark in Chinese text: one follows a word (在吗?), while an emoji's
+    ? follows punctuation or a blank, or starts the phrase (欢迎光临~?)."""
+    if "?" not in text or not any(_cjk(c) for c in text):
+        return False
+    for found in re.finditer(r"\?+", text):
+        before = text[found.start() - 1] if found.start() else ""
+        if not (before and (_cjk(before) or (before.isascii() and before.isalnum()))):
+            return True
+    return False
+
+
+def emoji_lost(text: str, stored: str | None = None, *, guess: bool = True) -> bool:
+    """Whether a ? in an imported phrase is most likely an emoji that Excel's "ANSI" (GBK) re-save
+    replaced (issue 10 item 8): certain when ``stored`` (the library's phrase of the same code) has an
+    emoji where the file has ?; otherwise, with ``guess``, when the ? is not where a question mark goes.
+    """
+    if stored is not None and emoji_replaced(text, stored):
+        return True
+    return guess and stray_question_mark(text)
 
 
 @dataclass
@@ -299,9 +381,11 @@ class CsvReader:
             bad = True
 
         cells = record + [""] * (width - len(record))
-        code = fold_code(unescape(cells[columns[CODE]]))
-        text = unescape(cells[columns[TEXT]]).strip()
-        group = unescape(cells[columns[GROUP]]).strip() if GROUP in columns else ""
+        code = fold_code(strip_text_marker(unescape(cells[columns[CODE]]).strip(" ")))
+        text = strip_text_marker(unescape(cells[columns[TEXT]]).strip(" ")).strip()
+        group = (
+            strip_text_marker(unescape(cells[columns[GROUP]]).strip(" ")).strip() if GROUP in columns else ""
+        )
         if not code:
             self._problem(where, "编码不能为空", column=CODE)
             bad = True
@@ -347,8 +431,11 @@ def formula_cell(value: str) -> bool:
 
 
 def neutralise(value: str) -> str:
-    """Make a cell plain text for Excel: a leading apostrophe (the OWASP advice for CSV injection)."""
-    return "'" + value if formula_cell(value) else value
+    """Make a formula-looking cell plain text for Excel the way Qianniu tools do: a TAB before it.
+
+    Unlike an apostrophe, the TAB is stripped on import by every reader of this format, so the file
+    re-imports as the same phrases (issue 10 item 8)."""
+    return "\t" + value if formula_cell(value) else value
 
 
 @dataclass
@@ -374,7 +461,11 @@ class CsvWriter:
         cells = [code, text, group]
         for name, value in zip(HEADER, cells, strict=True):
             if formula_cell(value):
-                action = "已在前面加 ' 使其成为文字" if self.neutralise_formulas else "Excel 会把它当作公式"
+                action = (
+                    "已在前面加 TAB 使其成为文字（导入时自动去掉）"
+                    if self.neutralise_formulas
+                    else "Excel 会把它当作公式"
+                )
                 self.warnings.append(f"第 {self.rows + 1} 行（{code}），{name} 以 {value[0]} 开头：{action}")
         if self.neutralise_formulas:
             cells = [neutralise(c) for c in cells]

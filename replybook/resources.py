@@ -12,11 +12,16 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """Return the folder ``name`` (``templates``, ``intents`` or ``sample_data``)."""
+    """Return the folder ``name`` (``templates``, ``intents``, ``sample_data`` or ``docs``)."""
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"replybook data folder {name!r} is missing from this installation")
+
+
+def formats_doc() -> Path:
+    """docs/formats.md, the description of every file replybook reads and writes."""
+    return data_dir("docs") / "formats.md"
 
 
 def static_dir() -> Path:

@@ -97,6 +97,7 @@ HTML_ONLY: dict[str, str] = {
     "GET /phrases/new": "a blank editor form; POST /api/phrases creates",
     "GET /phrases/{phrase_id}/row": "an htmx fragment of one list row; GET /api/phrases/{id} has its data",
     "GET /campaigns/new": "a blank editor form; POST /api/campaigns creates",
+    "GET /help/formats": "docs/formats.md as a page; a document, not data (issue 10 item 18)",
 }
 
 

@@ -60,6 +60,12 @@ def mine(owner: str, code: str, text: str, group: str = "") -> phrases.PhraseDat
     return phrases.PhraseData("personal", owner, group, code, text)
 
 
+def agents(s: Session, *names: str) -> None:
+    """Personal phrases belong to users (issue 10 item 9): add the agents a test files phrases under."""
+    for name in names:
+        add_user(s, name=name, role="agent", password="secret1")
+
+
 # ---------------------------------------------------------------- services, on both databases
 
 
@@ -138,6 +144,7 @@ def test_invalid_phrases(any_engine: Engine, data: phrases.PhraseData, error: ty
 @pytest.mark.storage
 def test_codes_are_unique_per_library_and_shadowing_is_a_warning(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
+        agents(s, "小美", "小雨")
         phrases.create_phrase(s, data=team("hi", "团队的你好"))
         phrases.create_phrase(s, data=mine("小美", "hi", "小美的你好"))
         phrases.create_phrase(s, data=mine("小雨", "hi", "小雨的你好"))
@@ -151,6 +158,7 @@ def test_agents_edit_only_their_own_phrases(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
         add_user(s, name="小美", role="agent", password="secret1")
         add_user(s, name="店长", role="supervisor", password="secret1")
+        agents(s, "小雨")
         phrases.create_phrase(s, data=mine("小美", "nh", "你好"), user="小美")
         phrases.create_phrase(s, data=team("hi", "你好"), user="店长")
         phrases.create_phrase(s, data=mine("小雨", "ny", "你好"), user="店长")
@@ -168,6 +176,7 @@ def test_agents_edit_only_their_own_phrases(any_engine: Engine) -> None:
 @pytest.mark.storage
 def test_list_filters(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
+        agents(s, "小美")
         phrases.create_phrase(s, data=team("fh", "付款后48小时内发货", "物流"))
         phrases.create_phrase(s, data=team("hi", "您好 100%", "问候"))
         phrases.create_phrase(s, data=team("x", "未分组的"))
@@ -208,6 +217,7 @@ def test_qianniu_gbk_file_imports_every_row_right(any_engine: Engine) -> None:
 @pytest.mark.storage
 def test_bom_file_imports_as_a_personal_library(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
+        agents(s, "小美")
         plan = phrases.import_phrases(s, io.BytesIO(PERSONAL_BOM), scope="personal", owner="小美")
         assert plan.encoding == "utf-8-sig" and plan.library == "小美 的个人短语"
     with db.session_scope(any_engine) as s:
@@ -280,6 +290,7 @@ def test_import_keeps_the_image_of_a_changed_phrase(any_engine: Engine) -> None:
 @pytest.mark.storage
 def test_replace_touches_only_its_own_library(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
+        agents(s, "小美", "小雨")
         phrases.import_phrases(s, io.BytesIO(QIANNIU_GBK))
         phrases.import_phrases(s, io.BytesIO(PERSONAL_BOM), scope="personal", owner="小美")
         phrases.import_phrases(s, io.BytesIO(PERSONAL_BOM), scope="personal", owner="小雨")
@@ -371,12 +382,13 @@ def test_export_warns_on_formulas_and_neutralises(any_engine: Engine) -> None:
         assert b'dh,"=HYPERLINK(""http://x"")",' in out.getvalue()
         out = io.BytesIO()
         phrases.export_phrases(s, out, neutralise_formulas=True)
-        assert b'dh,"\'=HYPERLINK(""http://x"")",' in out.getvalue()
+        assert b'dh,"\t=HYPERLINK(""http://x"")",' in out.getvalue()  # issue 10 item 8: a TAB
 
 
 @pytest.mark.storage
 def test_lint(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
+        agents(s, "小美")
         phrases.create_phrase(s, data=team("f", "发货说明", "物流"))
         phrases.create_phrase(s, data=team("fh", "付款后48小时内发货", "物流"))
         phrases.create_phrase(s, data=team("fh2", "付款后48小时内发货", "物流"))
@@ -429,6 +441,7 @@ def test_cli_import_reports_encoding_and_counts(cli: Cli, tmp_path: Path) -> Non
         assert library(s) == QIANNIU_ROWS
     personal = tmp_path / "小美.csv"
     personal.write_bytes(PERSONAL_BOM)
+    assert cli("user", "add", "小美", "--role", "agent", input="secret1\nsecret1\n").exit_code == 0
     result = cli("import", str(personal), "--scope", "personal", "--owner", "小美")
     assert result.exit_code == 0 and "UTF-8（带 BOM）" in result.output and "小美 的个人短语" in result.output
     with db.session_scope(db.make_engine(cli.url)) as s:
@@ -506,6 +519,7 @@ def test_import_reports_progress(session: Session) -> None:
 
 
 def test_cli_phrases_commands(cli: Cli) -> None:
+    assert cli("user", "add", "小美", "--role", "agent", input="secret1\nsecret1\n").exit_code == 0
     assert (
         cli("phrases", "add", "ＦＨ", "付款后48小时内发货\\n活动期间72小时", "--group", "物流").exit_code == 0
     )
@@ -528,7 +542,59 @@ def test_cli_export_formula_warning(cli: Cli, tmp_path: Path) -> None:
     result = cli("export", str(tmp_path / "t.csv"))
     assert result.exit_code == 0 and "公式" in result.output and "--neutralise-formulas" in result.output
     assert cli("export", str(tmp_path / "t.csv"), "--neutralise-formulas").exit_code == 0
-    assert "jg,'=1+1,".encode("gb18030") in (tmp_path / "t.csv").read_bytes()
+    assert "jg,\t=1+1,".encode("gb18030") in (tmp_path / "t.csv").read_bytes()
+
+
+FORMULA_PHRASES = [
+    ("-a", "=1+1", "@活动"),
+    ("dh", "+86 电话 400-800", ""),
+    ("yh", "-5元优惠券", "=组"),
+    ("at", "@客服 小美", "物流"),
+    ("pt", "普通短语😊", "物流"),
+]
+
+
+# issue 10 item 8
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig"])
+def test_a_neutralised_export_imports_as_the_same_phrases(cli: Cli, tmp_path: Path, encoding: str) -> None:
+    for code, text, group in FORMULA_PHRASES:
+        assert cli("phrases", "add", "--group", group, "--", code, text).exit_code == 0
+    before = count_phrases(cli.url)
+    path = tmp_path / "team.csv"
+    result = cli("export", str(path), "--neutralise-formulas", "--encoding", encoding)
+    assert result.exit_code == 0 and "TAB" in result.output, result.output
+    assert ",\t=1+1,".encode("gb18030") in path.read_bytes()  # ASCII: the same bytes in both
+    dry = cli("import", str(path), "--dry-run")
+    assert dry.exit_code == 0 and "将添加 0 条，将修改 0 条，将删除 0 条，未变 5 条" in dry.output, dry.output
+    assert cli("import", str(path), "--mode", "replace").exit_code == 0
+    assert count_phrases(cli.url) == before  # same texts, groups and versions: nothing was rewritten
+    other = Cli(str(tmp_path / "other.db"))
+    assert other("init").exit_code == 0 and other("import", str(path)).exit_code == 0
+    assert {(c, t, g) for _, _, c, t, g, _ in count_phrases(other.url)} == set(FORMULA_PHRASES)
+
+
+# issue 10 item 8
+def test_question_marks_where_the_export_had_emoji_are_a_warning_in_the_dry_run(
+    sample_cli: Cli, tmp_path: Path
+) -> None:
+    exported = tmp_path / "xm.csv"
+    assert sample_cli("export", str(exported), "--scope", "personal", "--owner", "小美").exit_code == 0
+    # Excel's "ANSI" re-save on Chinese Windows writes GBK, which has no emoji: each becomes ?.
+    text = exported.read_bytes().decode("gb18030") + "xin,新的短语~?,\r\nwt,在吗?,\r\n"
+    path = tmp_path / "ansi.csv"
+    path.write_bytes(text.encode("gbk", errors="replace"))
+    assert "服务?".encode("gbk") in path.read_bytes()
+    result = sample_cli("import", str(path), "--scope", "personal", "--owner", "小美", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "将修改 2 条" in result.output
+    lines = [line for line in result.output.splitlines() if "表情" in line]
+    assert len(lines) == 2, result.output
+    assert " nh" in lines[0] and " cf" in lines[0] and "ANSI" in lines[0] and "😊" in lines[0]
+    assert " xin" in lines[1] and "wt" not in lines[1]
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(HEADER.encode() + "xin,新的短语~?,\r\n".encode())
+    result = sample_cli("import", str(utf8), "--scope", "personal", "--owner", "小美", "--dry-run")
+    assert result.exit_code == 0 and "表情" not in result.output  # no ANSI re-save happened to it
 
 
 def test_documented_examples_run(sample_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -556,10 +622,36 @@ def test_sample_shop_has_phrases(sample_cli: Cli) -> None:
     assert "\n活动期间" in jhs[3]
 
 
-def test_personal_import_for_an_unknown_agent_warns(sample_cli, tmp_path) -> None:
+# issue 10 item 9
+def test_a_personal_phrase_for_someone_who_is_not_a_user_is_refused_with_the_list(
+    sample_cli: Cli, tmp_path: Path
+) -> None:
+    before = count_phrases(sample_cli.url)
     mine = tmp_path / "mine.csv"
     mine.write_text("快捷短语编码,快捷短语,快捷短语分组\r\nhi,亲，您好~,问候\r\n", encoding="utf-8-sig")
-    typo = sample_cli("import", str(mine), "--scope", "personal", "--owner", "小每")
-    assert typo.exit_code == 0 and "“小每”还不是 replybook 的用户" in typo.output
+    for args in (
+        ("import", str(mine), "--scope", "personal", "--owner", "小每"),
+        ("import", str(mine), "--scope", "personal", "--owner", "小每", "--dry-run"),
+        ("phrases", "add", "hi", "你好", "--scope", "personal", "--owner", "小每"),
+        ("export", str(tmp_path / "x.csv"), "--scope", "personal", "--owner", "小每"),
+    ):
+        result = sample_cli(*args)
+        assert result.exit_code == 2, (args, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "没有用户“小每”" in lines[0] and "店长、小美、小雨" in lines[0], (
+            result.output
+        )
+    assert count_phrases(sample_cli.url) == before
+    assert not (tmp_path / "x.csv").exists()
     known = sample_cli("import", str(mine), "--scope", "personal", "--owner", "小美", "--dry-run")
-    assert known.exit_code == 0 and "还不是 replybook 的用户" not in known.output
+    assert known.exit_code == 0, known.output
+
+
+# issue 10 item 9
+def test_the_core_refuses_a_phantom_library(session: Session) -> None:
+    with pytest.raises(InvalidValue, match="还没有任何用户"):
+        phrases.create_phrase(session, data=mine("小美", "hi", "你好"))
+    add_user(session, name="小美", role="agent", password="secret1")
+    phrases.create_phrase(session, data=mine("小美", "hi", "你好"))
+    with pytest.raises(InvalidValue, match="没有用户“小雨”.*现有用户：小美"):
+        phrases.plan_phrase_import(session, io.BytesIO(PERSONAL_BOM), scope="personal", owner="小雨")

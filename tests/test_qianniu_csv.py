@@ -7,7 +7,7 @@ import io
 import pytest
 
 from replybook.errors import ImportFormatError, InvalidValue
-from replybook.qianniu_csv import CsvReader, CsvWriter, detect_encoding, read_rows
+from replybook.qianniu_csv import CsvReader, CsvWriter, detect_encoding, emoji_lost, read_rows
 
 HEADER = "快捷短语编码,快捷短语,快捷短语分组\r\n"
 
@@ -242,7 +242,54 @@ def test_formula_cells_warn_and_can_be_neutralised(text: str) -> None:
     assert len(warnings) == 1 and "公式" in warnings[0] and "第 2 行" in warnings[0]
     assert f"f,{text},".encode("gb18030") in data
     data, warnings = written([("f", text, "")], neutralise_formulas=True)
-    assert f"f,'{text},".encode("gb18030") in data and len(warnings) == 1
+    assert f"f,\t{text},".encode("gb18030") in data and len(warnings) == 1
+    assert "TAB" in warnings[0]
+
+
+# issue 10 item 8
+def test_neutralised_cells_read_back_as_written() -> None:
+    rows = [("-a", "=1+1", "@组"), ("b", "+86 电话", ""), ("c", "-5元", "=g"), ("d", "普通", "物流")]
+    data, _ = written(rows, neutralise_formulas=True)
+    assert "d,普通,物流\r\n".encode("gb18030") in data  # only the cells Excel would take for formulas
+    assert rows_of(data)[0] == rows
+
+
+# issue 10 item 8
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param("\thi,\t=1+1,\t问候\r\n", ("hi", "=1+1", "问候"), id="TAB before each cell"),
+        pytest.param("hi,'=1+1,'@组\r\n", ("hi", "=1+1", "@组"), id="apostrophe before a formula"),
+        pytest.param("'-hi,'+86 电话,\r\n", ("-hi", "+86 电话", ""), id="apostrophe before + and -"),
+        pytest.param("'001,'12月大促,\r\n", ("001", "12月大促", ""), id="apostrophe before a number"),
+        pytest.param("\t'=1,\t'-5元,\r\n", ("=1", "-5元", ""), id="TAB then apostrophe"),
+        pytest.param("q,'好的'您说,\r\n", ("q", "'好的'您说", ""), id="an apostrophe that is text"),
+    ],
+)
+def test_excel_text_markers_are_stripped_on_import(body: str, expected: tuple[str, str, str]) -> None:
+    assert rows_of((HEADER + body).encode("gb18030"))[0] == [expected]
+
+
+# issue 10 item 8
+@pytest.mark.parametrize(
+    ("text", "stored", "lost"),
+    [
+        pytest.param("亲，欢迎光临~?", "亲，欢迎光临~😊", True, id="emoji became ?"),
+        pytest.param("你好??欢迎", "你好❤️欢迎", True, id="emoji and selector became ??"),
+        pytest.param("亲?在吗?", "亲🌸在吗😊", True, id="two emoji"),
+        pytest.param("好的?", "好的😊", True, id="after a word, where the stored phrase has an emoji"),
+        pytest.param("好的?", "好的呀😊", False, id="after a word, and the text changed too"),
+        pytest.param("亲，欢迎光临~?", "亲，欢迎~😊", True, id="changed, but ? after punctuation"),
+        pytest.param("在吗?", "在吗?", False, id="same text"),
+        pytest.param("在吗?", None, False, id="a question after a word"),
+        pytest.param("亲，欢迎光临~?", None, True, id="? after punctuation in Chinese text"),
+        pytest.param("?欢迎光临", None, True, id="? at the start"),
+        pytest.param("What? OK", None, False, id="not Chinese"),
+        pytest.param("SKU 是 A12?", None, False, id="after an ASCII word"),
+    ],
+)
+def test_question_marks_that_were_emoji(text: str, stored: str | None, lost: bool) -> None:
+    assert emoji_lost(text, stored) is lost
 
 
 def test_writer_rejects_other_encodings() -> None:

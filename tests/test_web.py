@@ -599,6 +599,27 @@ def test_a_bad_csv_says_which_row_and_writes_nothing(boss: Browser) -> None:
     assert "第 2 行" in response.text
 
 
+# issue 10 item 8
+def test_the_import_preview_warns_where_an_emoji_became_a_question_mark(agent: Browser) -> None:
+    exported = agent.get("/export/personal.csv")
+    assert exported.status_code == 200 and "😊".encode("gb18030") in exported.content
+    ansi = exported.content.decode("gb18030").encode("gbk", errors="replace")  # Excel's "ANSI" re-save
+    preview = _preview(agent, "phrases", "mine.csv", ansi, library="personal")
+    assert preview.status_code == 200, preview.text
+    notice = [line for line in preview.text.splitlines() if "表情" in line]
+    assert notice and "nh" in notice[0] and "ANSI" in notice[0], preview.text
+    assert "修改 2" in preview.text
+    data = {"kind": "phrases", "mode": "merge", "library": "personal"}
+    api = agent.client.post(
+        "/api/import/preview",
+        data=data,
+        files={"file": ("mine.csv", ansi, "text/csv")},
+        headers={"X-CSRF-Token": agent.token},
+    )
+    assert api.status_code == 200, api.text
+    assert any("表情" in w and "nh" in w for w in api.json()["preview"]["warnings"])
+
+
 def test_a_library_yaml_import_shows_what_changes(boss: Browser, sample_engine: Engine) -> None:
     exported = boss.get("/export/library.yaml")
     assert exported.status_code == 200 and "entries:" in exported.text
@@ -685,6 +706,33 @@ def test_an_agent_edits_their_own_phrases_and_only_reads_the_team_ones(
     assert undo is not None
     assert agent.post(f"/history/{undo.group(1)}/restore").status_code == 303
     assert "改过" in agent.get("/phrases?library=mine").text
+
+
+# issue 10 item 9
+def test_a_personal_phrase_for_someone_who_is_not_a_user_is_refused_on_the_web_and_the_api(
+    boss: Browser, anon: TestClient, sample_engine: Engine
+) -> None:
+    from replybook.models import Phrase
+
+    def owners() -> set[str]:
+        with Session(sample_engine) as s:
+            return set(s.exec(select(Phrase.owner).where(Phrase.scope == "personal")))
+
+    before = owners()
+    page = boss.post("/phrases/new", {"library": "小每", "code": "hi", "text": "你好"})
+    assert page.status_code == 422
+    assert "没有用户“小每”" in page.text and "店长、小美、小雨" in page.text, page.text
+    body = {"scope": "personal", "owner": "小每", "code": "hi", "text": "你好"}
+    api = anon.post("/api/phrases", json=body, headers=basic(SUPERVISOR))
+    assert api.status_code == 422 and "没有用户“小每”" in api.json()["detail"]
+    assert "店长、小美、小雨" in api.json()["detail"] and "\n" not in api.json()["detail"]
+    with Session(sample_engine) as s:
+        mine = s.exec(select(Phrase).where(Phrase.owner == AGENT)).first()
+    assert mine is not None
+    move = {**body, "code": mine.code, "version": mine.version}
+    moved = anon.put(f"/api/phrases/{mine.id}", json=move, headers=basic(SUPERVISOR))
+    assert moved.status_code == 422 and "没有用户“小每”" in moved.json()["detail"]
+    assert owners() == before
 
 
 # ---------------------------------------------------------------- dashboard and gold team

@@ -61,6 +61,23 @@ def check_library(scope: str, owner: str) -> tuple[str, str]:
     return scope, owner
 
 
+def check_owner(session: Session, *, scope: str, owner: str) -> None:
+    """A personal library belongs to an existing user (issue 10 item 9): an unknown owner, most
+    often a typo, would make a library nobody can log in to edit. Refused with the list of users."""
+    if scope != PhraseScope.PERSONAL:
+        return
+    names = list(session.exec(select(User.name).order_by(col(User.id))))
+    if owner in names:
+        return
+    if not names:
+        raise InvalidValue(
+            f"没有用户“{owner}”：还没有任何用户，个人短语只能属于已有用户，请先添加这位客服（replybook user add）"
+        )
+    raise InvalidValue(
+        f"没有用户“{owner}”：个人短语只能属于已有用户（现有用户：{'、'.join(names)}），新客服请先添加为用户"
+    )
+
+
 def problems_in(data: PhraseData) -> list[tuple[str, str]]:
     """Every problem with one (cleaned) phrase, as (field, message); empty when it is valid."""
     found: list[tuple[str, str]] = []
@@ -211,6 +228,7 @@ def create_phrase(session: Session, *, data: PhraseData, user: str | None = None
     """Add a phrase to its library; the code must be new there."""
     data = data.cleaned()
     _check(session, data)
+    check_owner(session, scope=data.scope, owner=data.owner)
     check_can_edit(session, user=user, scope=data.scope, owner=data.owner)
     phrase = Phrase(scope=data.scope, owner=data.owner, code=data.code, text=data.text)
     if session.get_bind().dialect.name == "sqlite":  # PostgreSQL's sequence never goes back
@@ -238,6 +256,8 @@ def update_phrase(
 
     def check_and_fill(phrase: Phrase) -> None:
         _check(session, data, exclude_id=phrase_id)
+        if (data.scope, data.owner) != (phrase.scope, phrase.owner):  # a kept orphan may still be edited
+            check_owner(session, scope=data.scope, owner=data.owner)
         _fill(phrase, data)
 
     return history.update(

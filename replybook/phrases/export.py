@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from ..errors import InvalidValue
-from ..models import PhraseScope
+from ..models import Phrase, PhraseScope
 from ..qianniu_csv import CsvWriter
-from .core import check_library
+from .core import check_library, check_owner
 
 BATCH = 2000
 PHRASES = SQLModel.metadata.tables["phrase"]
@@ -58,6 +58,8 @@ def export_phrases(
     """Write one library as Qianniu's CSV. A file path is written atomically (a temporary file
     renamed into place), so a failed export never leaves half a file behind."""
     scope, owner = check_library(scope, owner)
+    if session.exec(select(Phrase.id).where(Phrase.scope == scope, Phrase.owner == owner)).first() is None:
+        check_owner(session, scope=scope, owner=owner)  # an empty file for a typo helps nobody
     if not isinstance(target, str | Path):
         writer = CsvWriter(target, encoding, neutralise_formulas)
         writer.write_all(export_rows(session, scope=scope, owner=owner))

@@ -27,14 +27,15 @@ from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
 
 from ..errors import ConflictError, InvalidValue
-from ..models import Phrase, PhraseScope, User
-from ..qianniu_csv import CsvReader, CsvRow
+from ..models import Phrase, PhraseScope
+from ..qianniu_csv import CsvReader, CsvRow, emoji_replaced, not_in_gbk, stray_question_mark
 from ..timeutil import now
 from .bulk import bulk_insert
-from .core import check_can_edit, check_library, library_name, next_phrase_id
+from .core import check_can_edit, check_library, check_owner, library_name, next_phrase_id
 
 MODES = ("merge", "replace")
 BATCH = 2000
+MAX_QUESTION_MARKS = 10_000  # rows with a ? kept for the emoji check; enough to warn, bounded memory
 PHRASES: Table = SQLModel.metadata.tables["phrase"]
 REVISIONS: Table = SQLModel.metadata.tables["revision"]
 COLUMNS = [c.key for c in PHRASES.columns]  # the shape of a history snapshot
@@ -167,6 +168,7 @@ def plan_phrase_import(
     exactly the file. Raises ImportFormatError listing every bad row; writes nothing.
     """
     scope, owner = check_library(scope, owner)
+    check_owner(session, scope=scope, owner=owner)
     if mode not in MODES:
         raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge（合并）、replace（替换）")
     origin, name = _origin_of(source)
@@ -189,7 +191,10 @@ def plan_phrase_import(
         plan = PhraseImportPlan(name, scope, owner, mode, reader.encoding, reader.detected, _origin=origin)
         shadowed: list[str] = []
         shadowed_count = 0
+        question_marks: list[tuple[int, str, str, bool]] = []  # row, code, text, in the library
         for row in reader:
+            if "?" in row.text and len(question_marks) < MAX_QUESTION_MARKS:
+                question_marks.append((row.row, row.code, row.text, row.code in existing))
             if row.code in others:
                 shadowed_count += 1
                 if len(shadowed) < 10:
@@ -222,12 +227,49 @@ def plan_phrase_import(
         shown = "、".join(shadowed) + ("……" if shadowed_count > len(shadowed) else "")
         what = "团队短语" if scope == PhraseScope.PERSONAL else "个人短语"
         plan.warnings.append(f"{shadowed_count} 个编码与{what}同名，个人编码会遮住团队编码：{shown}")
-    if scope == PhraseScope.PERSONAL and session.exec(select(User).where(User.name == owner)).first() is None:
-        # Often a typo in --owner: the phrases would sit in a library nobody can log in to edit.
-        plan.warnings.append(
-            f"“{owner}”还不是 replybook 的用户：短语照样导入；要让这位客服登录编辑，请 replybook user add {owner}"
-        )
+    plan.warnings += _emoji_warnings(session, plan, question_marks)
     return plan
+
+
+def _emoji_warnings(
+    session: Session, plan: PhraseImportPlan, question_marks: list[tuple[int, str, str, bool]]
+) -> list[str]:
+    """Excel's "ANSI" re-save on Chinese Windows writes GBK, which has no emoji: each becomes ?.
+
+    Certain where the library's phrase of the same code has an emoji where the file has ?; a guess
+    (a ? after punctuation or a blank in Chinese text) only in a file that is GBK/GB18030, the only
+    encoding such a re-save produces."""
+    stored: dict[str, str] = {}
+    codes = [code for _, code, _, known in question_marks if known]
+    c = PHRASES.c
+    for start in range(0, len(codes), BATCH):
+        stmt = sa_select(c.code, c.text).where(
+            c.scope == plan.scope, c.owner == plan.owner, c.code.in_(codes[start : start + BATCH])
+        )
+        stored.update((code, text) for code, text in session.execute(stmt))
+    certain: list[str] = []
+    guessed: list[str] = []
+    for row, code, text, _known in question_marks:
+        before = stored.get(code)
+        if before is not None and emoji_replaced(text, before):
+            certain.append(f"第 {row} 行 {code}（{not_in_gbk(before)[:4]} → ?）")
+        elif plan.encoding == "gb18030" and before != text and stray_question_mark(text):
+            guessed.append(f"第 {row} 行 {code}")
+    found = []
+    if certain:
+        found.append(
+            f"{len(certain)} 条短语里的 ? 在库里原是表情：{_listed(certain)}；多半是文件被 Excel 另存为“ANSI”"
+            "（GBK 存不下表情），导入会用 ? 换掉表情。请改用导出的原文件，或在 Excel 里另存为“CSV UTF-8”"
+        )
+    if guessed:
+        found.append(
+            f"{len(guessed)} 条短语里的 ? 可能原是表情：{_listed(guessed)}；Excel 另存为“ANSI”时表情会变成 ?，请核对"
+        )
+    return found
+
+
+def _listed(items: list[str], limit: int = 10) -> str:
+    return "、".join(items[:limit]) + (f" 等 {len(items)} 条" if len(items) > limit else "")
 
 
 def _shadowing_codes(session: Session, scope: str) -> set[str]:

@@ -2,10 +2,44 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 WHERE = {"path": "路径", "query": "查询参数", "header": "请求头"}
 SKIPPED_RESPONSES = {"200", "201", "422"}
+PASSWORD_PLACEHOLDER = "密码"
+# The curl examples on the page, as a user pastes them into a shell (issue 10 item 17). {base} is the
+# address the page was served from and {login} the reader's ``name:密码``. A non-ASCII query value
+# goes through -G --data-urlencode, which percent-encodes it: curl sends a raw 发货 in a URL as bytes
+# that proxies and servers may refuse. A test runs every one of them with real curl.
+EXAMPLES = (
+    ("我是谁：检查用户名和密码", "curl -u {login} {base}/api/me"),
+    ("搜索问答", "curl -u {login} -G --data-urlencode 'q=发货' {base}/api/entries"),
+    (
+        "试一试：机器人会怎么回答",
+        "curl -u {login} -G --data-urlencode 'q=什么时候发货' {base}/api/try",
+    ),
+    (
+        "团队短语里找“发货”",
+        "curl -u {login} -G --data-urlencode 'library=team' --data-urlencode 'q=发货' {base}/api/phrases",
+    ),
+    (
+        "新增一条自己的快捷短语",
+        "curl -u {login} -H 'Content-Type: application/json' "
+        """-d '{"scope": "personal", "code": "fh", "text": "亲，付款后48小时内发货哦"}' {base}/api/phrases""",
+    ),
+    ("导出团队短语（千牛 CSV）", "curl -u {login} -o team.csv {base}/api/export/team.csv"),
+)
+
+
+def examples(*, base: str, user: str) -> list[dict[str, str]]:
+    """The curl examples for this server and this reader (the password left for them to fill in)."""
+    login = shlex.quote(f"{user}:{PASSWORD_PLACEHOLDER}")
+    base = base.rstrip("/")
+    return [
+        {"title": title, "command": command.replace("{login}", login).replace("{base}", base)}
+        for title, command in EXAMPLES
+    ]
 
 
 def _type(schema: dict[str, Any]) -> str:
@@ -41,8 +75,11 @@ def _body(doc: dict[str, Any], op: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def docs_data(doc: dict[str, Any]) -> dict[str, Any]:
-    """Every operation of the OpenAPI document, in path order, as the docs page lists them."""
+def docs_data(
+    doc: dict[str, Any], *, base: str = "http://127.0.0.1:8000", user: str = "店长"
+) -> dict[str, Any]:
+    """Every operation of the OpenAPI document, in path order, as the docs page lists them, and the
+    curl examples for the server at ``base`` as ``user`` would type them."""
     operations = []
     for path, methods in doc.get("paths", {}).items():
         for method, op in methods.items():
@@ -69,4 +106,9 @@ def docs_data(doc: dict[str, Any]) -> dict[str, Any]:
                     ],
                 }
             )
-    return {"description": doc.get("info", {}).get("description", ""), "operations": operations}
+    return {
+        "description": doc.get("info", {}).get("description", ""),
+        "operations": operations,
+        "examples": examples(base=base, user=user),
+        "password_placeholder": PASSWORD_PLACEHOLDER,
+    }

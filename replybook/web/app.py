@@ -34,6 +34,7 @@ from . import (
     coverage,
     dashboard,
     entries,
+    formats,
     gold,
     history,
     importexport,
@@ -61,6 +62,7 @@ PAGES = (
     gold,
     history,
     users,
+    formats,
 )
 
 
@@ -120,8 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(app.openapi())
 
     @app.get("/api/docs", include_in_schema=False, dependencies=PROTECTED)
-    def openapi_page(request: Request) -> Response:
-        return render(request, "api/docs.html", api_docs.docs_data(app.openapi()))
+    def openapi_page(request: Request, viewer: auth.ViewerDep) -> Response:
+        data = api_docs.docs_data(app.openapi(), base=str(request.base_url), user=viewer.name)
+        return render(request, "api/docs.html", data)
 
     _install_error_handlers(app)
     return app
