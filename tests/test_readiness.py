@@ -44,7 +44,7 @@ def test_table_and_html(sample_cli: Cli, tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "聚划算 活动前检查清单" in page and "可以开始活动" in page
     # a checklist to print: the window in shop time as people write it, not ISO 8601
-    assert "活动时间：2026-12-10 00:00 至 2026-12-13 00:00" in page and "T00:00:00+08:00" not in page
+    assert "活动时间：2026-12-10 00:00 至 2026-12-12 24:00" in page and "T00:00:00+08:00" not in page
 
 
 def test_unknown_campaign_is_an_error(sample_cli: Cli) -> None:
