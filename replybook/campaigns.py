@@ -95,7 +95,7 @@ def campaign_questions(c: Campaign) -> list[Question]:
                 f"：网页活动页，或 replybook campaign edit {c.name} --questions 文件"
             )
         raise InvalidValue(
-            f"没有活动问题：在网页活动页上传问题文件，或 replybook campaign edit {c.name} --questions 文件"
+            f"没有活动问题文件：在网页活动页上传问题文件，或 replybook campaign edit {c.name} --questions 文件"
             "（也可以 replybook check --questions 文件 临时指定）"
         )
     try:
