@@ -59,8 +59,22 @@ def window_end(value: str | date | datetime) -> datetime:
 def window_label(start: datetime, end: datetime) -> str:
     """The window as people write it, in shop time: an end at midnight is the day before's 24:00."""
     first, last = to_shop(start), to_shop(end)
-    shown = f"{(last - timedelta(days=1)):%Y-%m-%d} 24:00" if last.time() == last.min.time() else f"{last:%Y-%m-%d %H:%M}"
+    if last.time() == last.min.time():
+        shown = f"{(last - timedelta(days=1)):%Y-%m-%d} 24:00"
+    else:
+        shown = f"{last:%Y-%m-%d %H:%M}"
     return f"{first:%Y-%m-%d %H:%M} 至 {shown}"
+
+
+def window_fields(start: datetime, end: datetime) -> tuple[str, str]:
+    """The window as the editor shows it, the way ``window_start`` / ``window_end`` read it back:
+    whole days as dates (the end day included), other moments as date and time."""
+    first, last = to_shop(start), to_shop(end)
+    midnight = first.min.time()
+    return (
+        f"{first:%Y-%m-%d}" if first.time() == midnight else f"{first:%Y-%m-%d %H:%M}",
+        f"{(last - timedelta(days=1)):%Y-%m-%d}" if last.time() == midnight else f"{last:%Y-%m-%d %H:%M}",
+    )
 
 
 def read_question_set(filename: str, data: bytes) -> tuple[str, str]:
@@ -75,8 +89,16 @@ def read_question_set(filename: str, data: bytes) -> tuple[str, str]:
         text, _encoding = detect_and_decode(data)
     except InvalidValue as exc:
         raise InvalidValue(f"活动问题文件 {name}：{exc}") from None
-    parse_questions(text, name)
+    try:
+        parse_questions(text, name)
+    except ImportFormatError as exc:
+        raise InvalidValue(_first_problem(exc)) from None
     return name, text
+
+
+def _first_problem(exc: ImportFormatError) -> str:
+    more = f"（另有 {len(exc.problems) - 1} 处）" if len(exc.problems) > 1 else ""
+    return f"活动问题文件 {exc.source} {exc.problems[0]}{more}，未保存"
 
 
 def read_question_path(path: str | Path) -> tuple[str, str]:
@@ -101,8 +123,7 @@ def campaign_questions(c: Campaign) -> list[Question]:
     try:
         return parse_questions(c.questions_text, c.questions_file or "questions.txt")
     except ImportFormatError as exc:
-        more = f"等 {len(exc.problems)} 处" if len(exc.problems) > 1 else ""
-        raise InvalidValue(f"活动问题文件 {exc.source} {exc.problems[0]}{more}，请重新上传") from None
+        raise InvalidValue(_first_problem(exc).removesuffix("，未保存") + "，请重新上传") from None
     except InvalidValue as exc:
         raise InvalidValue(f"活动问题文件：{exc}，请重新上传") from None
 

@@ -69,6 +69,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /campaigns/new": campaign_store.create_campaign,
     "GET /campaigns/{campaign_id}": campaigns_page.campaign_public,
     "POST /campaigns/{campaign_id}": campaign_store.update_campaign,
+    "POST /campaigns/{campaign_id}/delete": campaign_store.delete_campaign,
     "GET /campaigns/{campaign_id}/check": campaigns_page.run_check,
     "GET /campaigns/{campaign_id}/check/print": campaigns_page.run_check,
     "GET /gold": gold_page.gold_data,
@@ -95,6 +96,7 @@ HTML_ONLY: dict[str, str] = {
     "GET /phrases/new": "a blank editor form; POST /api/phrases creates",
     "GET /phrases/{phrase_id}/row": "an htmx fragment of one list row; GET /api/phrases/{id} has its data",
     "GET /campaigns/new": "a blank editor form; POST /api/campaigns creates",
+    "GET /campaigns/{campaign_id}/delete": "the are-you-sure form; DELETE /api/campaigns/{id} deletes",
 }
 
 
