@@ -113,7 +113,9 @@ def edit(
             if value is not None:
                 setattr(data, field, value)
         core.update_campaign(s, name=name, data=data, user="cli")
-    console.print(f"已更新活动 {data.name}：{core.window_label(data.start, data.end)}（北京时间）", markup=False)
+    console.print(
+        f"已更新活动 {data.name}：{core.window_label(data.start, data.end)}（北京时间）", markup=False
+    )
 
 
 @app.command("delete")

@@ -276,7 +276,12 @@ def test_the_migration_reads_each_campaign_s_question_file_into_the_database(tmp
                     " min_personal_phrases, min_team_phrases, version)"
                     " VALUES (:n, :s, :e, :p, 0.9, 30, 10, 5, 1)"
                 ),
-                {"n": name, "s": f"2026-12-1{i} 00:00:00", "e": f"2026-12-1{i + 1} 00:00:00", "p": path and str(path)},
+                {
+                    "n": name,
+                    "s": f"2026-12-1{i} 00:00:00",
+                    "e": f"2026-12-1{i + 1} 00:00:00",
+                    "p": path and str(path),
+                },
             )
     db.upgrade(engine)
     kept.unlink()  # the venv (or any folder) the path pointed into may go: the text stays

@@ -1196,7 +1196,11 @@ def test_a_campaign_s_question_file_is_uploaded_with_the_form_and_kept_in_the_da
     assert campaign is not None and campaign.questions_file == "双十二问题.txt"
     assert campaign.questions_text == QUESTIONS_TXT.decode()
     page = boss.get(f"/campaigns/{campaign.id}")
-    assert 'enctype="multipart/form-data"' in page.text and "双十二问题.txt" in page.text and "2 个问题" in page.text
+    assert (
+        'enctype="multipart/form-data"' in page.text
+        and "双十二问题.txt" in page.text
+        and "2 个问题" in page.text
+    )
     # a save without a new file keeps the stored one
     form = {**CAMPAIGN_FORM, "min_team_phrases": "1", "version": "1"}
     assert boss.post(f"/campaigns/{campaign.id}", form).status_code == 303

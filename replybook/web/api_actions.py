@@ -246,7 +246,9 @@ def api_export_personal(
 
 
 class QuestionSetIn(BaseModel):
-    filename: str = Field(examples=["双11问题.csv"], description=".txt, .csv or .log: says how the text is read")
+    filename: str = Field(
+        examples=["双11问题.csv"], description=".txt, .csv or .log: says how the text is read"
+    )
     text: str = Field(examples=["问题,次数\n什么时候发货,120\n"], description="the file's content")
 
 
@@ -269,7 +271,7 @@ class CampaignIn(BaseModel):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _a_date_alone(cls, value: Any) -> Any:
-        """"2026-11-11" is a day (pydantic would read it as that day's 00:00, losing the day)."""
+        """ "2026-11-11" is a day (pydantic would read it as that day's 00:00, losing the day)."""
         if isinstance(value, str) and len(value.strip()) == 10:
             try:
                 return date.fromisoformat(value.strip())

@@ -33,7 +33,9 @@ def _read(path: str) -> str | None:
 def _batch():  # type: ignore[no-untyped-def]
     if op.get_bind().dialect.name == "sqlite":
         # Rebuilt to drop a column: keep AUTOINCREMENT, so a deleted campaign's id is never handed on.
-        return op.batch_alter_table("campaign", recreate="always", table_kwargs={"sqlite_autoincrement": True})
+        return op.batch_alter_table(
+            "campaign", recreate="always", table_kwargs={"sqlite_autoincrement": True}
+        )
     return op.batch_alter_table("campaign")
 
 
