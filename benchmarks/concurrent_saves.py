@@ -97,7 +97,7 @@ def measure(base: str, writers: int, rounds: int) -> dict[str, float]:
             statuses: list[int] = []
             barrier = threading.Barrier(writers)
 
-            def put(b: dict) -> None:
+            def put(b: dict, barrier: threading.Barrier = barrier, statuses: list[int] = statuses) -> None:
                 with httpx.Client(base_url=base, headers=AUTH, timeout=30) as mine:
                     barrier.wait()
                     statuses.append(mine.put(path, json=b).status_code)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -227,7 +227,11 @@ class Campaign(SQLModel, table=True):
     name: str = Field(unique=True, max_length=100)
     start: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     end: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    questions_path: str | None = None
+    # The question set is kept in the database, not as a path on the server: it survives the folder
+    # it came from. ``questions_file`` is the name it was uploaded as (its suffix says CSV or text);
+    # a name without text is a set the 0004 migration could no longer read.
+    questions_file: str | None = Field(default=None, max_length=255)
+    questions_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     coverage_target: float = 0.9
     min_entries: int = 30
     min_personal_phrases: int = 10

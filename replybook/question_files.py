@@ -62,14 +62,19 @@ def read_questions(path: str | Path, column: str | None = None) -> list[Question
     """Questions from a .txt, .csv or chat-log file, in file order."""
     path = Path(path)
     text, _encoding = detect_and_decode(path.read_bytes())
-    if path.suffix.lower() == ".csv":
-        questions = _read_csv(text, str(path), column)
+    return parse_questions(text, str(path), column)
+
+
+def parse_questions(text: str, source: str, column: str | None = None) -> list[Question]:
+    """Questions from the decoded text of a file named ``source`` (its suffix says CSV or text)."""
+    if Path(source).suffix.lower() == ".csv":
+        questions = _read_csv(text, source, column)
     else:
         if column:
             raise InvalidValue("--column 只适用于 CSV 文件")
         questions = _read_text(text)
     if not questions:
-        raise InvalidValue(f"{path} 里没有找到问题")
+        raise InvalidValue(f"{source} 里没有找到问题")
     return questions
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from . import autoreplies, campaigns
 from .entries import BUILTIN_CATEGORIES, list_categories
+from .errors import InvalidValue
 from .models import Campaign, Entry, Trigger
 from .timeutil import iso_shop
 
@@ -45,7 +46,7 @@ class Readiness:
                 "name": c.name,
                 "start": iso_shop(c.start),
                 "end": iso_shop(c.end),
-                "questions": c.questions_path,
+                "questions": c.questions_file,
                 "coverage_target": c.coverage_target,
                 "min_entries": c.min_entries,
                 "min_personal_phrases": c.min_personal_phrases,
@@ -148,7 +149,8 @@ def check_phrases(session: Session, c: Campaign) -> list[CheckResult]:
             team += 1
         else:
             counts[p.owner] = counts.get(p.owner, 0) + 1
-    agents = sorted({u.name for u in session.exec(select(User)) if u.role == Role.AGENT} | set(counts))
+    # Agents by role: a supervisor's own phrases (or a former agent's) are not what serves customers.
+    agents = sorted(u.name for u in session.exec(select(User)) if u.role == Role.AGENT)
     short = [f"{a}：{counts.get(a, 0)} 条" for a in agents if counts.get(a, 0) < c.min_personal_phrases]
     personal = CheckResult(
         "personal_phrases",
@@ -189,17 +191,21 @@ def check_phrases(session: Session, c: Campaign) -> list[CheckResult]:
 
 def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> CheckResult:
     from .campaign_coverage import campaign_verdict
-    from .coverage import run_coverage
+    from .coverage import read_questions, run_coverage
 
-    path = questions or (Path(c.questions_path) if c.questions_path else None)
-    if path is None:
-        return CheckResult(
-            "coverage",
-            "活动问题覆盖率",
-            WARN,
-            "没有活动问题文件：用 --questions 指定，或 replybook campaign edit 名称 --questions 文件",
-        )
-    report = run_coverage(session, path, at=c.start)
+    # The question set stored with the campaign (or ``questions`` given for this run); without a
+    # readable one only this item fails, the rest of the checklist still runs.
+    if questions is not None:
+        source, asked = questions.name, read_questions(questions)
+    else:
+        try:
+            source, asked = c.questions_file or "", campaigns.campaign_questions(c)
+        except InvalidValue as exc:
+            return CheckResult("coverage", "活动问题覆盖率", FAIL, str(exc))
+    try:
+        report = run_coverage(session, asked, at=c.start, source=source)
+    except InvalidValue as exc:  # a label that names no category or entry: this item fails, not the check
+        return CheckResult("coverage", "活动问题覆盖率", FAIL, str(exc))
     summary = report.summary
     verdict = campaign_verdict(summary, c.coverage_target)  # the coverage page's verdict too
     items = [
@@ -207,7 +213,7 @@ def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> Ch
         for cl in report.clusters[:5]
     ]
     detail = (
-        f"{path.name}：活动开始时覆盖 {summary['covered']}/{summary['total']} 个问题；{verdict.describe()}；"
+        f"{source}：活动开始时覆盖 {summary['covered']}/{summary['total']} 个问题；{verdict.describe()}；"
         f"有歧义 {summary['ambiguous']}，未覆盖 {summary['uncovered']}"
     )
     return CheckResult("coverage", "活动问题覆盖率", PASS if verdict.reached else FAIL, detail, items)
@@ -308,8 +314,7 @@ def render_html(result: Readiness) -> str:
     c = result.campaign
     return env.get_template("check/report.html").render(
         c=c,
-        start=to_shop(c.start).strftime("%Y-%m-%d %H:%M"),
-        end=to_shop(c.end).strftime("%Y-%m-%d %H:%M"),
+        window=campaigns.window_label(c.start, c.end),
         shop=result.shop,
         generated=to_shop(now()).strftime("%Y-%m-%d %H:%M"),
         ready=result.ready,

@@ -13,7 +13,6 @@ from .errors import ConflictError
 from .library import import_library, set_shop_name
 from .models import Entry, User
 from .resources import data_dir
-from .timeutil import parse_datetime
 
 
 @dataclass
@@ -51,14 +50,18 @@ def load_sample(session: Session) -> SampleReport:
     report.autoreplies = len(rules)
 
     for raw in shop.get("campaigns", []):
+        # The question file is read into the database: the campaign does not depend on where the
+        # package (or its venv) is installed.
         questions = raw.get("questions")
+        name, text = campaigns.read_question_path(folder / questions) if questions else (None, None)
         campaigns.create_campaign(
             session,
             data=campaigns.CampaignData(
                 name=raw["name"],
-                start=parse_datetime(raw["start"]),
-                end=parse_datetime(raw["end"]),
-                questions_path=str(folder / questions) if questions else None,
+                start=campaigns.window_start(raw["start"]),
+                end=campaigns.window_end(raw["end"]),
+                questions_file=name,
+                questions_text=text,
                 coverage_target=float(raw.get("coverage_target", 0.9)),
             ),
             user="sample",

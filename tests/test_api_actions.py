@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from replybook import campaigns, users
-from replybook.models import CoverageRun, Phrase, ReviewCount
+from replybook.models import Campaign, CoverageRun, Phrase, ReviewCount
 from tests.conftest import SAMPLE
 from tests.test_web import AGENT, SUPERVISOR, TEAM_CSV, Browser, agent, anon, app, basic, boss  # noqa: F401
 
@@ -215,3 +215,55 @@ def test_users_and_passwords_can_be_managed_through_the_api(anon: TestClient, sa
         ).status_code
         == 403
     )
+
+
+# issue 10 item 10
+def test_a_campaign_s_questions_are_sent_and_stored_and_it_can_be_deleted_through_the_api(
+    anon: TestClient, sample_engine: Engine
+) -> None:
+    body = {
+        "name": "双12",
+        "start": "2026-12-12",
+        "end": "2026-12-12",
+        "questions": {"filename": "双12.txt", "text": "什么时候发货\n聚划算价格是多少\n"},
+    }
+    created = anon.post("/api/campaigns", json=body, headers=BOSS)
+    assert created.status_code == 201, created.text
+    c = created.json()
+    assert c["questions_file"] == "双12.txt" and c["questions_stored"] is True and "questions" not in c
+    check = anon.get(f"/api/campaigns/{c['id']}/check", headers=STAFF).json()
+    coverage = next(ch for ch in check["checks"] if ch["name"] == "coverage")
+    assert "双12.txt" in coverage["detail"]
+    bad = {**body, "name": "双13", "questions": {"filename": "bad.csv", "text": "问题,次数\n发货,很多\n"}}
+    refused = anon.post("/api/campaigns", json=bad, headers=BOSS)
+    assert refused.status_code == 422 and "bad.csv" in refused.json()["detail"]
+    stale = anon.delete(f"/api/campaigns/{c['id']}", params={"version": 99}, headers=BOSS)
+    assert stale.status_code == 409
+    assert anon.delete(f"/api/campaigns/{c['id']}", headers=STAFF).status_code == 403
+    gone = anon.delete(f"/api/campaigns/{c['id']}", params={"version": 1}, headers=BOSS)
+    assert gone.status_code == 200 and gone.json()["deleted"] == c["id"]
+    with Session(sample_engine) as s:
+        assert s.exec(select(Campaign).where(Campaign.name == "双12")).first() is None
+    undone = anon.post(f"/api/history/{gone.json()['undo_revision']}/restore", headers=BOSS)
+    assert undone.status_code == 200, undone.text
+    with Session(sample_engine) as s:
+        assert campaigns.get_campaign(s, "双12").questions_file == "双12.txt"
+
+
+# issue 10 item 11
+def test_a_date_only_campaign_end_is_inclusive_through_the_api(anon: TestClient) -> None:
+    body = {"name": "双12", "start": "2026-12-12", "end": "2026-12-12"}
+    created = anon.post("/api/campaigns", json=body, headers=BOSS)
+    assert created.status_code == 201, created.text
+    c = created.json()
+    assert (c["start"], c["end"]) == ("2026-12-12T00:00:00+08:00", "2026-12-13T00:00:00+08:00")
+    changed = anon.put(
+        f"/api/campaigns/{c['id']}", json={**body, "end": "2026-12-14", "version": 1}, headers=BOSS
+    )
+    assert changed.status_code == 200 and changed.json()["end"] == "2026-12-15T00:00:00+08:00"
+    exact = anon.put(
+        f"/api/campaigns/{c['id']}",
+        json={**body, "end": "2026-12-14T22:00:00+08:00", "version": 2},
+        headers=BOSS,
+    )
+    assert exact.json()["end"] == "2026-12-14T22:00:00+08:00"

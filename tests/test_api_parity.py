@@ -70,6 +70,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /campaigns/new": campaign_store.create_campaign,
     "GET /campaigns/{campaign_id}": campaigns_page.campaign_public,
     "POST /campaigns/{campaign_id}": campaign_store.update_campaign,
+    "POST /campaigns/{campaign_id}/delete": campaign_store.delete_campaign,
     "GET /campaigns/{campaign_id}/check": campaigns_page.run_check,
     "GET /campaigns/{campaign_id}/check/print": campaigns_page.run_check,
     "GET /gold": gold_page.gold_data,
@@ -98,6 +99,7 @@ HTML_ONLY: dict[str, str] = {
     "GET /phrases/{phrase_id}/row": "an htmx fragment of one list row; GET /api/phrases/{id} has its data",
     "GET /campaigns/new": "a blank editor form; POST /api/campaigns creates",
     "GET /help/formats": "docs/formats.md as a page; a document, not data (issue 10 item 18)",
+    "GET /campaigns/{campaign_id}/delete": "the are-you-sure form; DELETE /api/campaigns/{id} deletes",
 }
 
 

@@ -44,7 +44,7 @@ def test_table_and_html(sample_cli: Cli, tmp_path: Path) -> None:
     page = out.read_text(encoding="utf-8")
     assert "聚划算 活动前检查清单" in page and "可以开始活动" in page
     # a checklist to print: the window in shop time as people write it, not ISO 8601
-    assert "活动时间：2026-12-10 00:00 至 2026-12-13 00:00" in page and "T00:00:00+08:00" not in page
+    assert "活动时间：2026-12-10 00:00 至 2026-12-12 24:00" in page and "T00:00:00+08:00" not in page
 
 
 def test_unknown_campaign_is_an_error(sample_cli: Cli) -> None:
@@ -200,3 +200,181 @@ def test_personal_code_shadowing_a_team_code_is_only_a_warning(sample_cli: Cli, 
         s.add(Phrase(scope="personal", owner="小美", code=team.code, text="我自己的版本"))
     code, check = _status(sample_cli, "phrase_codes")
     assert code == 0 and check["status"] == "warn" and check["items"]
+
+
+# ---------------------------------------------------------------- the campaign's questions live in the DB
+
+
+def _campaign(cli: Cli, name: str = "聚划算"):
+    from replybook import campaigns
+
+    with _edit(cli) as s:
+        c = campaigns.get_campaign(s, name)
+        s.expunge(c)
+        return c
+
+
+# issue 10 item 10
+def test_the_sample_campaign_s_questions_are_stored_in_the_database(sample_cli: Cli, tmp_path: Path) -> None:
+    c = _campaign(sample_cli)
+    assert c.questions_file == "campaign_questions.csv"
+    assert c.questions_text and "次数" in c.questions_text.splitlines()[0]
+    # a file given to `campaign edit --questions` is read once: deleting it afterwards changes nothing
+    mine = tmp_path / "双12问题.txt"
+    mine.write_text("什么时候发货\n聚划算价格是多少\n", encoding="utf-8")
+    assert sample_cli("campaign", "edit", "聚划算", "--questions", str(mine)).exit_code == 0
+    mine.unlink()
+    code, check = _status(sample_cli, "coverage")
+    assert check["status"] == "pass" and "双12问题.txt" in check["detail"], check
+    listed = sample_cli("campaign", "list")
+    assert "双12问题.txt" in listed.output and str(tmp_path) not in listed.output
+
+
+# issue 10 item 10
+def test_a_question_file_that_cannot_be_read_is_refused_and_changes_nothing(
+    sample_cli: Cli, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("问题,次数\n什么时候发货,很多\n", encoding="utf-8")
+    result = sample_cli("campaign", "edit", "聚划算", "--questions", str(bad), "--min-entries", "1")
+    assert result.exit_code == 2 and "bad.csv" in result.output and "第 2 行" in result.output
+    c = _campaign(sample_cli)
+    assert c.questions_file == "campaign_questions.csv" and c.min_entries == 30 and c.version == 1
+
+
+# issue 10 item 10
+def test_a_campaign_without_questions_fails_only_the_coverage_item(sample_cli: Cli) -> None:
+    added = sample_cli("campaign", "add", "双12", "--start", "2026-12-10", "--end", "2026-12-12")
+    assert added.exit_code == 0, added.output
+    result = sample_cli("check", "--campaign", "双12", "--format", "json")
+    assert result.exit_code == 1, result.output  # a verdict, not an aborted check (2)
+    doc = json.loads(result.stdout)
+    failed = [c["name"] for c in doc["checks"] if c["status"] == "fail"]
+    assert failed == ["coverage"], doc["checks"]
+    coverage = next(c for c in doc["checks"] if c["name"] == "coverage")
+    assert "没有活动问题" in coverage["detail"] and "--questions" in coverage["detail"]
+    table = sample_cli("check", "--campaign", "双12")
+    assert table.exit_code == 1 and "尚未就绪" in table.output and "1 项未通过" in table.output
+
+
+# issue 10 item 10
+def test_the_migration_reads_each_campaign_s_question_file_into_the_database(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from replybook import campaigns
+
+    kept = tmp_path / "kept.csv"
+    kept.write_bytes("问题,次数\r\n什么时候发货,3\r\n".encode("gb18030"))
+    engine = db.make_engine(str(tmp_path / "old.db"))
+    command.upgrade(db._alembic_config(engine), "0003")
+    with engine.begin() as conn:
+        for i, (name, path) in enumerate([("聚划算", kept), ("双11", tmp_path / "gone.txt"), ("618", None)]):
+            conn.execute(
+                text(
+                    'INSERT INTO campaign (name, start, "end", questions_path, coverage_target, min_entries,'
+                    " min_personal_phrases, min_team_phrases, version)"
+                    " VALUES (:n, :s, :e, :p, 0.9, 30, 10, 5, 1)"
+                ),
+                {
+                    "n": name,
+                    "s": f"2026-12-1{i} 00:00:00",
+                    "e": f"2026-12-1{i + 1} 00:00:00",
+                    "p": path and str(path),
+                },
+            )
+    db.upgrade(engine)
+    kept.unlink()  # the venv (or any folder) the path pointed into may go: the text stays
+    with db.session_scope(engine) as s:
+        entries.ensure_builtin_categories(s)
+        juhuasuan = campaigns.get_campaign(s, "聚划算")
+        assert juhuasuan.questions_file == "kept.csv"
+        assert juhuasuan.questions_text == "问题,次数\r\n什么时候发货,3\r\n"
+        gone = campaigns.get_campaign(s, "双11")
+        assert gone.questions_file == "gone.txt" and gone.questions_text is None
+        assert campaigns.get_campaign(s, "618").questions_file is None
+        result = readiness.run_checks(s, campaign="双11")
+    coverage = next(c for c in result.checks if c.name == "coverage")
+    assert coverage.status == "fail" and "gone.txt" in coverage.detail and "重新上传" in coverage.detail
+    engine.dispose()
+
+
+# issue 10 item 10
+def test_a_deleted_campaign_comes_back_from_history_with_its_questions(sample_cli: Cli) -> None:
+    from replybook import history
+    from replybook.models import Campaign
+
+    c = _campaign(sample_cli)
+    deleted = sample_cli("campaign", "delete", "聚划算")
+    assert deleted.exit_code == 0, deleted.output
+    assert "已删除活动 聚划算" in deleted.output and "历史" in deleted.output
+    assert sample_cli("check", "--campaign", "聚划算").exit_code == 2
+    with _edit(sample_cli) as s:
+        assert s.exec(select(Campaign)).first() is None
+        rev = history.revisions(s, "campaign", c.id)[0]
+        assert rev.action == "delete"
+        history.restore(s, rev.id, user="店长")
+    back = _campaign(sample_cli)
+    assert back.questions_text == c.questions_text and back.version == 2
+    assert sample_cli("campaign", "delete", "没有的活动").exit_code == 2
+
+
+# issue 10 item 11
+@pytest.mark.parametrize(
+    ("start", "end", "stored_start", "stored_end"),
+    [
+        ("2026-12-10", "2026-12-12", "2026-12-10T00:00:00+08:00", "2026-12-13T00:00:00+08:00"),
+        ("2026-12-10", "2026-12-10", "2026-12-10T00:00:00+08:00", "2026-12-11T00:00:00+08:00"),
+        ("2026-12-10T20:00", "2026-12-12T22:00", "2026-12-10T20:00:00+08:00", "2026-12-12T22:00:00+08:00"),
+        ("2026-12-10", "2026-12-13T00:00:00+08:00", "2026-12-10T00:00:00+08:00", "2026-12-13T00:00:00+08:00"),
+    ],
+)
+def test_a_date_only_campaign_end_is_inclusive(sample_cli: Cli, start, end, stored_start, stored_end) -> None:
+    from replybook.timeutil import iso_shop
+
+    added = sample_cli("campaign", "add", "双12", "--start", start, "--end", end)
+    assert added.exit_code == 0, added.output
+    c = _campaign(sample_cli, "双12")
+    assert (iso_shop(c.start), iso_shop(c.end)) == (stored_start, stored_end)
+
+
+# issue 10 item 11
+def test_the_cli_says_the_end_day_is_included(sample_cli: Cli) -> None:
+    added = sample_cli("campaign", "add", "双12", "--start", "2026-12-10", "--end", "2026-12-12")
+    assert "2026-12-10 00:00 至 2026-12-12 24:00" in added.output, added.output
+    edited = sample_cli("campaign", "edit", "双12", "--end", "2026-12-10")
+    assert edited.exit_code == 0, edited.output
+    assert _campaign(sample_cli, "双12").end == datetime(2026, 12, 11, tzinfo=SHOP_TZ)
+    same = sample_cli("campaign", "add", "双13", "--start", "2026-12-10T08:00", "--end", "2026-12-10T08:00")
+    assert same.exit_code == 2 and "结束时间必须晚于开始时间" in same.output
+
+
+# issue 10 item 11
+def test_the_sample_campaign_is_written_with_an_inclusive_end(sample_cli: Cli) -> None:
+    import yaml
+
+    from tests.conftest import SAMPLE
+
+    shop = yaml.safe_load((SAMPLE / "shop.yaml").read_text(encoding="utf-8"))
+    assert str(shop["campaigns"][0]["end"]) == "2026-12-12"
+    c = _campaign(sample_cli)
+    assert c.end == datetime(2026, 12, 13, tzinfo=SHOP_TZ)
+    readme = (SAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    assert "--start 2026-12-10 --end 2026-12-12" in readme
+
+
+# issue 10 item 9
+def test_the_campaign_check_counts_agents_not_the_supervisor(sample_cli: Cli) -> None:
+    from replybook import phrases
+
+    with _edit(sample_cli) as s:
+        for code in ("boss1", "boss2"):
+            phrases.create_phrase(
+                s,
+                data=phrases.PhraseData(
+                    scope="personal", owner="店长", group="", code=code, text=f"店长的短语{code}"
+                ),
+            )
+    code, check = _status(sample_cli, "personal_phrases")
+    assert check["status"] == "pass", check
+    assert "2 位客服" in check["detail"] and not any("店长" in item for item in check["items"])

@@ -1237,7 +1237,7 @@ def test_a_stale_campaign_save_shows_both_versions(boss: Browser, sample_engine:
     campaign = campaign_by_name(sample_engine, "聚划算")
     assert campaign is not None and campaign.coverage_target == 0.95 and campaign.version == 2
     # the campaign's question file, set from the CLI, is kept by a save from the web
-    assert campaign.questions_path and campaign.questions_path.endswith("campaign_questions.csv")
+    assert campaign.questions_file == "campaign_questions.csv" and campaign.questions_text
 
 
 def test_the_api_lists_campaigns_and_runs_the_check_as_the_cli_json(
@@ -1468,3 +1468,113 @@ def test_an_undecodable_library_file_names_the_same_byte_on_the_web_and_in_the_c
         headers={"X-CSRF-Token": boss.token},
     )
     assert api.status_code == 400 and where in api.json()["detail"]  # as every malformed file
+
+
+# ---------------------------------------------------------------- campaigns: stored questions, delete, dates
+
+
+QUESTIONS_TXT = "什么时候发货\n聚划算价格是多少\n".encode()
+
+
+# issue 10 item 10
+def test_a_campaign_s_question_file_is_uploaded_with_the_form_and_kept_in_the_database(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    files = {"questions": ("双十二问题.txt", QUESTIONS_TXT, "text/plain")}
+    created = boss.post("/campaigns/new", CAMPAIGN_FORM, files=files)
+    assert created.status_code == 303, created.text
+    campaign = campaign_by_name(sample_engine, "双十二")
+    assert campaign is not None and campaign.questions_file == "双十二问题.txt"
+    assert campaign.questions_text == QUESTIONS_TXT.decode()
+    page = boss.get(f"/campaigns/{campaign.id}")
+    assert (
+        'enctype="multipart/form-data"' in page.text
+        and "双十二问题.txt" in page.text
+        and "2 个问题" in page.text
+    )
+    # a save without a new file keeps the stored one
+    form = {**CAMPAIGN_FORM, "min_team_phrases": "1", "version": "1"}
+    assert boss.post(f"/campaigns/{campaign.id}", form).status_code == 303
+    kept = campaign_by_name(sample_engine, "双十二")
+    assert kept is not None and kept.questions_text == QUESTIONS_TXT.decode() and kept.version == 2
+    assert "双十二问题.txt：活动开始时覆盖" in boss.get(f"/campaigns/{campaign.id}/check").text
+    # a file that is no question list is refused, naming it and its row, and nothing changes
+    bad = {"questions": ("bad.csv", "问题,次数\n什么时候发货,很多\n".encode(), "text/csv")}
+    refused = boss.post(f"/campaigns/{campaign.id}", {**form, "version": "2"}, files=bad)
+    assert refused.status_code == 422 and "bad.csv" in refused.text and "第 2 行" in refused.text
+    after = campaign_by_name(sample_engine, "双十二")
+    assert after is not None and after.questions_file == "双十二问题.txt" and after.version == 2
+
+
+# issue 10 item 10
+def test_a_campaign_whose_questions_are_missing_is_checked_not_a_500(
+    boss: Browser, anon: TestClient, sample_engine: Engine
+) -> None:
+    with Session(sample_engine) as s:  # as the 0004 migration leaves a path whose file was gone
+        c = s.exec(select(Campaign).where(Campaign.name == "聚划算")).one()
+        c.questions_text = None
+        s.add(c)
+        s.commit()
+    page = boss.get("/campaigns/1/check")
+    assert page.status_code == 200 and "1 项未通过" in page.text
+    assert "campaign_questions.csv 没有存入数据库" in page.text and "重新上传" in page.text
+    assert boss.get("/campaigns/1/check/print").status_code == 200
+    assert "重新上传" in boss.get("/campaigns/1").text and "重新上传" in boss.get("/campaigns").text
+    api = anon.get("/api/campaigns/1/check", headers=basic(AGENT))
+    assert api.status_code == 200 and api.json()["ready"] is False
+    assert [c["name"] for c in api.json()["checks"] if c["status"] == "fail"] == ["coverage"]
+    run = boss.post("/coverage/campaign", {"campaign": "聚划算"})
+    assert run.status_code == 422 and "重新上传" in run.text
+
+
+# issue 10 item 10
+def test_a_campaign_is_deleted_after_asking_and_can_be_undone(boss: Browser, sample_engine: Engine) -> None:
+    confirm = boss.get("/campaigns/1/delete")
+    assert confirm.status_code == 200 and "确认删除" in confirm.text and "可以撤销" in confirm.text
+    assert 'href="/campaigns/1/delete"' in boss.get("/campaigns/1").text
+    deleted = boss.post("/campaigns/1/delete", {"version": "1"})
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/campaigns"
+    assert campaign_by_name(sample_engine, "聚划算") is None
+    page = boss.get("/campaigns")
+    assert "已删除活动“聚划算”" in page.text
+    undo = re.search(r'action="/history/(\d+)/restore"', page.text)
+    assert undo is not None
+    assert boss.post(f"/history/{undo.group(1)}/restore").status_code == 303
+    back = campaign_by_name(sample_engine, "聚划算")
+    assert back is not None and back.questions_file == "campaign_questions.csv" and back.questions_text
+
+
+# issue 10 item 10
+def test_an_agent_cannot_delete_a_campaign(agent: Browser, sample_engine: Engine) -> None:
+    assert 'href="/campaigns/1/delete"' not in agent.get("/campaigns/1").text
+    assert agent.post("/campaigns/1/delete", {"version": "1"}).status_code == 403
+    assert campaign_by_name(sample_engine, "聚划算") is not None
+
+
+# issue 10 item 11
+@pytest.mark.parametrize(
+    ("start", "end", "stored_end"),
+    [
+        ("2026-12-12", "2026-12-13", "2026-12-13T16:00:00+00:00"),  # the 13th included, until 24:00
+        ("2026-12-12", "2026-12-12", "2026-12-12T16:00:00+00:00"),  # a one-day campaign
+        ("2026-12-12T00:00", "2026-12-13T00:00", "2026-12-12T16:00:00+00:00"),  # a moment: as given
+    ],
+)
+def test_a_date_only_end_on_the_campaign_form_is_inclusive(
+    boss: Browser, sample_engine: Engine, start, end, stored_end
+) -> None:
+    created = boss.post("/campaigns/new", {**CAMPAIGN_FORM, "start": start, "end": end})
+    assert created.status_code == 303, created.text
+    campaign = campaign_by_name(sample_engine, "双十二")
+    assert campaign is not None and campaign.end.isoformat() == stored_end
+    page = boss.get(f"/campaigns/{campaign.id}").text
+    shown_end = date.fromisoformat(stored_end[:10])  # the inclusive last day, as the form shows it
+    assert f'value="{shown_end.isoformat()}"' in page and "含当天" in page
+
+
+# issue 10 item 11
+def test_the_sample_campaign_form_shows_its_days(boss: Browser) -> None:
+    page = boss.get("/campaigns/1").text
+    assert 'name="start" value="2026-12-10"' in page and 'name="end" value="2026-12-12"' in page
+    listed = boss.get("/campaigns").text
+    assert "2026-12-10 00:00<br>至 2026-12-12 24:00" in listed and "2026-12-13" not in listed

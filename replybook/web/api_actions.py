@@ -8,12 +8,12 @@ messages, as JSON 4xx.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from replybook import autoreplies, coverage_runs, goldteam, reviews, users
 from replybook import campaigns as campaign_store
@@ -252,18 +252,49 @@ def api_export_personal(
 # ---------------------------------------------------------------- campaigns
 
 
+class QuestionSetIn(BaseModel):
+    filename: str = Field(
+        examples=["双11问题.csv"], description=".txt, .csv or .log: says how the text is read"
+    )
+    text: str = Field(examples=["问题,次数\n什么时候发货,120\n"], description="the file's content")
+
+
 class CampaignIn(BaseModel):
     name: str = Field(examples=["双11"])
-    start: datetime
-    end: datetime
+    start: datetime | date = Field(examples=["2026-11-11"], description="a date is its 00:00 (Beijing time)")
+    end: datetime | date = Field(
+        examples=["2026-11-11"],
+        description="a date is included whole, until 24:00 Beijing time (start == end: one day); "
+        "a moment ends exactly then",
+    )
+    questions: QuestionSetIn | None = Field(
+        default=None, description="the expected questions, stored with the campaign; omitted: kept"
+    )
     coverage_target: float = Field(default=0.9, description="a fraction: 0.9 means 90 %")
     min_entries: int = 30
     min_personal_phrases: int = 10
     min_team_phrases: int = 5
 
-    def data(self, questions_path: str | None) -> campaign_store.CampaignData:
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _a_date_alone(cls, value: Any) -> Any:
+        """ "2026-11-11" is a day (pydantic would read it as that day's 00:00, losing the day)."""
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        return value
+
+    def data(self, stored: tuple[str | None, str | None]) -> campaign_store.CampaignData:
+        """The campaign's fields; ``stored`` is its question set, replaced when one is sent."""
+        questions = (self.questions.filename, self.questions.text) if self.questions else stored
         return campaign_store.CampaignData(
-            **self.model_dump(exclude={"version"}), questions_path=questions_path
+            **self.model_dump(exclude={"version", "start", "end", "questions"}),
+            start=campaign_store.window_start(self.start),
+            end=campaign_store.window_end(self.end),
+            questions_file=questions[0],
+            questions_text=questions[1],
         )
 
 
@@ -278,7 +309,7 @@ def api_campaign(session: SessionDep, campaign_id: int) -> dict[str, Any]:
 
 @router.post("/campaigns", status_code=201, summary="新增活动（客服主管）")
 def api_create_campaign(session: SessionDep, viewer: SupervisorDep, body: CampaignIn) -> dict[str, Any]:
-    created = campaign_store.create_campaign(session, data=body.data(None), user=viewer.name)
+    created = campaign_store.create_campaign(session, data=body.data((None, None)), user=viewer.name)
     session.commit()
     return campaigns.campaign_public(created)
 
@@ -292,7 +323,7 @@ def api_update_campaign(
         campaign_store.update_campaign(
             session,
             name=c.name,
-            data=body.data(c.questions_path),
+            data=body.data((c.questions_file, c.questions_text)),
             expected_version=body.version,
             user=viewer.name,
         )
@@ -302,6 +333,16 @@ def api_update_campaign(
         current = campaigns.campaign_public(campaigns.get_by_id(session, campaign_id))
         return JSONResponse({"detail": str(exc), "current": current}, status_code=409)
     return campaigns.campaign_public(campaigns.get_by_id(session, campaign_id))
+
+
+@router.delete("/campaigns/{campaign_id}", summary="删除活动（客服主管；可从历史恢复，版本过期返回 409）")
+def api_delete_campaign(
+    session: SessionDep, viewer: SupervisorDep, campaign_id: int, version: int | None = None
+) -> dict[str, Any]:
+    c = campaigns.get_by_id(session, campaign_id)
+    undo = campaign_store.delete_campaign(session, name=c.name, expected_version=version, user=viewer.name)
+    session.commit()
+    return {"deleted": campaign_id, "undo_revision": undo}
 
 
 # ---------------------------------------------------------------- users and passwords

@@ -1,5 +1,6 @@
 """Campaign pages (聚划算 and any other promotion): the list, the editor with the readiness thresholds
-(stale save → conflict view), and the 检查 button that runs the pre-promotion readiness checklist."""
+and the uploaded question file (stale save → conflict view), delete after asking (undo from history),
+and the 检查 button that runs the pre-promotion readiness checklist."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from replybook import campaigns, readiness
 from replybook.errors import ConflictError, InvalidValue, NotFoundError, ReplybookError, StaleVersionError
@@ -24,6 +26,7 @@ FIELD_LABELS = (
     ("name", "活动名称"),
     ("start", "开始"),
     ("end", "结束"),
+    ("questions_file", "问题文件"),
     ("coverage_target", "覆盖率目标"),
     ("min_entries", "问答至少"),
     ("min_personal_phrases", "每位客服个人短语至少"),
@@ -38,7 +41,10 @@ def campaign_public(c: Campaign) -> dict[str, Any]:
         "name": c.name,
         "start": iso_shop(c.start),
         "end": iso_shop(c.end),
-        "questions_path": c.questions_path,
+        "window": campaigns.window_label(c.start, c.end),
+        "questions_file": c.questions_file,
+        # False with a file name: a set the 0004 migration could no longer read (upload it again)
+        "questions_stored": c.questions_text is not None,
         "coverage_target": c.coverage_target,
         "min_entries": c.min_entries,
         "min_personal_phrases": c.min_personal_phrases,
@@ -63,22 +69,48 @@ def _count(form: Any, name: str, label: str) -> int:
     return int(raw)
 
 
-def campaign_form_data(form: Any, *, questions_path: str | None) -> campaigns.CampaignData:
-    """The editor's fields; the coverage target is typed as a percentage (90 → 0.9)."""
+def _window(form: Any) -> tuple[Any, Any]:
+    """Start and end as typed: a date alone is a whole day (the end day included), or a moment."""
+    raw = {name: forms.text(form, name).strip() for name in ("start", "end")}
+    if not raw["start"] or not raw["end"]:
+        raise InvalidValue("请填写活动的开始和结束时间")
+    parsed = []
+    for name, label, parse in (
+        ("start", "开始时间", campaigns.window_start),
+        ("end", "结束时间", campaigns.window_end),
+    ):
+        try:
+            parsed.append(parse(raw[name]))
+        except InvalidValue:
+            raise InvalidValue(
+                f"{label}“{raw[name]}”不是有效的日期或时间，请写成 2026-12-10 或 2026-12-10 08:00"
+            ) from None
+    return parsed[0], parsed[1]
+
+
+async def uploaded_questions(form: Any) -> tuple[str, str] | None:
+    """The question file chosen in the form, read and checked (None when none was chosen)."""
+    upload = form.get("questions")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    return campaigns.read_question_set(upload.filename, await upload.read())
+
+
+def campaign_form_data(form: Any, *, questions: tuple[str | None, str | None]) -> campaigns.CampaignData:
+    """The editor's fields; the coverage target is typed as a percentage (90 → 0.9); ``questions`` is
+    the stored set (file name, text), replaced by an upload."""
     target = forms.text(form, "coverage_target").strip().rstrip("%％")
     try:
         coverage_target = float(target) / 100
     except ValueError:
         raise InvalidValue(f"覆盖率目标“{target}”应为百分比，例如 90") from None
-    start = forms.moment(form, "start", "开始时间")
-    end = forms.moment(form, "end", "结束时间")
-    if start is None or end is None:
-        raise InvalidValue("请填写活动的开始和结束时间")
+    start, end = _window(form)
     return campaigns.CampaignData(
         name=forms.text(form, "name"),
         start=start,
         end=end,
-        questions_path=questions_path,
+        questions_file=questions[0],
+        questions_text=questions[1],
         coverage_target=coverage_target,
         min_entries=_count(form, "min_entries", "问答数量门槛"),
         min_personal_phrases=_count(form, "min_personal_phrases", "个人短语门槛"),
@@ -96,10 +128,11 @@ def _raw(form: Any) -> dict[str, Any]:
 
 
 def _form_of(c: Campaign | campaigns.CampaignData, version: int | None) -> dict[str, Any]:
+    start, end = campaigns.window_fields(c.start, c.end)
     return {
         "name": c.name,
-        "start": c.start,
-        "end": c.end,
+        "start": start,
+        "end": end,
         "coverage_target_pct": f"{c.coverage_target * 100:g}",
         "min_entries": c.min_entries,
         "min_personal_phrases": c.min_personal_phrases,
@@ -111,8 +144,9 @@ def _form_of(c: Campaign | campaigns.CampaignData, version: int | None) -> dict[
 def display(data: campaigns.CampaignData) -> dict[str, list[str]]:
     return {
         "name": [data.name],
-        "start": [(iso_shop(data.start) or "")[:16].replace("T", " ")],
-        "end": [(iso_shop(data.end) or "")[:16].replace("T", " ")],
+        "start": [campaigns.window_label(data.start, data.end).split(" 至 ")[0]],
+        "end": [campaigns.window_label(data.start, data.end).split(" 至 ")[1]],
+        "questions_file": [data.questions_file or "未设置"],
         "coverage_target": [f"{data.coverage_target:.0%}"],
         "min_entries": [str(data.min_entries)],
         "min_personal_phrases": [str(data.min_personal_phrases)],
@@ -121,11 +155,24 @@ def display(data: campaigns.CampaignData) -> dict[str, list[str]]:
 
 
 def _editor(
-    request: Request, *, form: dict[str, Any], campaign: dict[str, Any] | None, error=None, status=200
+    request: Request,
+    *,
+    form: dict[str, Any],
+    campaign: dict[str, Any] | None,
+    questions: int | None = None,
+    error=None,
+    status=200,
 ):
-    return render(
-        request, "campaigns/edit.html", {"form": form, "campaign": campaign, "error": error}, status=status
-    )
+    data = {"form": form, "campaign": campaign, "questions": questions, "error": error}
+    return render(request, "campaigns/edit.html", data, status=status)
+
+
+def _question_count(c: Campaign) -> int | None:
+    """How many questions the stored set has (None: none stored, or no longer readable)."""
+    try:
+        return len(campaigns.campaign_questions(c))
+    except InvalidValue:
+        return None
 
 
 @router.get("/campaigns")
@@ -153,8 +200,9 @@ def new_campaign_page(request: Request, viewer: SupervisorDep) -> Response:
 async def create_campaign(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
     form = await request.form()
     try:
+        questions = await uploaded_questions(form) or (None, None)
         created = campaigns.create_campaign(
-            session, data=campaign_form_data(form, questions_path=None), user=viewer.name
+            session, data=campaign_form_data(form, questions=questions), user=viewer.name
         )
         session.commit()
     except (InvalidValue, ConflictError) as exc:
@@ -169,7 +217,9 @@ def edit_campaign_page(
     request: Request, session: SessionDep, viewer: ViewerDep, campaign_id: int
 ) -> Response:
     c = get_by_id(session, campaign_id)
-    return _editor(request, form=_form_of(c, c.version), campaign=campaign_public(c))
+    return _editor(
+        request, form=_form_of(c, c.version), campaign=campaign_public(c), questions=_question_count(c)
+    )
 
 
 @router.post("/campaigns/{campaign_id}")
@@ -180,7 +230,8 @@ async def save_campaign(
     c = get_by_id(session, campaign_id)
     public = campaign_public(c)
     try:
-        data = campaign_form_data(form, questions_path=c.questions_path)
+        questions = await uploaded_questions(form) or (c.questions_file, c.questions_text)
+        data = campaign_form_data(form, questions=questions)
         campaigns.update_campaign(
             session, name=c.name, data=data, expected_version=forms.version(form), user=viewer.name
         )
@@ -201,9 +252,39 @@ async def save_campaign(
         )
     except (InvalidValue, ConflictError) as exc:
         session.rollback()
-        return _editor(request, form=_raw(form), campaign=public, error=str(exc), status=exc.http_status)
+        return _editor(
+            request,
+            form=_raw(form),
+            campaign=public,
+            questions=_question_count(get_by_id(session, campaign_id)),
+            error=str(exc),
+            status=exc.http_status,
+        )
     flash(request, f"已保存活动“{data.name}”")
     return redirect(request, f"/campaigns/{campaign_id}")
+
+
+@router.get("/campaigns/{campaign_id}/delete")
+def confirm_delete_page(
+    request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int
+) -> Response:
+    c = get_by_id(session, campaign_id)
+    return render(request, "campaigns/delete.html", {"campaign": campaign_public(c)})
+
+
+@router.post("/campaigns/{campaign_id}/delete")
+async def delete_campaign(
+    request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int
+) -> Response:
+    form = await request.form()
+    c = get_by_id(session, campaign_id)
+    name = c.name
+    undo = campaigns.delete_campaign(
+        session, name=name, expected_version=forms.version(form), user=viewer.name
+    )
+    session.commit()
+    flash(request, f"已删除活动“{name}”（连同问题文件）。", undo=undo)
+    return redirect(request, "/campaigns")
 
 
 def run_check(session: Session, c: Campaign) -> readiness.Readiness:

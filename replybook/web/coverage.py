@@ -59,7 +59,7 @@ def runs_data(session: Session) -> dict[str, Any]:
                 "name": c.name,
                 "start": iso_shop(c.start),
                 "target": c.coverage_target,
-                "questions": Path(c.questions_path).name if c.questions_path else None,
+                "questions": c.questions_file if c.questions_text is not None else None,
             }
             for c in campaigns.list_campaigns(session)
         ],
@@ -125,12 +125,11 @@ def run_uploaded(
 def run_campaign_questions(session: Session, *, campaign: str, user: str) -> tuple[CoverageRun, Campaign]:
     """The pre-promotion check: the campaign's own question file, against the library at its start."""
     found = campaigns.get_campaign(session, campaign)
-    if not found.questions_path:
-        raise InvalidValue(f"活动“{found.name}”没有设置问题文件，请上传问题文件来测试。")
-    report = coverage.run_coverage(session, found.questions_path, at=found.start)
-    run = coverage.save_run(
-        session, report, source=Path(found.questions_path).name, user=user, campaign=found
+    source = found.questions_file or ""
+    report = coverage.run_coverage(
+        session, campaigns.campaign_questions(found), at=found.start, source=source
     )
+    run = coverage.save_run(session, report, source=source, user=user, campaign=found)
     return run, found
 
 

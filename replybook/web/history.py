@@ -53,7 +53,8 @@ FIELD_NAMES = {
     "key": "标识",
     "start": "开始",
     "end": "结束",
-    "questions_path": "问题文件",
+    "questions_file": "问题文件",
+    "questions_text": "问题内容",
     "coverage_target": "覆盖率目标",
     "min_entries": "问答至少",
     "min_personal_phrases": "每位客服个人短语至少",
@@ -110,6 +111,9 @@ def _show(value: Any, key: str = "", categories: dict[int, str] | None = None) -
         return [SOURCE_NAMES[value]]
     if key in ("active_start", "active_end", "start", "end") and isinstance(value, str):
         return [(iso_shop(parse_datetime(value)) or value)[:16].replace("T", " ")]
+    if key == "questions_text" and isinstance(value, str):  # a whole file: its size, not its lines
+        lines = [ln for ln in value.splitlines() if ln.strip()]
+        return [f"{len(lines)} 行，第一行：{lines[0][:40]}" if lines else "空"]
     if isinstance(value, list):
         return [str(v) for v in value]
     if isinstance(value, bool):
