@@ -327,7 +327,17 @@ def _remove(session: Session, plan: PhraseImportPlan, user: str | None, at: date
         bulk_insert(
             session,
             REVISIONS,
-            [_revision(r, "delete", f"导入替换时删除快捷短语 {r['code']}", user, at) for r in rows],
+            # Like history.delete: the deletion is the next version, stamped with who and when.
+            [
+                _revision(
+                    {**r, "version": r["version"] + 1, "updated_at": at, "updated_by": user},
+                    "delete",
+                    f"导入替换时删除快捷短语 {r['code']}",
+                    user,
+                    at,
+                )
+                for r in rows
+            ],
         )
         session.execute(delete(PHRASES).where(PHRASES.c.id.in_(ids)))
 
