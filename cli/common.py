@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -19,6 +20,8 @@ from typer.core import TyperGroup
 from replybook.db import describe, ensure_current, make_engine, session_scope
 from replybook.errors import ReplybookError
 from replybook.settings import Settings
+
+from . import usage
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -63,7 +66,35 @@ def fail(message: str, code: int = 2) -> None:
 
 
 class ReplybookGroup(TyperGroup):
-    """The root command: any error from the core becomes one line on stderr and an exit status."""
+    """The root command: any error from the core becomes one line on stderr and an exit status, and
+    so does a usage error of typer/click itself (unknown option, missing argument, bad value)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except usage.UsageError as exc:
+            if usage.is_help(exc):  # a group typed alone: its help, as typer shows it
+                text = exc.format_message()  # type: ignore[attr-defined]
+                if text.strip():
+                    err_console.print(text, markup=False, highlight=False)
+            else:
+                _print_error(usage.usage_line(exc, argv, self))
+            code = 2
+        except typer.Abort:
+            _print_error("已取消")
+            code = 1
+        if not standalone_mode:
+            return code
+        sys.exit(code)
 
     def invoke(self, ctx):  # type: ignore[override]
         try:
