@@ -18,7 +18,7 @@ from sqlmodel import Session
 from typer.core import TyperGroup
 
 from replybook.db import describe, ensure_current, make_engine, session_scope
-from replybook.errors import ReplybookError
+from replybook.errors import ReplybookError, file_error
 from replybook.settings import Settings
 
 from . import usage
@@ -110,18 +110,11 @@ class ReplybookGroup(TyperGroup):
         except SQLAlchemyError as exc:
             _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
             raise typer.Exit(2) from None
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            _print_error(_file_error(exc))
+        except OSError as exc:
+            if exc.filename is None:  # not a file (a socket, a pipe): nothing the user named
+                raise
+            _print_error(str(file_error(exc.filename, exc)))
             raise typer.Exit(2) from None
-
-
-def _file_error(exc: OSError) -> str:
-    """A file that cannot be opened, said in Chinese like the rest of the messages."""
-    if isinstance(exc, FileNotFoundError):
-        return f"找不到文件 {exc.filename}"
-    if isinstance(exc, IsADirectoryError):
-        return f"{exc.filename} 是文件夹，请给出其中的一个文件"
-    return f"没有权限读写 {exc.filename}"
 
 
 def _print_error(message: str) -> None:

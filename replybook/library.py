@@ -25,7 +25,7 @@ from .entries import (
     problems_in,
     wordings,
 )
-from .errors import ImportFormatError, InvalidValue, Problem
+from .errors import ImportFormatError, InvalidValue, Problem, file_error
 from .models import Entry, Setting
 from .normalize import normalise
 from .timeutil import iso_shop, parse_datetime
@@ -262,10 +262,8 @@ def import_library(
 def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidValue(f"找不到文件 {path}") from None
     except OSError as exc:
-        raise InvalidValue(f"无法读取 {path}：{exc.strerror}") from None
+        raise file_error(path, exc) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -330,7 +328,7 @@ def export_library(session: Session, path: Path) -> int:
     try:
         path.write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise InvalidValue(f"无法写入 {path}：{exc.strerror}") from None
+        raise file_error(path, exc, writing=True) from None
     return text.count("\n  - category:")
 
 

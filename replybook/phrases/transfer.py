@@ -8,6 +8,7 @@ code, and applying streams the file a second time (and checks it is the file tha
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import shutil
 import struct
@@ -26,7 +27,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
 
-from ..errors import ConflictError, InvalidValue
+from ..errors import ConflictError, InvalidValue, file_error
 from ..models import Phrase, PhraseScope, User
 from ..qianniu_csv import CsvReader, CsvRow
 from ..timeutil import now
@@ -130,6 +131,8 @@ def _opened(origin: Any) -> Iterator[BinaryIO]:
 def _origin_of(source: str | Path | IO[bytes]) -> tuple[Any, str]:
     if isinstance(source, str | Path):
         path = Path(source)
+        if path.is_dir():
+            raise file_error(path, IsADirectoryError(errno.EISDIR, "", str(path)))
         if not path.is_file():
             raise InvalidValue(f"找不到文件 {path}")
         return path, str(path)
