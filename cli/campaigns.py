@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from replybook import campaigns as core
-from replybook.timeutil import iso_shop, parse_datetime
+from replybook.timeutil import parse_datetime, shop_text
 
 from .common import console, session
 
@@ -45,7 +45,7 @@ def add(
     )
     with session(ctx) as s:
         core.create_campaign(s, data=data, user="cli")
-    console.print(f"已添加活动 {name}：{iso_shop(data.start)} — {iso_shop(data.end)}", markup=False)
+    console.print(f"已添加活动 {name}：{shop_text(data.start)} — {shop_text(data.end)}", markup=False)
 
 
 @app.command("list")
@@ -59,8 +59,8 @@ def list_(ctx: typer.Context) -> None:
         for c in core.list_campaigns(s):
             table.add_row(
                 c.name,
-                iso_shop(c.start),
-                iso_shop(c.end),
+                shop_text(c.start),
+                shop_text(c.end),
                 c.questions_path or "—",
                 f"{c.coverage_target:.0%}",
                 str(c.min_entries),

@@ -70,14 +70,16 @@ def _help_of(param: Any) -> str:
 
 
 def _bad_value(param: Any, argv: Sequence[str]) -> str:
-    """"应为整数，收到 abc"; the value is read back from the command line (typer's message omits it)."""
+    """ "应为整数，收到 abc"; the value is read back from the command line (typer's message omits it)."""
     descriptor = getattr(param, "type_descriptor", None)
     choices = getattr(descriptor, "choices", None) or getattr(getattr(param, "type", None), "choices", None)
     if choices:
         expected = "其中之一：" + "、".join(str(getattr(c, "value", c)) for c in choices)
     else:
         annotation = getattr(descriptor, "annotation", None)
-        expected = _EXPECTED.get(annotation) or _CLICK_TYPES.get(getattr(getattr(param, "type", None), "name", ""))
+        expected = _EXPECTED.get(annotation) or _CLICK_TYPES.get(
+            getattr(getattr(param, "type", None), "name", "")
+        )
         expected = expected or "有效的值"
     given = _given(param, argv)
     return f"应为{expected}" + (f"，收到 {given}" if given is not None else "")

@@ -289,7 +289,7 @@ def test_campaign_check_messages_show_shop_time_and_event_names(sample_cli: Cli)
             ),
         )
     result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
-    checks = {c["key"]: c for c in json.loads(result.stdout)["checks"]}
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     items = checks["autoreply_ties"]["items"]
     assert items and all("first_contact" not in i and "+08:00" not in i for i in items), items
     assert any("当天首次咨询" in i and "2026-12-1" in i for i in items), items
