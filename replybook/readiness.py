@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from . import autoreplies, campaigns
 from .entries import BUILTIN_CATEGORIES, list_categories
-from .models import Campaign, Entry, Trigger
 from .labels import event_name
+from .models import Campaign, Entry, Trigger
 from .timeutil import iso_shop, shop_text
 
 PASS, WARN, FAIL = "pass", "warn", "fail"

@@ -14,8 +14,8 @@ from sqlmodel import Session
 from replybook import autoreplies, entries
 from replybook.coverage_report import STATUS_NAMES
 from replybook.entries import list_categories
-from replybook.matching import Matcher
 from replybook.labels import EVENT_NAMES
+from replybook.matching import Matcher
 from replybook.timeutil import iso_shop, now, parse_datetime
 
 from .auth import SessionDep
