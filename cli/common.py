@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 from typer.core import TyperGroup
 
-from replybook.db import describe, ensure_current, make_engine, session_scope
+from replybook.db import ensure_current, make_engine, session_scope, unreachable
 from replybook.errors import ReplybookError, file_error
 from replybook.settings import Settings
 
@@ -103,9 +103,10 @@ class ReplybookGroup(TyperGroup):
             _print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except OperationalError as exc:
-            where = describe(ctx.obj.engine) if isinstance(ctx.obj, State) and ctx.obj._engine else "数据库"
-            detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            _print_error(f"无法访问数据库 {where}：{detail}")
+            if isinstance(ctx.obj, State) and ctx.obj._engine:
+                _print_error(unreachable(ctx.obj.engine, exc))
+            else:
+                _print_error(f"无法访问数据库：{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
             raise typer.Exit(2) from None
         except SQLAlchemyError as exc:
             _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
