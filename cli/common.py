@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -19,7 +20,7 @@ from typer.core import TyperGroup
 
 from replybook.db import ensure_current, make_engine, session_scope, unreachable
 from replybook.errors import ReplybookError, file_error
-from replybook.settings import Settings
+from replybook.settings import Settings, settings_problem
 
 from . import usage
 
@@ -110,6 +111,9 @@ class ReplybookGroup(TyperGroup):
             raise typer.Exit(2) from None
         except SQLAlchemyError as exc:
             _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
+            raise typer.Exit(2) from None
+        except ValidationError as exc:  # a REPLYBOOK_ environment variable that Settings() refused
+            _print_error(settings_problem(exc))
             raise typer.Exit(2) from None
         except OSError as exc:
             if exc.filename is None:  # not a file (a socket, a pipe): nothing the user named

@@ -340,3 +340,14 @@ def test_serve_on_a_busy_port_says_so_before_claiming_it_started(cli: Cli) -> No
     line = _one_chinese_line(result)
     assert f"端口 {port} 已被占用" in line
     assert "已启动" not in result.output
+
+
+# issue 10 item 15
+def test_a_bad_setting_in_the_environment_is_one_chinese_line(cli: Cli) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, ["--db", cli.url, "serve"], env={"REPLYBOOK_PORT": "abc"})
+    assert result.exit_code == 2
+    assert "环境变量 REPLYBOOK_PORT 的值 'abc' 无效，应为整数" in _one_chinese_line(result)
