@@ -17,7 +17,13 @@ import typer
 _errors = sys.modules[typer.BadParameter.__module__]
 UsageError: type[Exception] = _errors.UsageError
 
-_EXPECTED = {int: "整数", float: "数字", bool: "true 或 false", datetime: "时间", Path: "文件路径"}
+_EXPECTED: dict[Any, str] = {
+    int: "整数",
+    float: "数字",
+    bool: "true 或 false",
+    datetime: "时间",
+    Path: "文件路径",
+}
 _CLICK_TYPES = {"integer": "整数", "float": "数字", "boolean": "true 或 false", "datetime": "时间"}
 
 
@@ -70,17 +76,18 @@ def _help_of(param: Any) -> str:
 
 
 def _bad_value(param: Any, argv: Sequence[str]) -> str:
-    """ "应为整数，收到 abc"; the value is read back from the command line (typer's message omits it)."""
+    """What was expected and what came, e.g. 应为整数，收到 abc. The value is read back from the command
+    line: typer's message leaves it out."""
     descriptor = getattr(param, "type_descriptor", None)
-    choices = getattr(descriptor, "choices", None) or getattr(getattr(param, "type", None), "choices", None)
+    click_type = getattr(param, "type", None)  # typer before 0.20: click's own types
+    choices = getattr(descriptor, "choices", None) or getattr(click_type, "choices", None)
+    expected: str | None
     if choices:
         expected = "其中之一：" + "、".join(str(getattr(c, "value", c)) for c in choices)
     else:
-        annotation = getattr(descriptor, "annotation", None)
-        expected = _EXPECTED.get(annotation) or _CLICK_TYPES.get(
-            getattr(getattr(param, "type", None), "name", "")
-        )
-        expected = expected or "有效的值"
+        annotation: Any = getattr(descriptor, "annotation", None)
+        expected = _EXPECTED.get(annotation) or _CLICK_TYPES.get(getattr(click_type, "name", ""))
+    expected = expected or "有效的值"
     given = _given(param, argv)
     return f"应为{expected}" + (f"，收到 {given}" if given is not None else "")
 
