@@ -10,6 +10,7 @@ from rich.table import Table
 
 from replybook import readiness
 from replybook.errors import InvalidValue
+from replybook.timeutil import shop_text
 
 from .common import console, err_console, session
 
@@ -59,7 +60,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 def _table(result: readiness.Readiness) -> None:
     c = result.campaign
-    console.print(f"[bold]活动 {c.name}[/bold]  {readiness.iso_shop(c.start)} — {readiness.iso_shop(c.end)}")
+    console.print(f"[bold]活动 {c.name}[/bold]  {shop_text(c.start)} — {shop_text(c.end)}")
     table = Table("检查", "结果", "说明", show_lines=True)
     for check in result.checks:
         detail = check.detail

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 from typer.core import TyperGroup
 
-from replybook.db import describe, ensure_current, make_engine, session_scope
-from replybook.errors import ReplybookError
-from replybook.settings import Settings
+from replybook.db import ensure_current, make_engine, session_scope, unreachable
+from replybook.errors import ReplybookError, file_error
+from replybook.settings import Settings, settings_problem
+
+from . import usage
 
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -63,7 +67,35 @@ def fail(message: str, code: int = 2) -> None:
 
 
 class ReplybookGroup(TyperGroup):
-    """The root command: any error from the core becomes one line on stderr and an exit status."""
+    """The root command: any error from the core becomes one line on stderr and an exit status, and
+    so does a usage error of typer/click itself (unknown option, missing argument, bad value)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            code = result if isinstance(result, int) else 0
+        except usage.UsageError as exc:
+            if usage.is_help(exc):  # a group typed alone: its help, as typer shows it
+                text = exc.format_message()  # type: ignore[attr-defined]
+                if text.strip():
+                    err_console.print(text, markup=False, highlight=False)
+            else:
+                _print_error(usage.usage_line(exc, argv, self))
+            code = 2
+        except typer.Abort:
+            _print_error("已取消")
+            code = 1
+        if not standalone_mode:
+            return code
+        sys.exit(code)
 
     def invoke(self, ctx):  # type: ignore[override]
         try:
@@ -72,25 +104,22 @@ class ReplybookGroup(TyperGroup):
             _print_error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except OperationalError as exc:
-            where = describe(ctx.obj.engine) if isinstance(ctx.obj, State) and ctx.obj._engine else "数据库"
-            detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-            _print_error(f"无法访问数据库 {where}：{detail}")
+            if isinstance(ctx.obj, State) and ctx.obj._engine:
+                _print_error(unreachable(ctx.obj.engine, exc))
+            else:
+                _print_error(f"无法访问数据库：{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
             raise typer.Exit(2) from None
         except SQLAlchemyError as exc:
             _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
             raise typer.Exit(2) from None
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            _print_error(_file_error(exc))
+        except ValidationError as exc:  # a REPLYBOOK_ environment variable that Settings() refused
+            _print_error(settings_problem(exc))
             raise typer.Exit(2) from None
-
-
-def _file_error(exc: OSError) -> str:
-    """A file that cannot be opened, said in Chinese like the rest of the messages."""
-    if isinstance(exc, FileNotFoundError):
-        return f"找不到文件 {exc.filename}"
-    if isinstance(exc, IsADirectoryError):
-        return f"{exc.filename} 是文件夹，请给出其中的一个文件"
-    return f"没有权限读写 {exc.filename}"
+        except OSError as exc:
+            if exc.filename is None:  # not a file (a socket, a pipe): nothing the user named
+                raise
+            _print_error(str(file_error(exc.filename, exc)))
+            raise typer.Exit(2) from None
 
 
 def _print_error(message: str) -> None:

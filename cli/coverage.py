@@ -18,7 +18,7 @@ from replybook.coverage_report import STATUS_NAMES, pct, render_html, render_tab
 from replybook.entries import list_categories
 from replybook.errors import InvalidValue
 from replybook.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
-from replybook.timeutil import iso_shop, now, parse_datetime
+from replybook.timeutil import now, parse_datetime, shop_text
 
 from .common import console, err_console, session
 
@@ -144,7 +144,7 @@ def ask(
         top = matcher.top(question, 3)
         firing = autoreplies.would_fire(s, moment, event=event, message=question)
         console.print(
-            f"问题：{question}（{iso_shop(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
+            f"问题：{question}（{shop_text(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
         )
         if top:
             table = Table()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 import typer
 
 from replybook import db
-from replybook.errors import InvalidValue
+from replybook.errors import InvalidValue, os_reason
 from replybook.settings import Settings
 
 from .common import console, session, state
@@ -71,7 +73,8 @@ def serve(
     """
     settings = Settings(database_url=state(ctx).database_url)
     db.ensure_current(state(ctx).engine)  # one clear line, not a server traceback, if it is not ready
-    _run(settings, host or settings.host, port or settings.port, logins=None)
+    host, port = host or settings.host, port or settings.port
+    _run(settings, _listen(host, port), host, port, logins=None)
 
 
 def demo(
@@ -85,6 +88,7 @@ def demo(
 
     Example: replybook demo --port 8000
     """
+    listening = None if no_serve else _listen(host, port)  # a busy port says so before any work
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{file}{suffix}").unlink(missing_ok=True)
     st = state(ctx)
@@ -106,7 +110,8 @@ def demo(
     if no_serve:
         console.print(f"演示数据库：{file.resolve()}")
         return
-    _run(Settings(database_url=str(file)), host, port, logins=report.users)
+    assert listening is not None
+    _run(Settings(database_url=str(file)), listening, host, port, logins=report.users)
 
 
 def sample_coverage_run(s):
@@ -120,7 +125,36 @@ def sample_coverage_run(s):
     return save_run(s, report, source="questions.txt（示例）", user="demo")
 
 
-def _run(settings: Settings, host: str, port: int, logins) -> None:
+def _listen(host: str, port: int) -> socket.socket:
+    """Claim the address before saying the server started: a busy port is one clear line, not a
+    "started" line followed by uvicorn's English error."""
+    if not 0 < port < 65536:
+        raise InvalidValue(f"端口应在 1 到 65535 之间，现为 {port}")
+    try:
+        family, kind, _proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror:
+        raise InvalidValue(f"无法在 {host} 上监听：找不到这个地址") from None
+    sock = socket.socket(family, kind)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: restart at once
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidValue(
+                f"端口 {port} 已被占用（{host}:{port}）；请用 --port 换一个端口，或先停止占用它的程序"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise InvalidValue(
+                f"没有权限监听端口 {port}（1024 以下的端口需要管理员权限）；请用 --port 换一个"
+            ) from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise InvalidValue(f"本机没有地址 {host}，无法在上面监听") from None
+        raise InvalidValue(f"无法监听 {host}:{port}：{os_reason(exc)}") from None
+    return sock
+
+
+def _run(settings: Settings, sock: socket.socket, host: str, port: int, logins) -> None:
     import uvicorn
 
     from replybook.web.app import create_app
@@ -133,4 +167,4 @@ def _run(settings: Settings, host: str, port: int, logins) -> None:
             label = "客服主管" if role == "supervisor" else "客服"
             console.print(f"  {name} / {password}（{label}）", markup=False)
     console.print("按 Ctrl+C 停止。", markup=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run(sockets=[sock])

@@ -56,7 +56,8 @@ def validate(data: AutoReplyData) -> list[str]:
     if not data.name.strip():
         found.append("名称不能为空")
     if data.trigger not in {t.value for t in Trigger}:
-        found.append(f"未知触发方式 {data.trigger!r}，可用：{'、'.join(t.value for t in Trigger)}")
+        known = "、".join(f"{TRIGGER_NAMES[t]}（{t.value}）" for t in Trigger)
+        found.append(f"未知触发方式 {data.trigger!r}，可用：{known}")
     if not data.text.strip():
         found.append("回复内容不能为空")
     if data.trigger == Trigger.KEYWORD and not data.keywords:
@@ -64,14 +65,14 @@ def validate(data: AutoReplyData) -> list[str]:
     if len(data.keywords) > MAX_KEYWORDS:
         found.append(f"关键词最多 {MAX_KEYWORDS} 个（现有 {len(data.keywords)} 个）")
     if data.trigger == Trigger.SCHEDULE and not data.service_hours:
-        found.append("非服务时间回复需要 service_hours，例如 08:30-24:00")
+        found.append("非服务时间回复需要填写服务时间，例如 08:30-24:00")
     if data.service_hours:
         try:
             parse_hours(data.service_hours)
         except InvalidValue as exc:
             found.append(str(exc))
     if data.trigger == Trigger.BUSY and (data.busy_threshold is None or data.busy_threshold < 1):
-        found.append("忙碌回复需要 busy_threshold（排队人数，至少 1）")
+        found.append("忙碌回复需要填写排队人数（至少 1）")
     if data.active_start and data.active_end and data.active_end <= data.active_start:
         found.append("生效时间的结束必须晚于开始")
     return found

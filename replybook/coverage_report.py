@@ -13,6 +13,7 @@ from rich.text import Text
 from .campaign_coverage import COVERAGE_LABEL, WEIGHTED_LABEL
 from .coverage import CoverageReport
 from .resources import data_dir
+from .timeutil import parse_datetime, shop_text
 
 STATUS_NAMES = {"covered": "已覆盖", "ambiguous": "有歧义", "uncovered": "未覆盖"}
 CSV_HEADER = ["问题", "状态", "分类", "标准问题", "匹配问法", "分数", "次数", "期望标准问题", "是否正确"]
@@ -36,7 +37,7 @@ def render_table(report: CoverageReport, *, limit: int = 10) -> RenderableType:
     s = report.summary
     parts: list[RenderableType] = [
         Text(
-            f"覆盖率测试：{s['total']} 个问题，测试时间 {s['at']}，"
+            f"覆盖率测试：{s['total']} 个问题，测试时间 {shop_text(report.at)}，"
             f"问答 {s['entries']} 条（{s['wordings']} 种问法），阈值 {s['threshold']:g}，差距 {s['margin']:g}"
         ),
         Text(
@@ -186,6 +187,7 @@ def render_html(report: CoverageReport) -> str:
         autoescape=select_autoescape(["html"]),
     )
     env.filters["pct"] = pct
+    env.filters["shoptime"] = lambda text: shop_text(parse_datetime(text))
     template = env.get_template("coverage/report.html")
     results = list(report.results)
     return template.render(

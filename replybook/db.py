@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +31,7 @@ def resolve_url(value: str) -> str:
         url = make_url(value)
     except ArgumentError:
         raise InvalidValue(f"无法识别的数据库地址 {value!r}") from None
-    if url.drivername == "postgresql":  # psycopg 3 is the driver we ship
+    if url.drivername in ("postgres", "postgresql"):  # as Heroku & co. write it; psycopg 3 is what we ship
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
 
@@ -96,7 +97,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
         command.upgrade(_alembic_config(engine), "head")
         return before, current_revision(engine)
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"无法连接数据库 {describe(engine)}：{_first_line(exc)}") from None
+        raise DatabaseUnavailable(unreachable(engine, exc)) from None
 
 
 def ensure_current(engine: Engine) -> None:
@@ -108,11 +109,37 @@ def ensure_current(engine: Engine) -> None:
     try:
         rev = current_revision(engine)
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"无法连接数据库 {describe(engine)}：{_first_line(exc)}") from None
+        raise DatabaseUnavailable(unreachable(engine, exc)) from None
     if rev is None:
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 尚未初始化，请先运行 replybook init")
     if rev != head_revision():
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 的结构版本较旧，请运行 replybook init 升级")
+
+
+# What the PostgreSQL driver says, and how a supervisor would want to hear it.
+_PG_FAILURES = [
+    (
+        re.compile(r'database "(?P<name>[^"]+)" does not exist'),
+        "数据库 {name} 在服务器 {server} 上不存在；请先创建：createdb {name}（再运行 replybook init）",
+    ),
+    (re.compile(r'role "(?P<name>[^"]+)" does not exist'), "服务器 {server} 上没有数据库用户 {name}"),
+    (re.compile(r"password authentication failed"), "连接服务器 {server} 的用户名或密码不对"),
+    (re.compile(r"Connection refused"), "连接被拒绝：服务器 {server} 没有运行，或地址、端口不对"),
+    (re.compile(r"timeout expired|timed out"), "连接服务器 {server} 超时"),
+    (re.compile(r"failed to resolve host|could not translate host name"), "找不到服务器 {server}"),
+]
+
+
+def unreachable(engine: Engine, exc: BaseException) -> str:
+    """Why the database cannot be reached, in one Chinese line (the driver's own text is English)."""
+    detail = _first_line(exc)
+    url = engine.url
+    server = f"{url.host or 'localhost'}:{url.port or 5432}"
+    for pattern, message in _PG_FAILURES:
+        found = pattern.search(detail)
+        if found:
+            return f"无法连接数据库 {describe(engine)}：" + message.format(server=server, **found.groupdict())
+    return f"无法连接数据库 {describe(engine)}：{detail}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from . import history
 from .errors import ConflictError, InvalidValue, NotFoundError
+from .labels import field_name
 from .models import Category, Entry
 from .normalize import normalise
 from .timeutil import as_aware
@@ -193,7 +194,7 @@ def _check(session: Session, data: EntryData, *, exclude_id: int | None = None) 
     known = {c.key for c in list_categories(session)}
     found = problems_in(data, known)
     if found:
-        raise InvalidValue("；".join(f"{f or ''} {m}".strip() for f, m in found))
+        raise InvalidValue("；".join(f"{field_name(f)}：{m}" if f else m for f, m in found))
     owners = wording_owners(session, exclude_id=exclude_id)
     for w in wordings(data):
         other = owners.get(normalise(w))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -73,3 +74,32 @@ class InvalidValue(ReplybookError):
 
 class DatabaseUnavailable(ReplybookError):
     http_status = 503
+
+
+# What the OS says about a file, in the words of the rest of the messages (never "Is a directory").
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在",
+    errno.EISDIR: "是文件夹，请给出其中的一个文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "所在磁盘只读",
+    errno.ENAMETOOLONG: "路径太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the OS refused, in Chinese."""
+    if exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    return f"系统错误 {errno.errorcode.get(exc.errno or 0, exc.errno)}"
+
+
+def file_error(path: object, exc: OSError, *, writing: bool = False) -> InvalidValue:
+    """A user's file that cannot be read or written, as one Chinese line naming it."""
+    if isinstance(exc, IsADirectoryError):
+        return InvalidValue(f"{path} 是文件夹，请给出其中的一个文件")
+    if isinstance(exc, FileNotFoundError):
+        return InvalidValue(f"无法写入 {path}：所在文件夹不存在" if writing else f"找不到文件 {path}")
+    return InvalidValue(f"无法{'写入' if writing else '读取'} {path}：{os_reason(exc)}")

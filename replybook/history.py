@@ -11,8 +11,9 @@ Comparing versions in Python alone would let two concurrent saves from one versi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Date as SADate
@@ -42,12 +43,31 @@ def snapshot(item: SQLModel) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for column in inspect(type(item)).columns:
         value = getattr(item, column.key)
-        if isinstance(value, datetime | date):
+        if isinstance(value, datetime):
+            value = _utc_text(value)
+        elif isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, list):
             value = list(value)
         data[column.key] = value
     return data
+
+
+def _utc_text(value: datetime) -> str:
+    """One form for every stored moment: the models' (UTC). An item just edited holds the shop time it
+    was typed in, one loaded from the database holds UTC; the history must not see a change there."""
+    return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
+def _comparable(value: Any) -> Any:
+    """A snapshot value as compared by ``diff``: moments kept with another offset (snapshots written
+    before they were all stored in UTC) compare as the same instant."""
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return _utc_text(datetime.fromisoformat(value))
+    return value
 
 
 def _apply(item: SQLModel, data: dict[str, Any]) -> None:
@@ -121,10 +141,13 @@ def delete(
     """Delete a loaded item, keeping its last state in the history (restorable). The DELETE carries
     the version check too: a deletion never removes a version its user has not seen."""
     read = _check_expected(item, expected_version)
+    # The deletion is a version of its own, so its history row never shares a number with the edit
+    # before it (and a restore after it is the next one again).
+    _stamp(item, version=read + 1, user=user)
     _flush(session, item, expected=read)
     record(session, item, "delete", user=user, summary=summary)
     session.delete(item)
-    _flush(session, item, expected=read)
+    _flush(session, item, expected=read + 1)
 
 
 def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel:
@@ -251,4 +274,4 @@ def _last_version(session: Session, item_type: str, item_id: int) -> int:
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """Fields that differ between two snapshots (bookkeeping fields left out)."""
     keys = [k for k in {**old, **new} if k not in _BOOKKEEPING]
-    return [(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
+    return [(k, old.get(k), new.get(k)) for k in keys if _comparable(old.get(k)) != _comparable(new.get(k))]

@@ -27,7 +27,8 @@ from .entries import (
     redundancy_warning,
     wordings,
 )
-from .errors import ImportFormatError, InvalidValue, Problem
+from .errors import ImportFormatError, InvalidValue, Problem, file_error
+from .labels import file_field
 from .models import Entry, Setting
 from .normalize import normalise
 from .timeutil import iso_shop, parse_datetime
@@ -84,12 +85,13 @@ def read_library(
         label = f"第 {index} 条（{raw.get('question') or '无标准问题'}）"
         for key in raw:
             if key not in ENTRY_KEYS:
-                problems.append(Problem(label, f"未知字段，可用：{'、'.join(ENTRY_KEYS)}", column=str(key)))
+                known = "、".join(file_field(k) for k in ENTRY_KEYS)
+                problems.append(Problem(label, f"未知字段 {key}，可用：{known}"))
         data, field_problems = _entry_from_raw(raw)
-        problems += [Problem(label, msg, column=col_) for col_, msg in field_problems]
+        problems += [Problem(label, msg, column=_column(col_)) for col_, msg in field_problems]
         if data is None:
             continue
-        problems += [Problem(label, msg, column=f) for f, msg in problems_in(data, known_categories)]
+        problems += [Problem(label, msg, column=_column(f)) for f, msg in problems_in(data, known_categories)]
         for position, w in enumerate(wordings(data)):
             key = normalise(w)
             if not key:
@@ -97,7 +99,9 @@ def read_library(
             if key in seen and seen[key][0] != index:
                 other, other_q = seen[key]
                 column = "question" if position == 0 else "similar"  # wordings(): question first
-                problems.append(Problem(label, f"问法 {w!r} 与第 {other} 条（{other_q}）重复", column=column))
+                problems.append(
+                    Problem(label, f"问法 {w!r} 与第 {other} 条（{other_q}）重复", column=_column(column))
+                )
             else:
                 seen.setdefault(key, (index, data.question))
         entries.append(data)
@@ -124,11 +128,16 @@ def _read_categories(raw: Any, problems: list[Problem]) -> list[tuple[str, str]]
         bad = category_problems(key, name)
         problems += [Problem(label, message) for message in bad]
         if key in seen:
-            problems.append(Problem(label, f"分类 {key} 与第 {seen[key]} 项重复", column="key"))
+            problems.append(Problem(label, f"分类 {key} 与第 {seen[key]} 项重复", column=file_field("key")))
         elif not bad:
             seen[key] = index
             found.append((key, name))
     return found
+
+
+def _column(key: str | None) -> str | None:
+    """A field of the file as a problem names it: 答案（answers）, so both the word and the key are there."""
+    return file_field(key) if key else None
 
 
 def _str_list(raw: dict[str, Any], key: str, problems: list[tuple[str | None, str]]) -> list[str]:
@@ -273,10 +282,8 @@ def import_library(
 def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidValue(f"找不到文件 {path}") from None
     except OSError as exc:
-        raise InvalidValue(f"无法读取 {path}：{exc.strerror}") from None
+        raise file_error(path, exc) from None
     return decode_library(raw, source=str(path))
 
 
@@ -345,7 +352,7 @@ def export_library(session: Session, path: Path) -> int:
     try:
         path.write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise InvalidValue(f"无法写入 {path}：{exc.strerror}") from None
+        raise file_error(path, exc, writing=True) from None
     return text.count("\n  - category:")
 
 

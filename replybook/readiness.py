@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 from . import autoreplies, campaigns
 from .entries import BUILTIN_CATEGORIES, list_categories
 from .errors import InvalidValue
+from .labels import event_name
 from .models import Campaign, Entry, Trigger
-from .timeutil import iso_shop
+from .timeutil import iso_shop, shop_text
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -91,7 +92,7 @@ def check_campaign_autoreply(session: Session, c: Campaign) -> CheckResult:
             f"全程生效：{'、'.join(r.name for r in rules)}",
         )
     partial = [
-        f"{r.name}（{iso_shop(r.active_start) or '…'} — {iso_shop(r.active_end) or '…'}）"
+        f"{r.name}（{shop_text(r.active_start) or '…'} — {shop_text(r.active_end) or '…'}）"
         for r in autoreplies.list_rules(session)
         if r.trigger == Trigger.FIRST_CONTACT and (r.active_start or r.active_end)
     ]
@@ -99,14 +100,16 @@ def check_campaign_autoreply(session: Session, c: Campaign) -> CheckResult:
         "campaign_autoreply",
         "活动首次接待自动回复",
         FAIL,
-        "没有覆盖整个活动时间的活动首次接待自动回复（触发方式 first_contact，带生效时间）",
+        "没有覆盖整个活动时间的活动首次接待自动回复（触发方式“首次接待”，带生效时间）",
         partial,
     )
 
 
 def check_autoreply_ties(session: Session, c: Campaign) -> CheckResult:
     ties = autoreplies.find_ties(session, c.start, c.end)
-    items = [f"{iso_shop(t['at'])} {t['event']}：{' 与 '.join(t['rules'])} 优先级相同" for t in ties]
+    items = [
+        f"{shop_text(t['at'])} {event_name(t['event'])}：{' 与 '.join(t['rules'])} 优先级相同" for t in ties
+    ]
     if items:
         return CheckResult(
             "autoreply_ties", "自动回复冲突", FAIL, f"活动期间有 {len(items)} 处规则并列", items
@@ -126,9 +129,9 @@ def check_promotion_windows(session: Session, c: Campaign) -> CheckResult:
         if not overlaps:
             continue
         if e.active_end is not None and e.active_end < c.end:
-            items.append(f"{e.question}：{iso_shop(e.active_end)} 结束，早于活动结束")
+            items.append(f"{e.question}：{shop_text(e.active_end)} 结束，早于活动结束")
         if e.active_start is not None and e.active_start > c.start:
-            items.append(f"{e.question}：{iso_shop(e.active_start)} 才开始，晚于活动开始")
+            items.append(f"{e.question}：{shop_text(e.active_start)} 才开始，晚于活动开始")
     if items:
         return CheckResult(
             "promotion_windows", "活动优惠问答的生效时间", FAIL, f"{len(items)} 处与活动时间不符", items

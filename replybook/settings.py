@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,3 +23,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = "Asia/Shanghai"
+
+
+_EXPECTED = {"int_parsing": "整数", "int_type": "整数", "string_type": "文字"}
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """A bad REPLYBOOK_ environment variable, in one Chinese line (pydantic's own text is English)."""
+    first = exc.errors()[0]
+    name = f"{Settings.model_config.get('env_prefix', '')}{first['loc'][0]}".upper() if first["loc"] else "?"
+    expected = _EXPECTED.get(first["type"], "有效的值")
+    return f"环境变量 {name} 的值 {first.get('input')!r} 无效，应为{expected}"

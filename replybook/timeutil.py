@@ -74,3 +74,8 @@ def to_shop(value: datetime) -> datetime:
 def iso_shop(value: datetime | None) -> str | None:
     """Shop-time ISO text, the form the library file and the UI use."""
     return None if value is None else to_shop(value).isoformat()
+
+
+def shop_text(value: datetime | None) -> str | None:
+    """A moment as people read it, in shop time: 2026-12-10 08:00 (ISO text is for files and JSON)."""
+    return None if value is None else to_shop(value).strftime("%Y-%m-%d %H:%M")

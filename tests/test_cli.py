@@ -222,3 +222,177 @@ def test_library_import_reads_a_gbk_file(cli: Cli, tmp_path: Path) -> None:
     )
     result = cli("library", "import", str(lib))
     assert result.exit_code == 0 and "已添加 1 条" in result.output, result.output
+
+
+# ---------------------------------------------------------------- issue 10 item 15: every error in Chinese
+
+ENGLISH_CLICK = ("Usage", "Error", "Try ", "No such", "Missing", "Invalid", "Got unexpected", "requires")
+
+
+def _one_chinese_line(result) -> str:
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("错误："), result.output
+    assert not any(word in lines[0] for word in ENGLISH_CLICK), lines[0]
+    return lines[0]
+
+
+# issue 10 item 15
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ("library", "import", "--foo", "x.yaml"),
+            "错误：未知选项 --foo（用 replybook library import --help 查看用法）",
+        ),
+        (("library", "import", "--dry-rum", "x.yaml"), "未知选项 --dry-rum（是不是 --dry-run？）"),
+        (("library", "import"), "缺少参数 FILE"),
+        (("user", "add"), "缺少参数 NAME"),
+        (("frobnicate",), "未知命令 frobnicate（可用："),
+        (("gold", "show"), "replybook gold 没有子命令 show（可用："),
+        (("serve", "--port", "abc"), "选项 --port 应为整数，收到 abc"),
+        (("test", "--threshold", "高", "q.txt"), "选项 --threshold 应为数字，收到 高"),
+        (("gold", "history", "--months"), "选项 --months 后面缺少值"),
+        (("library", "import", "a.yaml", "b.yaml"), "多余的参数 b.yaml"),
+        (("--bogus", "init"), "未知选项 --bogus（用 replybook --help 查看用法）"),
+    ],
+)
+def test_usage_errors_are_one_chinese_line(cli: Cli, args, expected) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert expected in _one_chinese_line(result)
+
+
+# issue 10 item 15
+def test_a_command_group_without_a_command_still_shows_its_help(cli: Cli) -> None:
+    result = cli("campaign")
+    assert "add" in result.output and "list" in result.output and "Traceback" not in result.output
+
+
+# issue 10 item 15
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("library", "import", "{dir}"), "{dir} 是文件夹"),
+        (("library", "export", "{dir}"), "{dir} 是文件夹"),
+        (("import", "{dir}"), "{dir} 是文件夹"),
+        (("library", "export", "{dir}/no/such/x.yaml"), "无法写入 {dir}/no/such/x.yaml：所在文件夹不存在"),
+        (("export", "{dir}/no/such/x.csv"), "无法写入 {dir}/no/such/x.csv：所在文件夹不存在"),
+    ],
+)
+def test_file_problems_are_said_in_chinese_not_os_text(cli: Cli, tmp_path: Path, args, expected) -> None:
+    result = cli(*(a.format(dir=tmp_path) for a in args))
+    assert result.exit_code == 2
+    line = _one_chinese_line(result)
+    assert expected.format(dir=tmp_path) in line
+    assert "Is a directory" not in line and "No such file" not in line and "Errno" not in line
+
+
+# issue 10 item 15
+def test_an_entry_error_names_its_fields_in_chinese(cli: Cli, tmp_path: Path) -> None:
+    from replybook import entries
+    from replybook.errors import InvalidValue
+
+    with db.session_scope(db.make_engine(cli.url)) as s:
+        data = entries.EntryData(category="nope", question="包邮吗", answers=[])
+        with pytest.raises(InvalidValue) as caught:
+            entries.create_entry(s, data=data)
+    message = str(caught.value)
+    assert "分类" in message and "答案" in message
+    assert "category" not in message and "answers" not in message
+
+
+# issue 10 item 15
+def test_auto_reply_problems_name_fields_and_events_in_chinese() -> None:
+    from replybook import autoreplies
+
+    found = autoreplies.validate(autoreplies.AutoReplyData(name="夜间", trigger="schedule", text="稍后回复"))
+    found += autoreplies.validate(autoreplies.AutoReplyData(name="忙", trigger="busy", text="稍等"))
+    found += autoreplies.validate(autoreplies.AutoReplyData(name="x", trigger="hello", text="x"))
+    text = "；".join(found)
+    assert "服务时间" in text and "排队人数" in text and "首次接待" in text
+    assert "service_hours" not in text and "busy_threshold" not in text
+
+
+# issue 10 item 15
+def test_campaign_check_messages_show_shop_time_and_event_names(sample_cli: Cli) -> None:
+    import json
+    from datetime import datetime
+
+    from replybook import autoreplies
+    from replybook.timeutil import SHOP_TZ
+
+    with db.session_scope(db.make_engine(sample_cli.url)) as s:
+        autoreplies.create_rule(
+            s,
+            data=autoreplies.AutoReplyData(
+                name="聚划算首次接待2",
+                trigger="first_contact",
+                text="欢迎来到聚划算",
+                active_start=datetime(2026, 12, 11, tzinfo=SHOP_TZ),
+                active_end=datetime(2026, 12, 12, tzinfo=SHOP_TZ),
+            ),
+        )
+    result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    items = checks["autoreply_ties"]["items"]
+    assert items and all("first_contact" not in i and "+08:00" not in i for i in items), items
+    assert any("当天首次咨询" in i and "2026-12-1" in i for i in items), items
+    table = sample_cli("check", "--campaign", "聚划算").output
+    assert "+08:00" not in table and "T00:00" not in table
+
+
+# issue 10 item 15
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_postgres_urls_use_the_shipped_driver(scheme: str) -> None:
+    assert db.resolve_url(f"{scheme}://shop:pw@db.example:5432/replybook") == (
+        "postgresql+psycopg://shop:pw@db.example:5432/replybook"
+    )
+
+
+def _local_postgres() -> str:
+    import socket
+
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        if probe.connect_ex(("127.0.0.1", 5432)) != 0:
+            pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+    return "postgres://127.0.0.1:5432"
+
+
+# issue 10 item 15
+def test_init_on_a_postgresql_database_that_does_not_exist_says_createdb() -> None:
+    import uuid
+
+    name = f"replybook_missing_{uuid.uuid4().hex[:8]}"
+    result = Cli(f"{_local_postgres()}/{name}")("init")
+    assert result.exit_code == 2
+    line = _one_chinese_line(result)
+    assert f"createdb {name}" in line and "不存在" in line, line
+    assert "FATAL" not in line and "does not exist" not in line
+
+
+# issue 10 item 15
+def test_serve_on_a_busy_port_says_so_before_claiming_it_started(cli: Cli) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", "--port", str(port))
+    assert result.exit_code == 2
+    line = _one_chinese_line(result)
+    assert f"端口 {port} 已被占用" in line
+    assert "已启动" not in result.output
+
+
+# issue 10 item 15
+def test_a_bad_setting_in_the_environment_is_one_chinese_line(cli: Cli) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, ["--db", cli.url, "serve"], env={"REPLYBOOK_PORT": "abc"})
+    assert result.exit_code == 2
+    assert "环境变量 REPLYBOOK_PORT 的值 'abc' 无效，应为整数" in _one_chinese_line(result)

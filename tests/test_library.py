@@ -63,28 +63,33 @@ def test_sample_library_round_trips(engine, tmp_path: Path) -> None:
     assert text == (SAMPLE / "library.yaml").read_text(encoding="utf-8")
 
 
+# issue 10 item 15: each problem names its field in Chinese, with the key the file uses.
 BAD_CASES = [
-    ("  - category: nope\n    question: 在吗\n    answers: [在的]\n", "category", "未知分类"),
-    ("  - category: greeting\n    question: ''\n    answers: [在的]\n", "question", "标准问题不能为空"),
-    ("  - category: greeting\n    question: 在吗\n    answers: []\n", "answers", "至少需要一个答案"),
+    ("  - category: nope\n    question: 在吗\n    answers: [在的]\n", "分类（category）", "未知分类"),
+    (
+        "  - category: greeting\n    question: ''\n    answers: [在的]\n",
+        "标准问题（question）",
+        "标准问题不能为空",
+    ),
+    ("  - category: greeting\n    question: 在吗\n    answers: []\n", "答案（answers）", "至少需要一个答案"),
     (
         "  - category: greeting\n    question: 在吗\n    answers: [a]\n    active: {start: 明天}\n",
-        "active",
+        "生效时间（active）",
         "无法识别的时间",
     ),
     (
         "  - category: greeting\n    question: 在吗\n    answers: [a]\n    active: {start: 2026-12-13, end: 2026-12-10}\n",
-        "active",
+        "生效时间（active）",
         "结束必须晚于开始",
     ),
     (
         "  - category: greeting\n    question: 在吗\n    answers: [a]\n  - category: greeting\n    question: 在吗？\n    answers: [b]\n",
-        "第 3 条（在吗？），question",
+        "第 3 条（在吗？），标准问题（question）",
         "与第 2 条（在吗）重复",
     ),
     (
         "  - category: greeting\n    question: 在吗\n    answers: [a]\n  - category: greeting\n    question: 有人吗\n    similar: [在吗！]\n    answers: [b]\n",
-        "第 3 条（有人吗），similar",
+        "第 3 条（有人吗），相似问法（similar）",
         "与第 2 条（在吗）重复",
     ),
     ("  - category: greeting\n    question: 在吗\n    answers: [a]\n    colour: red\n", "colour", "未知字段"),
@@ -110,7 +115,7 @@ def test_every_problem_is_listed(engine, tmp_path: Path) -> None:
         library.import_library(s, path)
     # unknown category, empty question, no answer, and 在吗 twice: every one reported
     assert len(err.value.problems) == 4
-    assert "第 3 条（在吗），answers" in str(err.value)
+    assert "第 3 条（在吗），答案（answers）" in str(err.value)  # issue 10 item 15: Chinese field names
 
 
 def test_not_yaml_names_the_line(engine, tmp_path: Path) -> None:

@@ -102,7 +102,8 @@ def test_add_edit_move_remove_with_history(any_engine: Engine) -> None:
         restored = history.restore(s, revs[-1].id, user="店长")
     with db.session_scope(any_engine) as s:
         assert library(s) == {"fh": ("付款后48小时内发货\n活动期间72小时", "物流")}
-        assert restored.version == 4
+        assert [r.version for r in revs] == [4, 3, 2, 1]  # the deletion is a version of its own
+        assert restored.version == 5
 
 
 @pytest.mark.storage

@@ -315,7 +315,7 @@ def test_a_deleted_campaign_comes_back_from_history_with_its_questions(sample_cl
         assert rev.action == "delete"
         history.restore(s, rev.id, user="店长")
     back = _campaign(sample_cli)
-    assert back.questions_text == c.questions_text and back.version == 2
+    assert back.questions_text == c.questions_text and back.version == 3  # 1, the deletion 2, restored 3
     assert sample_cli("campaign", "delete", "没有的活动").exit_code == 2
 
 

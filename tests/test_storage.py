@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from replybook import db, entries, history
 from replybook.errors import ConflictError, StaleVersionError
@@ -106,3 +106,115 @@ def test_a_deleted_items_id_is_never_reused(any_engine) -> None:
     assert new_id != old_id
     with db.session_scope(any_engine) as s:
         assert {e.question for e in s.exec(select(Entry))} == {"什么时候发货", "发货时间"}
+
+
+def _one_of_each_kind(s) -> dict[str, SQLModel]:
+    """A fresh item of every versioned kind, each made through its own service."""
+    from replybook import autoreplies, campaigns, phrases, reviews
+
+    start = datetime(2026, 12, 10, 20, tzinfo=SHOP_TZ)
+    return {
+        "entry": entries.create_entry(s, data=_data(active_start=start), user="店长"),
+        "autoreply": autoreplies.create_rule(
+            s,
+            data=autoreplies.AutoReplyData(
+                name="大促首次接待", trigger="first_contact", text="您好", active_start=start
+            ),
+            user="店长",
+        ),
+        "phrase": phrases.create_phrase(
+            s,
+            data=phrases.PhraseData(scope="team", owner="", group="", code="fh", text="已发货"),
+            user="店长",
+        ),
+        "category": entries.add_category(s, key="gift", name="赠品", user="店长"),
+        "campaign": campaigns.create_campaign(
+            s,
+            data=campaigns.CampaignData(name="双十二", start=start, end=start + timedelta(days=2)),
+            user="店长",
+        ),
+        "review": reviews.set_day(
+            s, day="2026-12-01", source="manual", agent="小美", counts={"satisfied": 3}
+        ),
+    }
+
+
+# issue 10 item 16
+@pytest.mark.parametrize("kind", ["entry", "autoreply", "phrase", "category", "campaign", "review"])
+def test_two_history_rows_of_one_item_never_carry_the_same_version(any_engine, kind: str) -> None:
+    with db.session_scope(any_engine) as s:
+        item = _one_of_each_kind(s)[kind]
+        item_id = item.id
+        field = {"category": "name", "review": "satisfied", "phrase": "text", "campaign": "end"}.get(
+            kind, "active_end"
+        )
+        value = {"name": "赠品说明", "satisfied": 4, "text": "已发出"}.get(
+            field, datetime(2026, 12, 20, tzinfo=SHOP_TZ)
+        )
+        history.update(s, item, {field: value}, expected_version=1, user="店长")
+    with db.session_scope(any_engine) as s:
+        history.delete(s, s.get(history.ITEM_TYPES[kind], item_id), user="店长")
+    with db.session_scope(any_engine) as s:
+        deleted = history.revisions(s, kind, item_id)[0]
+        assert deleted.action == "delete"
+        history.restore(s, deleted.id, user="店长")
+    with db.session_scope(any_engine) as s:
+        first = history.revisions(s, kind, item_id)[-1]
+        history.restore(s, first.id, user="店长")
+    with db.session_scope(any_engine) as s:
+        versions = [r.version for r in history.revisions(s, kind, item_id)]
+        assert sorted(versions) == list(range(1, len(versions) + 1)), versions
+        assert s.get(history.ITEM_TYPES[kind], item_id).version == max(versions)
+
+
+# issue 10 item 16
+def test_a_toggle_and_an_editor_save_store_times_in_one_form(any_engine) -> None:
+    start = datetime(2026, 12, 10, 8, tzinfo=SHOP_TZ)
+    with db.session_scope(any_engine) as s:
+        entry_id = entries.create_entry(s, data=_data(active_start=start), user="店长").id
+    with db.session_scope(any_engine) as s:
+        entries.set_enabled(s, entry_id=entry_id, enabled=False, user="店长")
+    with db.session_scope(any_engine) as s:
+        entries.update_entry(
+            s, entry_id=entry_id, data=_data(active_start=start, enabled=False), expected_version=2
+        )
+    with db.session_scope(any_engine) as s:
+        edited, toggled, created = history.revisions(s, "entry", entry_id)
+        assert history.diff(toggled.data, edited.data) == []
+        assert [k for k, _, _ in history.diff(created.data, toggled.data)] == ["enabled"]
+        # The form the models use: UTC.
+        assert created.data["active_start"] == toggled.data["active_start"] == "2026-12-10T00:00:00+00:00"
+    # Snapshots kept before this (shop time beside UTC) compare as the same instant.
+    assert (
+        history.diff(
+            {"active_start": "2026-12-10T08:00:00+08:00"}, {"active_start": created.data["active_start"]}
+        )
+        == []
+    )
+
+
+# issue 10 item 16
+def test_a_phrase_removed_by_a_replace_import_gets_its_own_version(any_engine) -> None:
+    import io
+
+    from replybook import phrases
+
+    team = phrases.PhraseData(scope="team", owner="", group="", code="fh", text="已发货")
+    with db.session_scope(any_engine) as s:
+        phrase_id = phrases.create_phrase(s, data=team).id
+    with db.session_scope(any_engine) as s:
+        phrases.update_phrase(
+            s,
+            phrase_id=phrase_id,
+            data=phrases.PhraseData(**{**team.__dict__, "text": "已发出"}),
+            expected_version=1,
+        )
+    with db.session_scope(any_engine) as s:
+        csv = "快捷短语编码,快捷短语,快捷短语分组\r\nhi,您好,\r\n".encode()
+        phrases.import_phrases(s, io.BytesIO(csv), mode="replace", user="店长")
+    with db.session_scope(any_engine) as s:
+        removed = history.revisions(s, "phrase", phrase_id)[0]
+        assert (removed.action, removed.version) == ("delete", 3)
+        history.restore(s, removed.id, user="店长")
+    with db.session_scope(any_engine) as s:
+        assert [r.version for r in history.revisions(s, "phrase", phrase_id)] == [4, 3, 2, 1]

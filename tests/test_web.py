@@ -1578,3 +1578,25 @@ def test_the_sample_campaign_form_shows_its_days(boss: Browser) -> None:
     assert 'name="start" value="2026-12-10"' in page and 'name="end" value="2026-12-12"' in page
     listed = boss.get("/campaigns").text
     assert "2026-12-10 00:00<br>至 2026-12-12 24:00" in listed and "2026-12-13" not in listed
+
+
+# issue 10 item 16
+def test_toggling_then_saving_the_editor_unchanged_shows_no_change_in_history(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    entry = entry_by_question(sample_engine, "什么时候发货")
+    assert entry is not None
+    window = [("active_start", "2026-12-10T08:00"), ("active_end", "2026-12-13T00:00")]
+    assert boss.post(f"/entries/{entry.id}", [*_edit_form(entry), *window]).status_code == 303
+    assert boss.post(f"/entries/{entry.id}/enabled", {"enabled": "0"}).status_code == 303
+    assert boss.post(f"/entries/{entry.id}/enabled", {"enabled": "1"}).status_code == 303
+    toggled = entry_by_question(sample_engine, "什么时候发货")
+    assert toggled is not None
+    assert boss.post(f"/entries/{entry.id}", [*_edit_form(toggled), *window]).status_code == 303
+    data = boss.get(f"/api/history/entry/{entry.id}").json()
+    saved, on, off = data["revisions"][:3]
+    assert [c["field"] for c in off["changes"]] == ["启用"]
+    assert [c["field"] for c in on["changes"]] == ["启用"]
+    assert saved["changes"] == []
+    versions = [r["version"] for r in data["revisions"]]
+    assert len(set(versions)) == len(versions)

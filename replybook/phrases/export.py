@@ -3,6 +3,7 @@ with a BOM, group-then-code order, streamed from the database."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from typing import IO
 
 from sqlmodel import Session, SQLModel, select
 
-from ..errors import InvalidValue
+from ..errors import InvalidValue, file_error
 from ..models import Phrase, PhraseScope
 from ..qianniu_csv import CsvWriter
 from .core import check_library, check_owner
@@ -68,8 +69,13 @@ def export_phrases(
     path = Path(target)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise InvalidValue(f"目录 {folder} 不存在")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        raise InvalidValue(f"无法写入 {path}：所在文件夹不存在")
+    if path.is_dir():
+        raise file_error(path, IsADirectoryError(errno.EISDIR, "", str(path)))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    except OSError as exc:
+        raise file_error(path, exc, writing=True) from None
     try:
         with os.fdopen(fd, "wb") as stream:
             writer = CsvWriter(stream, encoding, neutralise_formulas)

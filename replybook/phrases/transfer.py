@@ -8,6 +8,7 @@ code, and applying streams the file a second time (and checks it is the file tha
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import shutil
 import struct
@@ -26,7 +27,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import text as sql
 from sqlmodel import Session, SQLModel, select
 
-from ..errors import ConflictError, InvalidValue
+from ..errors import ConflictError, InvalidValue, file_error
 from ..models import Phrase, PhraseScope
 from ..qianniu_csv import CsvReader, CsvRow, emoji_replaced, not_in_gbk, stray_question_mark
 from ..timeutil import now
@@ -131,6 +132,8 @@ def _opened(origin: Any) -> Iterator[BinaryIO]:
 def _origin_of(source: str | Path | IO[bytes]) -> tuple[Any, str]:
     if isinstance(source, str | Path):
         path = Path(source)
+        if path.is_dir():
+            raise file_error(path, IsADirectoryError(errno.EISDIR, "", str(path)))
         if not path.is_file():
             raise InvalidValue(f"找不到文件 {path}")
         return path, str(path)
@@ -369,7 +372,17 @@ def _remove(session: Session, plan: PhraseImportPlan, user: str | None, at: date
         bulk_insert(
             session,
             REVISIONS,
-            [_revision(r, "delete", f"导入替换时删除快捷短语 {r['code']}", user, at) for r in rows],
+            # Like history.delete: the deletion is the next version, stamped with who and when.
+            [
+                _revision(
+                    {**r, "version": r["version"] + 1, "updated_at": at, "updated_by": user},
+                    "delete",
+                    f"导入替换时删除快捷短语 {r['code']}",
+                    user,
+                    at,
+                )
+                for r in rows
+            ],
         )
         session.execute(delete(PHRASES).where(PHRASES.c.id.in_(ids)))
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from replybook import history
 from replybook.entries import list_categories
 from replybook.errors import NotFoundError, PermissionDenied
+from replybook.labels import FIELD_NAMES
 from replybook.models import Revision
 from replybook.permissions import can_edit
 from replybook.timeutil import iso_shop, parse_datetime
@@ -29,45 +30,6 @@ TYPE_NAMES = {
     "review": "评价数",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
-FIELD_NAMES = {
-    "category_id": "分类",
-    "question": "标准问题",
-    "question_norm": "规范化问题",
-    "similar": "相似问法",
-    "keywords": "关键词",
-    "answers": "答案",
-    "enabled": "启用",
-    "active_start": "生效开始",
-    "active_end": "生效结束",
-    "name": "名称",
-    "trigger": "触发方式",
-    "text": "内容",
-    "busy_threshold": "排队人数",
-    "service_hours": "服务时间",
-    "priority": "优先级",
-    "scope": "范围",
-    "owner": "所属客服",
-    "group_name": "分组",
-    "code": "编码",
-    "image_url": "图片",
-    "key": "标识",
-    "start": "开始",
-    "end": "结束",
-    "questions_file": "问题文件",
-    "questions_text": "问题内容",
-    "coverage_target": "覆盖率目标",
-    "min_entries": "问答至少",
-    "min_personal_phrases": "每位客服个人短语至少",
-    "min_team_phrases": "团队短语至少",
-    "day": "日期",
-    "source": "来源",
-    "agent": "客服",
-    "very_satisfied": "很满意",
-    "satisfied": "满意",
-    "neutral": "一般",
-    "dissatisfied": "不满意",
-    "very_dissatisfied": "很不满意",
-}
 SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
 # Where the live item is edited, per type.
 ITEM_URLS = {

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from replybook import autoreplies, entries
 from replybook.coverage_report import STATUS_NAMES
 from replybook.entries import list_categories
+from replybook.labels import EVENT_NAMES
 from replybook.matching import Matcher
 from replybook.timeutil import iso_shop, now, parse_datetime
 
@@ -21,7 +22,8 @@ from .auth import SessionDep
 from .render import is_htmx, render
 
 router = APIRouter()
-EVENTS = {"first_contact": "当天首次咨询", "message": "买家消息", "away": "客服离线/挂起", "busy": "客服忙碌"}
+# What a buyer can do in the try box (a keyword is part of a message, not an event of its own).
+EVENTS = {k: v for k, v in EVENT_NAMES.items() if k != "keyword"}
 MAX_QUESTION = 500
 
 
