@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from replybook.matching import LibraryEntry, Matcher, match_form  # noqa: E402
+from replybook.coverage.matching import LibraryEntry, Matcher, match_form
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 FILLER = ["亲", "亲亲", "请问", "", "", "", "呢", "哦", "呀", "？", "~", "😊", "！！"]
@@ -175,17 +175,18 @@ def _cpu_count() -> int:
 
 def calibrate() -> None:
     """Accuracy on sample_data/questions_labelled.csv (campaign start) per scorer, threshold, margin."""
-    from replybook import db
-    from replybook.coverage import labelled_accuracy, read_questions
-    from replybook.matching import COLLOQUIAL
-    from replybook.normalize import normalise
-    from replybook.sample import load_sample
-    from replybook.timeutil import parse_datetime
+    from replybook.coverage.forms import COLLOQUIAL
+    from replybook.coverage.labels import labelled_accuracy
+    from replybook.coverage.question_files import read_questions
+    from replybook.shop.sample import load_sample
+    from replybook.store import db
+    from replybook.store.normalize import normalise
+    from replybook.store.timeutil import parse_datetime
 
     engine = db.make_engine("sqlite://")
     db.upgrade(engine)
     with db.session_scope(engine) as s:
-        from replybook.entries import ensure_builtin_categories
+        from replybook.library.entries import ensure_builtin_categories
 
         ensure_builtin_categories(s)
         load_sample(s)

@@ -54,7 +54,8 @@ def peak_rss_mb() -> float:
 
 
 def step(name: str, csv_path: str, url: str, out_path: str) -> dict:
-    from replybook import db, phrases
+    from replybook import phrases
+    from replybook.store import db
 
     if name == "baseline_read":
         start, cpu = time.perf_counter(), time.process_time()
@@ -100,7 +101,7 @@ def fresh_database(server_url: str | None, folder: Path, label: str) -> tuple[st
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    from replybook import db
+    from replybook.store import db
 
     if not server_url:
         url = str(folder / f"{label}.db")

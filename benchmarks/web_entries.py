@@ -19,12 +19,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlmodel import Session, insert
 
-from replybook import db, users
-from replybook.entries import ensure_builtin_categories, list_categories
-from replybook.models import Entry
-from replybook.normalize import normalise
-from replybook.settings import Settings
-from replybook.timeutil import now
+from replybook.library.entries import ensure_builtin_categories, list_categories
+from replybook.store import db, users
+from replybook.store.models import Entry
+from replybook.store.normalize import normalise
+from replybook.store.settings import Settings
+from replybook.store.timeutil import now
 from replybook.web.app import create_app
 
 TOPICS = ("发货", "退货", "尺码", "优惠券", "面料", "颜色", "快递", "发票", "赠品", "价保")

@@ -8,9 +8,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from replybook import readiness
-from replybook.errors import InvalidValue
-from replybook.timeutil import shop_text
+from replybook.campaigns import readiness
+from replybook.store.errors import InvalidValue
+from replybook.store.timeutil import shop_text
 
 from .common import console, err_console, session
 

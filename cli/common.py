@@ -18,9 +18,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 from typer.core import TyperGroup
 
-from replybook.db import ensure_current, make_engine, session_scope, unreachable
-from replybook.errors import ReplybookError, file_error
-from replybook.settings import Settings, settings_problem
+from replybook.store.db import ensure_current, make_engine, session_scope, unreachable
+from replybook.store.errors import ReplybookError, file_error
+from replybook.store.settings import Settings, settings_problem
 
 from . import usage
 

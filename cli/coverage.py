@@ -13,12 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from replybook import autoreplies
-from replybook.coverage import read_questions, run_coverage, save_run
-from replybook.coverage_report import STATUS_NAMES, pct, render_html, render_table, write_csv
-from replybook.entries import list_categories
-from replybook.errors import InvalidValue
-from replybook.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
-from replybook.timeutil import now, parse_datetime, shop_text
+from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
+from replybook.coverage.question_files import read_questions
+from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
+from replybook.coverage.run import run_coverage, save_run
+from replybook.library.entries import list_categories
+from replybook.store.errors import InvalidValue
+from replybook.store.timeutil import now, parse_datetime, shop_text
 
 from .common import console, err_console, session
 

@@ -9,9 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from replybook import goldteam as core
-from replybook.errors import InvalidValue
-from replybook.timeutil import parse_date, today_shop
+from replybook import gold as core
+from replybook.store.errors import InvalidValue
+from replybook.store.timeutil import parse_date, today_shop
 
 from .common import console, session
 

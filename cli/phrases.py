@@ -9,8 +9,8 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 from rich.table import Table
 
 from replybook import phrases as core
-from replybook.errors import InvalidValue
-from replybook.qianniu_csv import encoding_name
+from replybook.phrases.qianniu_csv import encoding_name
+from replybook.store.errors import InvalidValue
 
 from .common import console, err_console, session
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import typer
 
-from replybook import db
-from replybook.errors import InvalidValue, os_reason
-from replybook.settings import Settings
+from replybook.store import db
+from replybook.store.errors import InvalidValue, os_reason
+from replybook.store.settings import Settings
 
 from .common import console, session, state
 
@@ -36,16 +36,16 @@ def init(
     else:
         console.print(f"数据库 {where} 已是最新（结构版本 {after}）")
     with session(ctx) as s:
-        from replybook.entries import ensure_builtin_categories
+        from replybook.library.entries import ensure_builtin_categories
 
         ensure_builtin_categories(s)
         if starter:
-            from replybook.starter import load_starter
+            from replybook.library.starter import load_starter
 
             plan = load_starter(s, user="cli")
             console.print(f"已载入入门问答 {len(plan.add)} 条")
         if sample:
-            from replybook.sample import load_sample
+            from replybook.shop.sample import load_sample
 
             report = load_sample(s)
             _print_sample(report)
@@ -96,8 +96,8 @@ def demo(
     st._engine = None
     db.upgrade(st.engine)
     with session(ctx) as s:
-        from replybook.entries import ensure_builtin_categories
-        from replybook.sample import load_sample
+        from replybook.library.entries import ensure_builtin_categories
+        from replybook.shop.sample import load_sample
 
         ensure_builtin_categories(s)
         report = load_sample(s)
@@ -116,9 +116,9 @@ def demo(
 
 def sample_coverage_run(s):
     """The demo's dashboard shows a coverage run: the sample questions as of the campaign's start."""
-    from replybook.campaigns import get_campaign
-    from replybook.coverage import run_coverage, save_run
-    from replybook.sample import sample_dir
+    from replybook.campaigns.service import get_campaign
+    from replybook.coverage.run import run_coverage, save_run
+    from replybook.shop.sample import sample_dir
 
     start = get_campaign(s, "聚划算").start
     report = run_coverage(s, sample_dir() / "questions.txt", at=start)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from replybook import users as core
+from replybook.store import users as core
 
 from .common import console, read_secret, session
 

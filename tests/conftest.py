@@ -15,8 +15,8 @@ from sqlmodel import Session, SQLModel
 from typer.testing import CliRunner
 
 from cli.main import app
-from replybook import db
-from replybook.entries import ensure_builtin_categories
+from replybook.library.entries import ensure_builtin_categories
+from replybook.store import db
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from replybook import campaigns, users
-from replybook.models import Campaign, CoverageRun, Phrase, ReviewCount
+from replybook import campaigns
+from replybook.store import users
+from replybook.store.models import Campaign, CoverageRun, Phrase, ReviewCount
 from tests.conftest import SAMPLE
 from tests.test_web import AGENT, SUPERVISOR, TEAM_CSV, Browser, agent, anon, app, basic, boss  # noqa: F401
 

@@ -24,9 +24,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from replybook import db
-from replybook.models import Phrase
-from replybook.settings import Settings
+from replybook.store import db
+from replybook.store.models import Phrase
+from replybook.store.settings import Settings
 from replybook.web import api_docs
 from replybook.web.app import create_app
 from tests.conftest import Cli

@@ -15,9 +15,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from replybook import autoreplies, coverage_runs, entries, phrases, reviews, users
+from replybook import autoreplies, phrases
 from replybook import campaigns as campaign_store
-from replybook.settings import Settings
+from replybook.coverage import runs as coverage_runs
+from replybook.gold import reviews
+from replybook.library import entries
+from replybook.store import users
+from replybook.store.settings import Settings
 from replybook.web import campaigns as campaigns_page
 from replybook.web import categories as categories_page
 from replybook.web import coverage as coverage_page

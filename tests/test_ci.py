@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from replybook import timeutil
+from replybook.store import timeutil
 from tests.conftest import REPO
 
 
@@ -62,7 +62,7 @@ def test_ci_runs_the_suite_at_night_and_in_the_day_in_both_time_zones() -> None:
 )
 def test_the_core_clock_honours_the_test_clock(fixed: str, utc: datetime, shop_day: date) -> None:
     """A child process, so this test's setting never leaks into another test's clock."""
-    code = "from replybook import timeutil; print(timeutil.now().isoformat(), timeutil.today_shop())"
+    code = "from replybook.store import timeutil; print(timeutil.now().isoformat(), timeutil.today_shop())"
     env = {**os.environ, timeutil.TEST_NOW_ENV: fixed, "TZ": "UTC"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [utc.isoformat(), shop_day.isoformat()]

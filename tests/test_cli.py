@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from replybook import db, users
-from replybook.models import Category, Entry
+from replybook.store import db, users
+from replybook.store.models import Category, Entry
 from tests.conftest import SAMPLE, Cli
 
 
@@ -136,7 +136,7 @@ def test_demo_builds_a_fresh_sample_database(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from cli.main import app
-    from replybook.models import CoverageRun
+    from replybook.store.models import CoverageRun
 
     target = tmp_path / "demo.db"
     target.write_bytes(b"not a database: demo starts afresh")
@@ -290,8 +290,8 @@ def test_file_problems_are_said_in_chinese_not_os_text(cli: Cli, tmp_path: Path,
 
 # issue 10 item 15
 def test_an_entry_error_names_its_fields_in_chinese(cli: Cli, tmp_path: Path) -> None:
-    from replybook import entries
-    from replybook.errors import InvalidValue
+    from replybook.library import entries
+    from replybook.store.errors import InvalidValue
 
     with db.session_scope(db.make_engine(cli.url)) as s:
         data = entries.EntryData(category="nope", question="包邮吗", answers=[])
@@ -320,7 +320,7 @@ def test_campaign_check_messages_show_shop_time_and_event_names(sample_cli: Cli)
     from datetime import datetime
 
     from replybook import autoreplies
-    from replybook.timeutil import SHOP_TZ
+    from replybook.store.timeutil import SHOP_TZ
 
     with db.session_scope(db.make_engine(sample_cli.url)) as s:
         autoreplies.create_rule(

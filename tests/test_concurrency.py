@@ -16,12 +16,15 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from replybook import autoreplies, db, entries, history, phrases, reviews
-from replybook.errors import StaleVersionError
-from replybook.models import AutoReply, Campaign, Category, Entry, Phrase, ReviewCount
-from replybook.reviews import DayAlreadyStored
-from replybook.sample import load_sample
-from replybook.settings import Settings
+from replybook import autoreplies, phrases
+from replybook.gold import reviews
+from replybook.gold.reviews import DayAlreadyStored
+from replybook.library import entries
+from replybook.shop.sample import load_sample
+from replybook.store import db, history
+from replybook.store.errors import StaleVersionError
+from replybook.store.models import AutoReply, Campaign, Category, Entry, Phrase, ReviewCount
+from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
 pytestmark = pytest.mark.storage

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from replybook import db
-from replybook.coverage import read_questions
-from replybook.models import CoverageRun
+from replybook.coverage.question_files import read_questions
+from replybook.store import db
+from replybook.store.models import CoverageRun
 from tests.conftest import SAMPLE, Cli
 
 AT = ("--at", "2026-12-10T10:00:00+08:00")

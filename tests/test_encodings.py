@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from replybook.encodings import bom_encoding, detect_and_decode
-from replybook.errors import InvalidValue
-from replybook.qianniu_csv import detect_encoding
-from replybook.question_files import read_questions
+from replybook.coverage.question_files import read_questions
+from replybook.phrases.qianniu_csv import detect_encoding
+from replybook.store.errors import InvalidValue
+from replybook.tabular.encodings import bom_encoding, detect_and_decode
 
 TEXT = "今天能发吗\n包邮吗😊\n"
 

@@ -11,11 +11,14 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli.main import app as cli_app
-from replybook import library, qianniu_csv, question_files, review_csv
-from replybook.entries import BUILTIN_CATEGORIES
-from replybook.errors import ImportFormatError
-from replybook.resources import data_dir, formats_doc
-from replybook.settings import Settings
+from replybook import library
+from replybook.coverage import question_files
+from replybook.gold import review_csv
+from replybook.library.entries import BUILTIN_CATEGORIES
+from replybook.phrases import qianniu_csv
+from replybook.store.errors import ImportFormatError
+from replybook.store.resources import data_dir, formats_doc
+from replybook.store.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import REPO, Cli
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
-from replybook import db, goldteam
-from replybook.encodings import detect_and_decode
-from replybook.errors import ImportFormatError, InvalidValue
-from replybook.models import ReviewCount, ServiceScore
+from replybook import gold
+from replybook.store import db
+from replybook.store.errors import ImportFormatError, InvalidValue
+from replybook.store.models import ReviewCount, ServiceScore
+from replybook.tabular.encodings import detect_and_decode
 from tests.conftest import SAMPLE, Cli
 
 D = date.fromisoformat
@@ -40,7 +41,7 @@ WINDOWS = [
 
 @pytest.mark.parametrize(("on", "start", "end"), WINDOWS)
 def test_review_window(on: str, start: str, end: str) -> None:
-    window = goldteam.review_window(on=D(on))
+    window = gold.review_window(on=D(on))
     assert (window.start, window.end) == (D(start), D(end))
     assert window.days == 30
 
@@ -51,7 +52,7 @@ def test_review_window(on: str, start: str, end: str) -> None:
      ("2026-12-31", "2027-01-01"), ("2028-02-29", "2028-03-01")],
 )  # fmt: skip
 def test_next_evaluation_is_first_of_next_month(on: str, evaluation: str) -> None:
-    assert goldteam.next_evaluation(D(on)) == D(evaluation)
+    assert gold.next_evaluation(D(on)) == D(evaluation)
 
 
 @pytest.mark.parametrize(
@@ -62,8 +63,8 @@ def test_next_evaluation_is_first_of_next_month(on: str, evaluation: str) -> Non
 @pytest.mark.parametrize("on", ["2026-12-01", "2028-03-01", "2026-08-01"])
 def test_boundary_days(session, on: str, offset: int, counted: bool) -> None:
     t = D(on)
-    goldteam.set_day(session, day=t - timedelta(days=offset), source="bot", counts={"satisfied": 7})
-    result = goldteam.check(session, on=t)
+    gold.set_day(session, day=t - timedelta(days=offset), source="bot", counts={"satisfied": 7})
+    result = gold.check(session, on=t)
     assert result.figures.overall.reviews == (7 if counted else 0)
 
 
@@ -75,8 +76,8 @@ def test_boundary_days(session, on: str, offset: int, counted: bool) -> None:
 def test_service_score_is_latest_on_or_before_t_minus_3(session, score_offsets, used) -> None:
     t = D("2026-12-01")
     for n, offset in enumerate(score_offsets):
-        goldteam.set_day(session, day=t - timedelta(days=offset), source="bot", score=4.0 + n / 10)
-    result = goldteam.check(session, on=t)
+        gold.set_day(session, day=t - timedelta(days=offset), source="bot", score=4.0 + n / 10)
+    result = gold.check(session, on=t)
     if used is None:
         assert result.service_score is None and not result.eligible
         assert any("没有综合服务分" in r for r in result.reasons)
@@ -176,12 +177,10 @@ def test_sample_history_one_line_a_month(sample_cli: Cli) -> None:
 def test_projection_at_a_steady_rate(session) -> None:
     day = D("2026-10-01")
     while day <= D("2026-11-30"):
-        goldteam.set_day(
-            session, day=day, source="manual", agent="小美", counts={"satisfied": 3, "neutral": 1}
-        )
+        gold.set_day(session, day=day, source="manual", agent="小美", counts={"satisfied": 3, "neutral": 1})
         day += timedelta(days=1)
-    goldteam.set_day(session, day=D("2026-10-01"), source="bot", score=4.2)
-    p = goldteam.check(session, on=D("2026-11-20")).projection
+    gold.set_day(session, day=D("2026-10-01"), source="bot", score=4.2)
+    p = gold.check(session, on=D("2026-11-20")).projection
     assert p is not None and p.evaluation_day == D("2026-12-01")
     # window 10-30 … 11-28: 21 days known (84 reviews), 9 to come at 4 a day
     assert (p.known_days, p.known.reviews, p.remaining_days, p.reviews) == (21, 84, 9, 120)
@@ -200,7 +199,7 @@ def test_empty_database_gives_null_rate_not_a_crash(cli: Cli) -> None:
 
 
 def test_default_on_is_today_in_shanghai(cli: Cli) -> None:
-    from replybook.timeutil import today_shop
+    from replybook.store.timeutil import today_shop
 
     _, got = _json(cli)
     assert got["on"] == today_shop().isoformat()
@@ -332,13 +331,13 @@ def test_bad_row_names_row_and_column_and_changes_nothing(
 )
 def test_bad_files(session, content: str, message: str) -> None:
     with pytest.raises(ImportFormatError) as info:
-        goldteam.import_reviews(session, content.encode(), source="x.csv")
+        gold.import_reviews(session, content.encode(), source="x.csv")
     assert message in str(info.value)
 
 
 def test_undecodable_file(session) -> None:
     with pytest.raises(ImportFormatError, match="无法识别文件编码"):
-        goldteam.import_reviews(session, b"\x81\x30\xff\xff", source="x.csv")
+        gold.import_reviews(session, b"\x81\x30\xff\xff", source="x.csv")
 
 
 def test_stored_day_is_an_error_unless_replace(cli: Cli, tmp_path: Path) -> None:
@@ -384,17 +383,15 @@ def test_user_errors_exit_2_with_one_line(cli: Cli, args: tuple[str, ...]) -> No
     ("value", "fraction"), [("0.95", 0.95), ("95", 0.95), ("95%", 0.95), ("1", 1.0), ("0", 0.0)]
 )
 def test_parse_target(value: str, fraction: float) -> None:
-    assert goldteam.parse_target(value) == pytest.approx(fraction)
+    assert gold.parse_target(value) == pytest.approx(fraction)
 
 
 # ---------------------------------------------------------------- manual entry (the web UI's service)
 
 
 def test_set_day_overwrites_one_day(session) -> None:
-    goldteam.set_day(session, day="2026-11-01", source="人工", agent="小美", counts={"very_satisfied": 4})
-    goldteam.set_day(
-        session, day="2026-11-01", source="manual", agent="小美", counts={"neutral": 2}, score=4.1
-    )
+    gold.set_day(session, day="2026-11-01", source="人工", agent="小美", counts={"very_satisfied": 4})
+    gold.set_day(session, day="2026-11-01", source="manual", agent="小美", counts={"neutral": 2}, score=4.1)
     rows = session.exec(select(ReviewCount)).all()
     assert len(rows) == 1 and (rows[0].very_satisfied, rows[0].neutral, rows[0].total) == (0, 2, 2)
     assert session.get(ServiceScore, D("2026-11-01")).score == 4.1
@@ -413,7 +410,7 @@ def test_set_day_overwrites_one_day(session) -> None:
 )
 def test_set_day_rejects_bad_values(session, kwargs) -> None:
     with pytest.raises(InvalidValue):
-        goldteam.set_day(session, day=D("2026-11-01"), **kwargs)
+        gold.set_day(session, day=D("2026-11-01"), **kwargs)
 
 
 # ---------------------------------------------------------------- storage on SQLite and PostgreSQL
@@ -423,21 +420,21 @@ def test_set_day_rejects_bad_values(session, kwargs) -> None:
 def test_storage_import_check_replace(any_engine) -> None:
     raw = (SAMPLE / "reviews.csv").read_bytes()
     with db.session_scope(any_engine) as s:
-        result = goldteam.import_reviews(s, raw, source="reviews.csv")
+        result = gold.import_reviews(s, raw, source="reviews.csv")
         assert (result.kind, result.review_rows, result.scores_added) == ("combined", 183, 61)
     with db.session_scope(any_engine) as s:
-        december = goldteam.check(s, on=D("2026-12-01"))
+        december = gold.check(s, on=D("2026-12-01"))
         assert (december.figures.overall.reviews, december.figures.overall.satisfied) == (121, 108)
         assert december.eligible and december.service_score == 4.42
-        assert [m.on for m in goldteam.history(s, months=12)] == [D("2026-11-01"), D("2026-12-01")]
+        assert [m.on for m in gold.history(s, months=12)] == [D("2026-11-01"), D("2026-12-01")]
     with db.session_scope(any_engine) as s, pytest.raises(ImportFormatError):
-        goldteam.import_reviews(s, raw, source="reviews.csv")
+        gold.import_reviews(s, raw, source="reviews.csv")
     with db.session_scope(any_engine) as s:
-        again = goldteam.import_reviews(s, raw, source="reviews.csv", mode="replace")
+        again = gold.import_reviews(s, raw, source="reviews.csv", mode="replace")
         assert (again.reviews_added, again.reviews_replaced, again.scores_replaced) == (0, 183, 61)
-        goldteam.set_day(s, day=D("2026-11-28"), source="bot", counts={"very_dissatisfied": 20}, score=3.5)
+        gold.set_day(s, day=D("2026-11-28"), source="bot", counts={"very_dissatisfied": 20}, score=3.5)
     with db.session_scope(any_engine) as s:
-        december = goldteam.check(s, on=D("2026-12-01"))
+        december = gold.check(s, on=D("2026-12-01"))
         assert december.service_score == 3.5 and not december.eligible
         stored = s.exec(
             select(ReviewCount).where(ReviewCount.day == D("2026-11-28"), ReviewCount.source == "bot")

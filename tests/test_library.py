@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from replybook import db, library
-from replybook.errors import ImportFormatError
-from replybook.models import Entry
+from replybook import library
+from replybook.store import db
+from replybook.store.errors import ImportFormatError
+from replybook.store.models import Entry
 from tests.conftest import SAMPLE
 
 GOOD = """\
@@ -126,7 +127,7 @@ def test_not_yaml_names_the_line(engine, tmp_path: Path) -> None:
 
 
 def test_replace_mode_removes_and_history_keeps_it(engine, tmp_path: Path) -> None:
-    from replybook import history
+    from replybook.store import history
 
     path = tmp_path / "lib.yaml"
     path.write_text(GOOD, encoding="utf-8")
@@ -162,7 +163,7 @@ entries:
 
 def test_a_shop_category_travels_with_the_file(engine, tmp_path: Path) -> None:
     # SPEC §3: shops add their own categories (店铺数字问题); a backup must restore into an empty database.
-    from replybook import entries
+    from replybook.library import entries
 
     with db.session_scope(engine) as s:
         entries.ensure_builtin_categories(s)
@@ -292,7 +293,7 @@ def test_a_wording_of_two_different_entries_is_still_an_error(engine, tmp_path: 
 
 # issue 10 item 4
 def test_the_editor_core_saves_a_redundant_wording_and_says_so(session) -> None:
-    from replybook import entries
+    from replybook.library import entries
 
     data = entries.EntryData(
         category="greeting", question="有人在吗", answers=["在的"], similar=["有人在吗呀", "在不在"]

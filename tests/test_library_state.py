@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from replybook import entries, history
-from replybook.entries import EntryData
-from replybook.timeutil import SHOP_TZ
+from replybook.library import entries
+from replybook.library.entries import EntryData
+from replybook.store import history
+from replybook.store.timeutil import SHOP_TZ
 
 NOON = datetime(2026, 12, 10, 12, 0, tzinfo=SHOP_TZ)
 

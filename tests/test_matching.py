@@ -7,11 +7,12 @@ import pytest
 from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 
-from replybook import db
-from replybook.coverage import labelled_accuracy, read_questions
-from replybook.matching import LibraryEntry, Matcher, match_form
-from replybook.normalize import normalise
-from replybook.timeutil import parse_datetime
+from replybook.coverage.labels import labelled_accuracy
+from replybook.coverage.matching import LibraryEntry, Matcher, match_form
+from replybook.coverage.question_files import read_questions
+from replybook.store import db
+from replybook.store.normalize import normalise
+from replybook.store.timeutil import parse_datetime
 from tests.conftest import SAMPLE
 
 CAMPAIGN_START = parse_datetime("2026-12-10T10:00:00+08:00")

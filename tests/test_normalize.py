@@ -1,6 +1,6 @@
 import pytest
 
-from replybook.normalize import fold_code, normalise
+from replybook.store.normalize import fold_code, normalise
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_fold_code(code: str, expected: str) -> None:
 
 
 def test_the_simplified_shortcut_converts_exactly_like_opencc() -> None:
-    from replybook.normalize import _t2s, to_simplified
+    from replybook.store.normalize import _t2s, to_simplified
     from tests.conftest import SAMPLE
 
     lines = (SAMPLE / "questions.txt").read_text(encoding="utf-8").splitlines()

@@ -10,16 +10,17 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from replybook import db, history, phrases
-from replybook.errors import (
+from replybook import phrases
+from replybook.store import db, history
+from replybook.store.errors import (
     ConflictError,
     ImportFormatError,
     InvalidValue,
     PermissionDenied,
     StaleVersionError,
 )
-from replybook.models import Phrase, Revision
-from replybook.users import add_user
+from replybook.store.models import Phrase, Revision
+from replybook.store.users import add_user
 from tests.conftest import Cli
 
 HEADER = "快捷短语编码,快捷短语,快捷短语分组\r\n"

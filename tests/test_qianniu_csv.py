@@ -6,8 +6,10 @@ import io
 
 import pytest
 
-from replybook.errors import ImportFormatError, InvalidValue
-from replybook.qianniu_csv import CsvReader, CsvWriter, detect_encoding, emoji_lost, read_rows
+from replybook.phrases.csv_writer import CsvWriter
+from replybook.phrases.emoji import emoji_lost
+from replybook.phrases.qianniu_csv import CsvReader, detect_encoding, read_rows
+from replybook.store.errors import ImportFormatError, InvalidValue
 
 HEADER = "快捷短语编码,快捷短语,快捷短语分组\r\n"
 

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from replybook import autoreplies, db, entries, readiness
-from replybook.models import AutoReply, Category, Entry
-from replybook.timeutil import SHOP_TZ
+from replybook import autoreplies
+from replybook.campaigns import readiness
+from replybook.library import entries
+from replybook.store import db
+from replybook.store.models import AutoReply, Category, Entry
+from replybook.store.timeutil import SHOP_TZ
 from tests.conftest import Cli
 
 
@@ -169,7 +172,7 @@ def test_ambiguous_pair(sample_cli: Cli) -> None:
 
 def test_gold_projection_is_only_a_warning(sample_cli: Cli) -> None:
     with _edit(sample_cli) as s:
-        from replybook.models import ReviewCount
+        from replybook.store.models import ReviewCount
 
         for row in s.exec(select(ReviewCount)):
             s.delete(row)
@@ -181,7 +184,7 @@ def test_gold_projection_is_only_a_warning(sample_cli: Cli) -> None:
 
 def test_colliding_phrase_codes_make_the_shop_not_ready(sample_cli: Cli, sample_engine) -> None:
     # two team codes that fold to the same shortcut (written past the core, e.g. by an old tool)
-    from replybook.models import Phrase
+    from replybook.store.models import Phrase
 
     with db.session_scope(sample_engine) as s:
         s.add(Phrase(scope="team", owner="", code="ＨＩ", text="亲，您好~"))
@@ -192,7 +195,7 @@ def test_colliding_phrase_codes_make_the_shop_not_ready(sample_cli: Cli, sample_
 
 
 def test_personal_code_shadowing_a_team_code_is_only_a_warning(sample_cli: Cli, sample_engine) -> None:
-    from replybook.models import Phrase
+    from replybook.store.models import Phrase
 
     with db.session_scope(sample_engine) as s:
         team = s.exec(select(Phrase).where(Phrase.scope == "team")).first()
@@ -301,8 +304,8 @@ def test_the_migration_reads_each_campaign_s_question_file_into_the_database(tmp
 
 # issue 10 item 10
 def test_a_deleted_campaign_comes_back_from_history_with_its_questions(sample_cli: Cli) -> None:
-    from replybook import history
-    from replybook.models import Campaign
+    from replybook.store import history
+    from replybook.store.models import Campaign
 
     c = _campaign(sample_cli)
     deleted = sample_cli("campaign", "delete", "聚划算")
@@ -330,7 +333,7 @@ def test_a_deleted_campaign_comes_back_from_history_with_its_questions(sample_cl
     ],
 )
 def test_a_date_only_campaign_end_is_inclusive(sample_cli: Cli, start, end, stored_start, stored_end) -> None:
-    from replybook.timeutil import iso_shop
+    from replybook.store.timeutil import iso_shop
 
     added = sample_cli("campaign", "add", "双12", "--start", start, "--end", end)
     assert added.exit_code == 0, added.output

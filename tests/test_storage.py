@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import SQLModel, select
 
-from replybook import db, entries, history
-from replybook.errors import ConflictError, StaleVersionError
-from replybook.models import Entry, Revision
-from replybook.timeutil import SHOP_TZ
+from replybook.library import entries
+from replybook.store import db, history
+from replybook.store.errors import ConflictError, StaleVersionError
+from replybook.store.models import Entry, Revision
+from replybook.store.timeutil import SHOP_TZ
 
 pytestmark = pytest.mark.storage
 
@@ -110,7 +111,8 @@ def test_a_deleted_items_id_is_never_reused(any_engine) -> None:
 
 def _one_of_each_kind(s) -> dict[str, SQLModel]:
     """A fresh item of every versioned kind, each made through its own service."""
-    from replybook import autoreplies, campaigns, phrases, reviews
+    from replybook import autoreplies, campaigns, phrases
+    from replybook.gold import reviews
 
     start = datetime(2026, 12, 10, 20, tzinfo=SHOP_TZ)
     return {

@@ -15,9 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from replybook import entries, history
-from replybook.models import Campaign, CoverageRun, Entry
-from replybook.settings import Settings
+from replybook.library import entries
+from replybook.store import history
+from replybook.store.models import Campaign, CoverageRun, Entry
+from replybook.store.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import Cli
 
@@ -574,7 +575,7 @@ TEAM_CSV = (
 def test_importing_a_qianniu_csv_previews_then_writes_on_confirm(
     boss: Browser, sample_engine: Engine
 ) -> None:
-    from replybook.models import Phrase
+    from replybook.store.models import Phrase
 
     def team_codes() -> dict[str, str]:
         with Session(sample_engine) as s:
@@ -680,7 +681,7 @@ def test_team_csv_downloads_in_qianniu_format(boss: Browser) -> None:
 def test_an_agent_edits_their_own_phrases_and_only_reads_the_team_ones(
     agent: Browser, sample_engine: Engine
 ) -> None:
-    from replybook.models import Phrase
+    from replybook.store.models import Phrase
 
     created = agent.post(
         "/phrases/new", {"library": "mine", "group": "常用", "code": "ZX", "text": "亲，我是小美~"}
@@ -712,7 +713,7 @@ def test_an_agent_edits_their_own_phrases_and_only_reads_the_team_ones(
 def test_a_personal_phrase_for_someone_who_is_not_a_user_is_refused_on_the_web_and_the_api(
     boss: Browser, anon: TestClient, sample_engine: Engine
 ) -> None:
-    from replybook.models import Phrase
+    from replybook.store.models import Phrase
 
     def owners() -> set[str]:
         with Session(sample_engine) as s:
@@ -759,7 +760,7 @@ def test_the_gold_page_shows_each_figure_next_to_its_threshold(boss: Browser) ->
 
 
 def test_a_supervisor_enters_a_day_of_figures(boss: Browser, sample_engine: Engine) -> None:
-    from replybook.models import ReviewCount
+    from replybook.store.models import ReviewCount
 
     fields = {
         "day": "2026-11-30",
@@ -863,7 +864,7 @@ def _upload(boss: Browser, name: str, body: bytes, **data: str):
 
 # issue 10 item 7
 def test_the_coverage_page_names_the_columns_the_parser_reads(boss: Browser) -> None:
-    from replybook import question_files
+    from replybook.coverage import question_files
 
     page = unescape(boss.get("/coverage").text)
     hint = re.search(r"问题文件 <small class=\"muted\">(.*?)</small>", page, re.S)
@@ -1105,7 +1106,7 @@ def test_saving_an_entry_someone_deleted_meanwhile_says_how_to_bring_it_back(
 def test_a_phrase_text_is_edited_in_place_and_a_stale_inline_save_shows_both(
     agent: Browser, sample_engine: Engine
 ) -> None:
-    from replybook.models import Phrase
+    from replybook.store.models import Phrase
 
     with Session(sample_engine) as s:
         mine = s.exec(select(Phrase).where(Phrase.owner == AGENT)).first()
@@ -1281,7 +1282,7 @@ def _resubmit_fields(html: str) -> list[tuple[str, str]]:
 
 
 def _stored(engine: Engine, day: str, agent: str):
-    from replybook.models import ReviewCount
+    from replybook.store.models import ReviewCount
 
     with Session(engine) as s:
         return s.exec(

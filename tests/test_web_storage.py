@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from replybook import db
-from replybook.sample import load_sample
-from replybook.settings import Settings
+from replybook.shop.sample import load_sample
+from replybook.store import db
+from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
 pytestmark = pytest.mark.storage

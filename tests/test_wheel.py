@@ -42,13 +42,13 @@ def test_wheel_contents(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in (
         "cli/main.py",
-        "replybook/migrations/env.py",
+        "replybook/store/migrations/env.py",
         "replybook/_data/intents/shipping.yaml",
         "replybook/_data/sample_data/library.yaml",
         "replybook/_data/sample_data/team_phrases.csv",
     ):
         assert required in names, required
-    assert any(n.startswith("replybook/migrations/versions/0001") for n in names)
+    assert any(n.startswith("replybook/store/migrations/versions/0001") for n in names)
     assert any(n.startswith("replybook/_data/templates/") and n.endswith(".html") for n in names)
 
 

@@ -23,14 +23,8 @@ from .core import (
 )
 from .export import PhraseExport, export_phrases, export_rows
 from .lint import DEFAULT_MAX_LENGTH, LintFinding, lint_phrases
-from .transfer import (
-    AddedItems,
-    PhraseImportPlan,
-    PlanItem,
-    apply_phrase_import,
-    import_phrases,
-    plan_phrase_import,
-)
+from .plan import AddedItems, PhraseImportPlan, PlanItem, plan_phrase_import
+from .transfer import apply_phrase_import, import_phrases
 
 __all__ = [
     "AddedItems",

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from .. import history
-from ..errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
-from ..models import Phrase, PhraseScope, Revision, Role, User
-from ..normalize import fold_code
-from ..qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
+from replybook.phrases.qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
+from replybook.store import history
+from replybook.store.errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
+from replybook.store.models import Phrase, PhraseScope, Revision, Role, User
+from replybook.store.normalize import fold_code
 
 SCOPE_NAMES = {PhraseScope.TEAM: "团队", PhraseScope.PERSONAL: "个人"}
 

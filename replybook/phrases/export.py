@@ -13,9 +13,10 @@ from typing import IO
 
 from sqlmodel import Session, SQLModel, select
 
-from ..errors import InvalidValue, file_error
-from ..models import Phrase, PhraseScope
-from ..qianniu_csv import CsvWriter
+from replybook.phrases.csv_writer import CsvWriter
+from replybook.store.errors import InvalidValue, file_error
+from replybook.store.models import Phrase, PhraseScope
+
 from .core import check_library, check_owner
 
 BATCH = 2000

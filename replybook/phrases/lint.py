@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
-from ..models import Phrase, PhraseScope
-from ..normalize import fold_code
+from replybook.store.models import Phrase, PhraseScope
+from replybook.store.normalize import fold_code
+
 from .core import check_scope, library_name
 
 # Not a Qianniu limit: a phrase longer than this is hard to read in a chat window. Configurable.
@@ -51,7 +52,7 @@ def lint_phrases(
     codes of one library.
     """
     if max_length < 1:
-        from ..errors import InvalidValue
+        from replybook.store.errors import InvalidValue
 
         raise InvalidValue("--max-length 至少为 1")
     libraries: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)

@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from replybook import entries, history
-from replybook.errors import StaleVersionError
-from replybook.models import Entry
-from replybook.timeutil import now
+from replybook.library import entries
+from replybook.store import history
+from replybook.store.errors import StaleVersionError
+from replybook.store.models import Entry
+from replybook.store.timeutil import now
 
 from . import api_actions, api_replies, api_reports
 from . import categories as categories_page

@@ -15,12 +15,16 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, field_validator
 
-from replybook import autoreplies, coverage_runs, goldteam, reviews, users
+from replybook import autoreplies
 from replybook import campaigns as campaign_store
-from replybook.errors import InvalidValue, StaleVersionError
-from replybook.models import REVIEW_LEVELS
-from replybook.reviews import DayAlreadyStored, Seen
-from replybook.timeutil import iso_shop, now, parse_datetime
+from replybook import gold as goldteam
+from replybook.coverage import runs as coverage_runs
+from replybook.gold import reviews
+from replybook.gold.reviews import DayAlreadyStored, Seen
+from replybook.store import users
+from replybook.store.errors import InvalidValue, StaleVersionError
+from replybook.store.models import REVIEW_LEVELS
+from replybook.store.timeutil import iso_shop, now, parse_datetime
 
 from . import campaigns, coverage, gold, importexport, tryit
 from . import users as users_page

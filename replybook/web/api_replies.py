@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from replybook import autoreplies, history, phrases
-from replybook.errors import StaleVersionError
+from replybook import autoreplies, phrases
+from replybook.store import history
+from replybook.store.errors import StaleVersionError
 
 from .auth import SessionDep, SupervisorDep, ViewerDep
 from .autoreplies import rule_public, rules_data

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from replybook import campaigns as campaign_store
-from replybook import goldteam
-from replybook.timeutil import now, parse_date, parse_datetime, today_shop
+from replybook import gold as goldteam
+from replybook.store.timeutil import now, parse_date, parse_datetime, today_shop
 
 from . import campaigns, coverage, dashboard, gold, tryit
 from .auth import SessionDep

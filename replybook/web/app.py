@@ -18,11 +18,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from replybook.db import ensure_current, make_engine, session_scope
-from replybook.errors import ReplybookError
-from replybook.library import get_setting, set_setting
-from replybook.resources import static_dir
-from replybook.settings import Settings
+from replybook.library.file import get_setting, set_setting
+from replybook.store.db import ensure_current, make_engine, session_scope
+from replybook.store.errors import ReplybookError
+from replybook.store.resources import static_dir
+from replybook.store.settings import Settings
 
 from . import (
     api,
@@ -38,6 +38,7 @@ from . import (
     gold,
     history,
     importexport,
+    login,
     phrases,
     tryit,
     users,
@@ -111,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.matchers = tryit.MatcherCache()
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
 
-    app.include_router(auth.router)
+    app.include_router(login.router)
     for module in PAGES:
         # HTML pages and form posts: not part of the JSON API's OpenAPI document.
         app.include_router(module.router, dependencies=PROTECTED, include_in_schema=False)

@@ -4,6 +4,7 @@ The session is one signed cookie (itsdangerous) holding the user's name, a CSRF 
 flash message. Every state-changing request from a browser must carry that token, in the hidden
 ``csrf_token`` form field or the ``X-CSRF-Token`` header (htmx sends it from ``<body hx-headers>``).
 The API also accepts HTTP basic auth, which needs no CSRF token because no cookie is involved.
+The login and logout pages are in ``login.py``.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from replybook import users
-from replybook.errors import PermissionDenied
-from replybook.models import Role, User
+from replybook.store import users
+from replybook.store.errors import PermissionDenied
+from replybook.store.models import Role, User
 
 SESSION_COOKIE = "replybook_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -193,7 +194,7 @@ async def check_csrf(request: Request, viewer: ViewerDep) -> None:
                 "拒绝来自其他网站的请求：请在 replybook 自己的页面里操作，或从脚本直接调用 API。"
             )
         return
-    _require_token(request, await _sent_token(request))
+    require_token(request, await _sent_token(request))
 
 
 async def _sent_token(request: Request) -> str:
@@ -206,7 +207,7 @@ async def _sent_token(request: Request) -> str:
     return sent
 
 
-def _require_token(request: Request, sent: str) -> None:
+def require_token(request: Request, sent: str) -> None:
     expected = read_session(request).get("c")
     if not expected or not sent or not hmac.compare_digest(str(sent), str(expected)):
         raise CsrfRefused("表单缺少有效的安全令牌（CSRF），可能页面已过期。请刷新页面后再提交一次。")
@@ -224,49 +225,3 @@ SupervisorDep = Annotated[Viewer, Depends(require_supervisor)]
 
 # Every page router: logged in, and CSRF-checked on anything but GET/HEAD/OPTIONS.
 PROTECTED = [Depends(current_viewer), Depends(check_csrf)]
-
-
-# ---------------------------------------------------------------- login and logout
-
-router = APIRouter()
-
-
-def _safe_next(value: str | None) -> str:
-    """Only a local path: never redirect a login to another site."""
-    if not value:
-        return "/"
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
-        return "/"
-    return value
-
-
-@router.get("/login", include_in_schema=False)
-def login_page(request: Request, next: str = "/") -> Response:
-    from .render import render
-
-    return render(request, "login.html", {"next": _safe_next(next), "error": None, "name": ""})
-
-
-@router.post("/login", include_in_schema=False)
-async def login(request: Request, session: SessionDep) -> Response:
-    from .render import render
-
-    form = await request.form()
-    _require_token(request, str(form.get("csrf_token") or ""))
-    name = str(form.get("name") or "").strip()
-    password = str(form.get("password") or "")
-    target = _safe_next(str(form.get("next") or "/"))
-    user = users.authenticate(session, name, password) if name and password else None
-    if user is None:
-        error = "用户名或密码不对。请检查后重试；忘记密码请让客服主管在“用户”页重设。"
-        return render(request, "login.html", {"next": target, "error": error, "name": name}, status=401)
-    # A fresh CSRF token with every login, so a token seen before login is worth nothing after it.
-    update_session(request, u=user.name, c=secrets.token_urlsafe(24), f=None)
-    return redirect(request, target)
-
-
-@router.post("/logout", include_in_schema=False, dependencies=PROTECTED)
-def logout(request: Request) -> Response:
-    update_session(request, u=None, c=secrets.token_urlsafe(24))
-    return redirect(request, "/login")

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import autoreplies, history
-from replybook.errors import ConflictError, InvalidValue, StaleVersionError
-from replybook.models import AutoReply
-from replybook.timeutil import iso_shop, now
+from replybook import autoreplies
+from replybook.store import history
+from replybook.store.errors import ConflictError, InvalidValue, StaleVersionError
+from replybook.store.models import AutoReply
+from replybook.store.timeutil import iso_shop, now
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect

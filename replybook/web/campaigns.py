@@ -11,10 +11,17 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from replybook import campaigns, readiness
-from replybook.errors import ConflictError, InvalidValue, NotFoundError, ReplybookError, StaleVersionError
-from replybook.models import Campaign
-from replybook.timeutil import iso_shop
+from replybook import campaigns
+from replybook.campaigns import readiness
+from replybook.store.errors import (
+    ConflictError,
+    InvalidValue,
+    NotFoundError,
+    ReplybookError,
+    StaleVersionError,
+)
+from replybook.store.models import Campaign
+from replybook.store.timeutil import iso_shop
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import entries
-from replybook.errors import ConflictError, InvalidValue
+from replybook.library import entries
+from replybook.store.errors import ConflictError, InvalidValue
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, flash, redirect

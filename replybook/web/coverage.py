@@ -14,13 +14,14 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
-from replybook import campaigns, coverage, coverage_runs
-from replybook.campaign_coverage import COVERAGE_LABEL, WEIGHTED_LABEL, campaign_verdict
-from replybook.coverage_report import STATUS_NAMES
-from replybook.errors import ImportFormatError, InvalidValue
-from replybook.models import Campaign, CoverageRun
-from replybook.question_files import COLUMNS_HINT
-from replybook.timeutil import iso_shop, now
+from replybook import campaigns, coverage
+from replybook.coverage import runs as coverage_runs
+from replybook.coverage.question_files import COLUMNS_HINT
+from replybook.coverage.report import STATUS_NAMES
+from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL, campaign_verdict
+from replybook.store.errors import ImportFormatError, InvalidValue
+from replybook.store.models import Campaign, CoverageRun
+from replybook.store.timeutil import iso_shop, now
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, Viewer, ViewerDep, flash, redirect

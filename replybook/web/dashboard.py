@@ -9,10 +9,11 @@ from fastapi.responses import Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from replybook import coverage_runs, entries
-from replybook.campaign_coverage import campaign_verdict
-from replybook.library import get_shop_name
-from replybook.models import AutoReply, Entry, Phrase
+from replybook.coverage import runs as coverage_runs
+from replybook.coverage.verdict import campaign_verdict
+from replybook.library import entries
+from replybook.library.file import get_shop_name
+from replybook.store.models import AutoReply, Entry, Phrase
 
 from . import gold
 from .auth import SessionDep

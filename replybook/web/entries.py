@@ -11,10 +11,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import entries, history
-from replybook.errors import ConflictError, InvalidValue, StaleVersionError
-from replybook.models import Category, Entry
-from replybook.timeutil import iso_shop, now
+from replybook.library import entries
+from replybook.store import history
+from replybook.store.errors import ConflictError, InvalidValue, StaleVersionError
+from replybook.store.models import Category, Entry
+from replybook.store.timeutil import iso_shop, now
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect

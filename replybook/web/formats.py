@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from replybook.resources import formats_doc
+from replybook.store.resources import formats_doc
 
 from .render import render
 

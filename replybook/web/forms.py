@@ -8,10 +8,10 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from replybook.autoreplies import AutoReplyData
-from replybook.entries import EntryData
-from replybook.errors import InvalidValue
-from replybook.timeutil import parse_datetime
+from replybook.autoreplies.rules import AutoReplyData
+from replybook.library.entries import EntryData
+from replybook.store.errors import InvalidValue
+from replybook.store.timeutil import parse_datetime
 
 _LIST_SEPARATORS = re.compile(r"[\n,，、;；]+")
 

@@ -13,10 +13,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from starlette.datastructures import UploadFile
 
-from replybook import goldteam, reviews
-from replybook.errors import ImportFormatError, InvalidValue, StaleVersionError
-from replybook.models import REVIEW_LEVELS, ReviewCount, ServiceScore
-from replybook.timeutil import parse_date, today_shop
+from replybook import gold
+from replybook.gold import reviews
+from replybook.store.errors import ImportFormatError, InvalidValue, StaleVersionError
+from replybook.store.models import REVIEW_LEVELS, ReviewCount, ServiceScore
+from replybook.store.timeutil import parse_date, today_shop
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
@@ -36,13 +37,13 @@ def summary(session: Session, *, on: date | None = None) -> dict[str, Any] | Non
     """The check for day ``on`` (today by default) as JSON, or None when no figures are stored."""
     if not has_figures(session):
         return None
-    return goldteam.check(session, on=on or today_shop()).to_json()
+    return gold.check(session, on=on or today_shop()).to_json()
 
 
 def gold_data(session: Session, *, on: date, target: float | None) -> dict[str, Any]:
-    months = goldteam.history(session, months=12, target_satisfaction=target) if has_figures(session) else []
+    months = gold.history(session, months=12, target_satisfaction=target) if has_figures(session) else []
     return {
-        "gold": goldteam.check(session, on=on, target_satisfaction=target).to_json()
+        "gold": gold.check(session, on=on, target_satisfaction=target).to_json()
         if has_figures(session)
         else None,
         "history": [m.to_json() for m in months],
@@ -59,7 +60,7 @@ def gold_page(
     request: Request, session: SessionDep, viewer: ViewerDep, on: str = "", target: str = ""
 ) -> Response:
     day = parse_date(on) if on else today_shop()
-    goal = goldteam.parse_target(target) if target else None
+    goal = gold.parse_target(target) if target else None
     data = gold_data(session, on=day, target=goal)
     return render(request, "gold/index.html", {**data, "error": None, "target_text": target})
 

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import history
-from replybook.entries import list_categories
-from replybook.errors import NotFoundError, PermissionDenied
-from replybook.labels import FIELD_NAMES
-from replybook.models import Revision
-from replybook.permissions import can_edit
-from replybook.timeutil import iso_shop, parse_datetime
+from replybook.library.entries import list_categories
+from replybook.store import history
+from replybook.store.errors import NotFoundError, PermissionDenied
+from replybook.store.labels import FIELD_NAMES
+from replybook.store.models import Revision
+from replybook.store.permissions import can_edit
+from replybook.store.timeutil import iso_shop, parse_datetime
 
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render

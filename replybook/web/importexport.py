@@ -14,11 +14,11 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from replybook import library, phrases
-from replybook.entries import entry_data, list_categories
-from replybook.errors import ConflictError, ImportFormatError, InvalidValue, PermissionDenied
-from replybook.models import PhraseScope
-from replybook.permissions import can_edit
-from replybook.qianniu_csv import CsvReader, encoding_name
+from replybook.library.entries import entry_data, list_categories
+from replybook.phrases.qianniu_csv import CsvReader, encoding_name
+from replybook.store.errors import ConflictError, ImportFormatError, InvalidValue, PermissionDenied
+from replybook.store.models import PhraseScope
+from replybook.store.permissions import can_edit
 
 from . import forms
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect

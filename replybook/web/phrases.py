@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
-from replybook import history, phrases
-from replybook.errors import ConflictError, InvalidValue, PermissionDenied, StaleVersionError
-from replybook.models import Phrase, PhraseScope, User
-from replybook.permissions import can_edit
-from replybook.timeutil import iso_shop
+from replybook import phrases
+from replybook.store import history
+from replybook.store.errors import ConflictError, InvalidValue, PermissionDenied, StaleVersionError
+from replybook.store.models import Phrase, PhraseScope, User
+from replybook.store.permissions import can_edit
+from replybook.store.timeutil import iso_shop
 
 from . import forms
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect

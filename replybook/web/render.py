@@ -13,9 +13,9 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from replybook.errors import InvalidValue
-from replybook.resources import data_dir
-from replybook.timeutil import parse_datetime, to_shop
+from replybook.store.errors import InvalidValue
+from replybook.store.resources import data_dir
+from replybook.store.timeutil import parse_datetime, to_shop
 
 from .auth import csrf_token, pop_flash, save_session
 

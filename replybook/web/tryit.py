@@ -11,12 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import autoreplies, entries
-from replybook.coverage_report import STATUS_NAMES
-from replybook.entries import list_categories
-from replybook.labels import EVENT_NAMES
-from replybook.matching import Matcher
-from replybook.timeutil import iso_shop, now, parse_datetime
+from replybook import autoreplies
+from replybook.coverage.matching import Matcher
+from replybook.coverage.report import STATUS_NAMES
+from replybook.library import entries
+from replybook.library.entries import list_categories
+from replybook.store.labels import EVENT_NAMES
+from replybook.store.timeutil import iso_shop, now, parse_datetime
 
 from .auth import SessionDep
 from .render import is_htmx, render

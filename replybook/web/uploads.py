@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from replybook.errors import InvalidValue, NotFoundError
+from replybook.store.errors import InvalidValue, NotFoundError
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 

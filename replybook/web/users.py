@@ -9,9 +9,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import users
-from replybook.errors import ConflictError, InvalidValue
-from replybook.timeutil import iso_shop
+from replybook.store import users
+from replybook.store.errors import ConflictError, InvalidValue
+from replybook.store.timeutil import iso_shop
 
 from . import forms
 from .auth import ROLE_NAMES, SessionDep, SupervisorDep, Viewer, ViewerDep, flash, redirect

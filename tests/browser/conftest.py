@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from replybook.settings import Settings
+from replybook.store.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import REPO, Cli
 

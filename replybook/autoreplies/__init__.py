@@ -1,0 +1,41 @@
+"""Auto-replies (自动回复): triggers, active windows, the reply shown to a buyer."""
+
+from .rules import (
+    MAX_KEYWORDS,
+    SPECIFICITY,
+    TRIGGER_NAMES,
+    AutoReplyData,
+    Firing,
+    applies,
+    create_rule,
+    data_from_mapping,
+    delete_rule,
+    find_ties,
+    get_rule,
+    list_rules,
+    parse_hours,
+    specificity,
+    update_rule,
+    validate,
+    would_fire,
+)
+
+__all__ = [
+    "AutoReplyData",
+    "Firing",
+    "MAX_KEYWORDS",
+    "SPECIFICITY",
+    "TRIGGER_NAMES",
+    "applies",
+    "create_rule",
+    "data_from_mapping",
+    "delete_rule",
+    "find_ties",
+    "get_rule",
+    "list_rules",
+    "parse_hours",
+    "specificity",
+    "update_rule",
+    "validate",
+    "would_fire",
+]

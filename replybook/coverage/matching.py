@@ -1,0 +1,390 @@
+"""Fuzzy matching of customer questions against the bot library (SPEC §7).
+
+Both sides go through the same form: ``normalise`` (NFKC, case, punctuation, emoji, filler,
+traditional → simplified), then colloquial spellings folded (啥 → 什么) and function words dropped
+(吗, 可以, 你们 …), so a score measures the words that carry the question. The scorer is
+``fuzz.ratio`` on that form (measured against the alternatives in benchmarks/README.md); a keyword
+found in the question gives its entry ``KEYWORD_SCORE``.
+
+Many questions are matched in chunks with ``rapidfuzz.process.cdist`` (all cores), so memory stays
+bounded; a character index (``index.py``) narrows the wordings each question is compared with
+without changing any answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, select
+
+from replybook.coverage.forms import match_form
+from replybook.store.models import Category, Entry
+
+# Chosen by measurement on sample_data/questions_labelled.csv (benchmarks/README.md).
+DEFAULT_THRESHOLD = 45.0
+DEFAULT_MARGIN = 3.0
+KEYWORD_SCORE = 80.0
+DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
+
+
+Progress = Callable[[int, int], None]
+STATUSES = ("covered", "ambiguous", "uncovered")
+_COVERED, _AMBIGUOUS, _UNCOVERED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """What matching needs of an entry, detached from the database session."""
+
+    id: int
+    question: str
+    category: str
+    wordings: tuple[str, ...]  # the standard question first, then the similar wordings
+    keywords: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: int
+    question: str
+    category: str
+    matched: str
+    score: float
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One question's outcome. Without any matching entry, entry_id is None and score 0."""
+
+    status: str
+    entry_id: int | None
+    question: str | None
+    category: str | None
+    matched: str | None
+    score: float
+    answers: tuple[str, ...] = ()
+    runner_up: Match | None = None  # the other entry, when ambiguous
+
+
+@dataclass
+class Outcomes:
+    """Many questions' outcomes as columns (a few bytes per question, however many there are)."""
+
+    entry: np.ndarray  # int32 index into Matcher.entries, -1 for none
+    wording: np.ndarray  # int32 index into Matcher.texts, -1 for none
+    score: np.ndarray  # float32
+    status: np.ndarray  # int8: 0 covered, 1 ambiguous, 2 uncovered
+    runner_up: np.ndarray  # int32 entry index of the competing entry (ambiguous only), else -1
+    runner_up_score: np.ndarray  # float32
+
+    @classmethod
+    def empty(cls, n: int) -> Outcomes:
+        return cls(
+            entry=np.full(n, -1, np.int32),
+            wording=np.full(n, -1, np.int32),
+            score=np.zeros(n, np.float32),
+            status=np.full(n, _UNCOVERED, np.int8),
+            runner_up=np.full(n, -1, np.int32),
+            runner_up_score=np.zeros(n, np.float32),
+        )
+
+    def __len__(self) -> int:
+        return len(self.entry)
+
+
+@dataclass
+class Matcher:
+    """A precomputed, normalised library: the enabled entries active at one moment."""
+
+    entries: list[LibraryEntry]
+    threshold: float = DEFAULT_THRESHOLD
+    margin: float = DEFAULT_MARGIN
+    keyword_score: float = KEYWORD_SCORE
+    chunk_cells: int = 4_000_000  # questions × wordings per cdist call (16 MB of float32)
+    scorer: Callable[..., float] = fuzz.ratio  # alternatives only for the calibration benchmark
+    prepare: Callable[[str], str] = match_form
+    # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
+    texts: list[str] = field(init=False)
+    forms: list[str] = field(init=False)
+    owner: np.ndarray = field(init=False)
+    n_fuzzy: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Entries sharing the same answers are one "answer group": the margin is only needed
+        # against a *different* answer. Order entries by group so groups are contiguous.
+        groups: dict[tuple[str, ...], int] = {}
+        for e in self.entries:
+            groups.setdefault(e.answers, len(groups))
+        self.entries = sorted(self.entries, key=lambda e: (groups[e.answers], e.id))
+        self.group_of = np.array([groups[e.answers] for e in self.entries], np.int32)
+        self.group_starts = np.flatnonzero(np.r_[True, self.group_of[1:] != self.group_of[:-1]])
+        group_last = np.r_[self.group_starts[1:], len(self.entries)] - 1
+        texts: list[str] = []
+        forms: list[str] = []
+        owner: list[int] = []
+        starts: list[int] = []
+        for i, e in enumerate(self.entries):
+            starts.append(len(texts))
+            for w in e.wordings:
+                texts.append(w)
+                forms.append(self.prepare(w))
+                owner.append(i)
+        self.n_fuzzy = len(texts)
+        self.entry_starts = np.array(starts, np.intp)
+        self.entry_ends = np.r_[self.entry_starts[1:], self.n_fuzzy].astype(np.intp)
+        if self.entries:
+            self.group_wording_start = self.entry_starts[self.group_starts]
+            self.group_wording_end = self.entry_ends[group_last]
+        keyword_owner: dict[str, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            for k in e.keywords:
+                form = self.prepare(k)
+                if form:
+                    keyword_owner.setdefault(form, []).append(len(texts))
+                    texts.append(k)
+                    forms.append(form)
+                    owner.append(i)
+        self.texts, self.forms = texts, forms
+        self.owner = np.array(owner, np.int32)
+        self._keyword_slots = keyword_owner
+        self._keyword_re = (
+            re.compile(
+                "(?=(" + "|".join(re.escape(k) for k in sorted(keyword_owner, key=len, reverse=True)) + "))"
+            )
+            if keyword_owner
+            else None
+        )
+        self._fuzzy_forms = forms[: self.n_fuzzy]
+        self._index: object | None = None
+
+    # ------------------------------------------------------------ building
+
+    @classmethod
+    def build(
+        cls, session: Session, *, at: datetime, threshold: float | None = None, margin: float | None = None
+    ) -> Matcher:
+        """The library of enabled entries active at ``at``."""
+        keys = {c.id: c.key for c in session.exec(select(Category))}
+        entries = [
+            LibraryEntry(
+                id=e.id or 0,
+                question=e.question,
+                category=keys.get(e.category_id, ""),
+                wordings=tuple([e.question, *e.similar]),
+                keywords=tuple(e.keywords),
+                answers=tuple(e.answers),
+            )
+            for e in session.exec(select(Entry).order_by(Entry.id))  # type: ignore[arg-type]
+            if e.is_active(at)
+        ]
+        return cls(
+            entries,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            margin=DEFAULT_MARGIN if margin is None else margin,
+        )
+
+    @property
+    def floor(self) -> float:
+        """Scores below this never change a status: every status is decided by scores ≥ it."""
+        return max(0.0, self.threshold - self.margin)
+
+    # ------------------------------------------------------------ one question
+
+    def top(self, question: str, n: int = 3) -> list[Match]:
+        """The ``n`` best entries for one question, best first (one entry per answer)."""
+        if not self.entries:
+            return []
+        form = self.prepare(question)
+        scores = self._dense([form])
+        entry_scores, via_keyword = self._entry_scores(scores, [form])
+        row = entry_scores[0]
+        order = sorted(range(len(self.entries)), key=lambda i: (-row[i], i))
+        out: list[Match] = []
+        for i in order[:n]:
+            if row[i] <= 0:
+                break
+            out.append(
+                self._match(i, self._matched_wording(scores[0], i, int(via_keyword[0, i])), float(row[i]))
+            )
+        return out
+
+    def classify(self, question: str) -> Result:
+        """Covered, ambiguous or uncovered, with the best entry (SPEC §7)."""
+        return self.result(self.match_many([question], use_index=False), 0)
+
+    def result(self, outcomes: Outcomes, i: int) -> Result:
+        status = STATUSES[int(outcomes.status[i])]
+        e = int(outcomes.entry[i])
+        if e < 0:
+            return Result(status, None, None, None, None, 0.0)
+        entry = self.entries[e]
+        runner = int(outcomes.runner_up[i])
+        runner_up = None
+        if runner >= 0:
+            r = self.entries[runner]
+            runner_up = Match(
+                r.id, r.question, r.category, "", round(float(outcomes.runner_up_score[i]), 1), r.answers
+            )
+        return Result(
+            status=status,
+            entry_id=entry.id,
+            question=entry.question,
+            category=entry.category,
+            matched=self.texts[int(outcomes.wording[i])],
+            score=round(float(outcomes.score[i]), 1),
+            answers=entry.answers,
+            runner_up=runner_up,
+        )
+
+    def _match(self, i: int, wording: int, score: float) -> Match:
+        e = self.entries[i]
+        return Match(e.id, e.question, e.category, self.texts[wording], round(score, 1), e.answers)
+
+    # ------------------------------------------------------------ many questions
+
+    def match_many(
+        self,
+        questions: Sequence[str],
+        *,
+        use_index: bool = True,
+        dedupe: bool = True,
+        progress: Progress | None = None,
+    ) -> Outcomes:
+        """Match every question, a chunk at a time; ``progress(done, total)`` after each chunk.
+
+        A question whose form was already matched shares that outcome (``dedupe``): chat logs
+        repeat 在吗 and 包邮吗 thousands of times. At most ``DEDUPE_FORMS`` forms are remembered,
+        so memory stays bounded.
+        """
+        n = len(questions)
+        out = Outcomes.empty(n)
+        if not self.entries or n == 0:
+            return out
+        chunk = max(16, self.chunk_cells // max(1, self.n_fuzzy))
+        first: dict[str, int] = {}
+        source = np.arange(n, dtype=np.int64)
+        forms: list[str] = []
+        at: list[int] = []
+
+        def flush() -> None:
+            exact = not use_index or self.scorer is not fuzz.ratio
+            scores = self._dense(forms) if exact else self._sparse(forms)
+            self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact)
+            forms.clear()
+            at.clear()
+
+        for i, question in enumerate(questions):
+            form = self.prepare(question)
+            if dedupe:
+                seen = first.get(form)
+                if seen is not None:
+                    source[i] = seen
+                    continue
+                if len(first) < DEDUPE_FORMS:
+                    first[form] = i
+            forms.append(form)
+            at.append(i)
+            if len(forms) == chunk:
+                flush()
+                if progress is not None:
+                    progress(i + 1, n)
+        if forms:
+            flush()
+        copies = np.flatnonzero(source != np.arange(n))
+        if len(copies):
+            for column in (out.entry, out.wording, out.score, out.status, out.runner_up, out.runner_up_score):
+                column[copies] = column[source[copies]]
+        if progress is not None:
+            progress(n, n)
+        return out
+
+    def _dense(self, forms: list[str]) -> np.ndarray:
+        return process.cdist(forms, self._fuzzy_forms, scorer=self.scorer, workers=-1, dtype=np.float32)
+
+    def _sparse(self, forms: list[str]) -> np.ndarray:
+        from replybook.coverage.index import CandidateIndex
+
+        if self._index is None:
+            self._index = CandidateIndex(self._fuzzy_forms)
+        assert isinstance(self._index, CandidateIndex)
+        return self._index.scores(forms, floor=self.floor)
+
+    def _entry_scores(self, scores: np.ndarray, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Best wording score per entry, raised to the keyword score where a keyword is in the question."""
+        entry_scores = np.maximum.reduceat(scores, self.entry_starts, axis=1)
+        via_keyword = np.zeros(entry_scores.shape, np.int32)  # the keyword's slot + 1, or 0
+        if self._keyword_re is not None:
+            for r, form in enumerate(forms):
+                for hit in self._keyword_re.findall(form):
+                    for slot in self._keyword_slots[hit]:
+                        e = self.owner[slot]
+                        if entry_scores[r, e] < self.keyword_score:
+                            entry_scores[r, e] = self.keyword_score
+                            via_keyword[r, e] = slot + 1
+        return entry_scores, via_keyword
+
+    def _matched_wording(self, row: np.ndarray, e: int, via_keyword: int) -> int:
+        if via_keyword:
+            return via_keyword - 1
+        a, b = self.entry_starts[e], self.entry_ends[e]
+        return int(a + np.argmax(row[a:b]))
+
+    def _decide(
+        self, scores: np.ndarray, forms: list[str], out: Outcomes, at: np.ndarray, *, exact_rows: bool
+    ) -> None:
+        """Status, best entry, matched wording and runner-up for one chunk of questions."""
+        m = len(forms)
+        rows = np.arange(m)
+        if not exact_rows:
+            # The index leaves scores below the floor at 0; a question with nothing above it gets
+            # its exact scores by brute force, so every reported figure equals the brute-force one.
+            low = np.flatnonzero(scores.max(axis=1) < self.floor)
+            if len(low):
+                scores[low] = self._dense([forms[i] for i in low])
+        wording = scores.argmax(axis=1)  # the first of equal wordings, so the first such entry
+        s1 = scores[rows, wording]
+        best = self.owner[wording]
+        # The runner-up is the best wording outside the best entry's answer group (contiguous).
+        group = self.group_of[best]
+        lo, hi = self.group_wording_start[group], self.group_wording_end[group]
+        hidden = [scores[r, lo[r] : hi[r]].copy() for r in range(m)]
+        for r in range(m):
+            scores[r, lo[r] : hi[r]] = -1.0
+        runner_wording = scores.argmax(axis=1)
+        s2 = np.maximum(scores[rows, runner_wording], 0.0)
+        for r in range(m):
+            scores[r, lo[r] : hi[r]] = hidden[r]
+        runner = self.owner[runner_wording]
+        if self._keyword_re is not None:
+            for r, form in enumerate(forms):
+                if self._keyword_re.search(form):
+                    best[r], wording[r], s1[r], s2[r], runner[r] = self._decide_with_keywords(scores[r], form)
+        status = np.where(
+            s1 < self.threshold, _UNCOVERED, np.where(s1 - s2 >= self.margin, _COVERED, _AMBIGUOUS)
+        ).astype(np.int8)
+        found = s1 > 0
+        ambiguous = status == _AMBIGUOUS
+        out.status[at] = status
+        out.score[at] = s1
+        out.entry[at] = np.where(found, best, -1)
+        out.wording[at] = np.where(found, wording, -1)
+        out.runner_up[at] = np.where(ambiguous, runner, -1)
+        out.runner_up_score[at] = np.where(ambiguous, s2, 0.0)
+
+    def _decide_with_keywords(self, row: np.ndarray, form: str) -> tuple[int, int, float, float, int]:
+        """The same decision for a question containing a keyword, entry by entry."""
+        entry_scores, via_keyword = self._entry_scores(row[None, :], [form])
+        e_row = entry_scores[0]
+        best = int(e_row.argmax())
+        others = e_row.copy()
+        others[self.group_of == self.group_of[best]] = -1.0
+        runner = int(others.argmax())
+        wording = self._matched_wording(row, best, int(via_keyword[0, best]))
+        return best, wording, float(e_row[best]), max(0.0, float(others[runner])), runner

@@ -1,0 +1,179 @@
+"""Reading the questions of a coverage test: a text file, a CSV, or a chat-log export (SPEC §7).
+
+- ``.txt``: one question per line (blank lines skipped). If the lines are a chat log —
+  ``2026-11-20 10:01:02 买家 小王: 还有货吗`` / ``2026-11-20 10:01:30 客服 小美: 有的亲`` — only the
+  buyer's (买家) lines are questions.
+- ``.csv``: the question column is ``--column``, else the first of 问题 / 买家问题 / 客户问题 / question /
+  内容 / 消息 / 消息内容; a CSV with none of them is an error (one that is a quick-phrase or review
+  CSV says so), never silently its first column. Optional columns: 标准问题 (expected entry; empty =
+  should be uncovered), 分类 (expected category: its key or its name), 次数 (how often it was asked).
+  A CSV with a 角色 / 发送方 column is a chat log: only rows whose role is 买家 are questions.
+  Labels are checked against the library by ``coverage.resolve_labels`` (here there is no database).
+
+Encoding: a BOM decides, else strict UTF-8, else GB18030 (Excel on Chinese Windows writes GBK).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from replybook.gold import review_csv
+from replybook.phrases import qianniu_csv
+from replybook.store.errors import ImportFormatError, InvalidValue, Problem
+from replybook.tabular.encodings import detect_and_decode
+
+QUESTION_COLUMNS = ("问题", "买家问题", "客户问题", "question", "内容", "消息", "消息内容")
+EXPECTED_COLUMNS = ("标准问题", "期望问题", "expected", "entry")
+CATEGORY_COLUMNS = ("分类", "意图分类", "category")
+COUNT_COLUMNS = ("次数", "数量", "频次", "count")
+ROLE_COLUMNS = ("角色", "发送方", "身份", "role")
+# What the upload form and `replybook test --help` say: built from the names above, so it cannot drift.
+COLUMNS_HINT = (
+    f".txt 每行一个问题；.csv 需有“{QUESTION_COLUMNS[0]}”列（或 {'、'.join(QUESTION_COLUMNS[1:])}），"
+    f"可带“{EXPECTED_COLUMNS[0]}”（应命中的问答）、“{CATEGORY_COLUMNS[0]}”（应命中的分类，填键或名称）、"
+    f"“{COUNT_COLUMNS[0]}”（被问次数，加权覆盖率）列；或聊天记录（只取买家的话）"
+)
+BUYER_ROLES = frozenset({"买家", "顾客", "客户", "buyer", "customer"})
+CHAT_LINE = re.compile(
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+(买家|客服|顾客|buyer|agent)\s*([^:：]*)[:：]\s?(.*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One customer question as it appeared in the input, with its optional label and count."""
+
+    text: str
+    count: int = 1
+    expected: str | None = None  # the expected entry's standard question; "" = should be uncovered
+    expected_category: str | None = None  # "" = should be uncovered
+    where: str = ""
+
+    @property
+    def labelled(self) -> bool:
+        return self.expected is not None or self.expected_category is not None
+
+
+def read_questions(path: str | Path, column: str | None = None) -> list[Question]:
+    """Questions from a .txt, .csv or chat-log file, in file order."""
+    path = Path(path)
+    text, _encoding = detect_and_decode(path.read_bytes())
+    return parse_questions(text, str(path), column)
+
+
+def parse_questions(text: str, source: str, column: str | None = None) -> list[Question]:
+    """Questions from the decoded text of a file named ``source`` (its suffix says CSV or text)."""
+    if Path(source).suffix.lower() == ".csv":
+        questions = _read_csv(text, source, column)
+    else:
+        if column:
+            raise InvalidValue("--column 只适用于 CSV 文件")
+        questions = _read_text(text)
+    if not questions:
+        raise InvalidValue(f"{source} 里没有找到问题")
+    return questions
+
+
+def _read_text(text: str) -> list[Question]:
+    lines = text.splitlines()
+    filled = [ln for ln in lines if ln.strip()]
+    chat = filled and sum(1 for ln in filled if CHAT_LINE.match(ln)) >= max(1, len(filled) // 2)
+    out: list[Question] = []
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if chat:
+            m = CHAT_LINE.match(line)
+            if m is None or m.group(2).lower() not in BUYER_ROLES or not m.group(4).strip():
+                continue
+            out.append(Question(m.group(4), where=f"第 {no} 行"))
+        else:
+            out.append(Question(line, where=f"第 {no} 行"))
+    return out
+
+
+def _pick(header: list[str], names: tuple[str, ...]) -> int | None:
+    folded = [h.strip().lower() for h in header]
+    for name in names:
+        if name.lower() in folded:
+            return folded.index(name.lower())
+    return None
+
+
+def _no_question_column(source: str, header: list[str]) -> str:
+    """Why a CSV has no question column: it is another kind of file, or its column has another name."""
+    names = {h.strip().lstrip("\ufeff") for h in header}
+    if names & set(qianniu_csv.HEADER_NAMES):
+        return (
+            f"{source}：这是千牛快捷短语 CSV（表头 {','.join(h for h in header if h.strip())}），不是问题文件；"
+            "快捷短语请用“导入导出”页或 replybook import 导入"
+        )
+    levels = set(review_csv.LEVEL_COLUMNS) | set(review_csv.LEVEL_ALIASES)
+    if review_csv.DATE in names and names & (levels | {review_csv.SCORE}):
+        return (
+            f"{source}：这是评价统计 CSV（表头 {','.join(h for h in header if h.strip())}），不是问题文件；"
+            "评价数请用“金牌客服”页或 replybook gold import 导入"
+        )
+    return (
+        f"{source}：第 1 行没有问题列（应为 {'、'.join(QUESTION_COLUMNS)} 之一，"
+        f"有：{'、'.join(header)}）；问题在别的列时请填写问题列名（命令行 --column）"
+    )
+
+
+def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return []
+    header = rows[0]
+    if column is not None:
+        q_col = _pick(header, (column,))
+        if q_col is None:
+            raise InvalidValue(f"{source}：没有名为 {column!r} 的列（有：{'、'.join(header)}）")
+    else:
+        q_col = _pick(header, QUESTION_COLUMNS)
+        if q_col is None:
+            raise InvalidValue(_no_question_column(source, header))
+    e_col = _pick(header, EXPECTED_COLUMNS)
+    c_col = _pick(header, CATEGORY_COLUMNS)
+    n_col = _pick(header, COUNT_COLUMNS)
+    r_col = _pick(header, ROLE_COLUMNS)
+    problems: list[Problem] = []
+    out: list[Question] = []
+    for no, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+
+        def cell(i: int | None, row: list[str] = row) -> str | None:
+            return None if i is None else (row[i].strip() if i < len(row) else "")
+
+        text_ = row[q_col] if q_col < len(row) else ""
+        if r_col is not None and (cell(r_col) or "").lower() not in BUYER_ROLES:
+            continue
+        if not text_.strip():
+            continue
+        count = 1
+        raw_count = cell(n_col)
+        if raw_count:
+            try:
+                count = int(float(raw_count))
+                if count < 1:
+                    raise ValueError
+            except ValueError:
+                problems.append(Problem(f"第 {no} 行", f"次数 {raw_count!r} 应为正整数", header[n_col or 0]))
+        out.append(
+            Question(
+                text_,
+                count=count,
+                expected=cell(e_col),
+                expected_category=cell(c_col) if e_col is None else (cell(c_col) or None),
+                where=f"第 {no} 行",
+            )
+        )
+    if problems:
+        raise ImportFormatError(source, problems)
+    return out

@@ -1,0 +1,326 @@
+"""The coverage test (SPEC §7): how much of what customers ask does the bot library answer?
+
+``read_questions`` reads the questions (text, CSV or chat-log export), ``run_coverage`` matches them
+with a ``Matcher`` and builds a ``CoverageReport`` (summary, per-question results, clusters of the
+uncovered questions, dead entries), ``save_run`` stores it for the dashboard. Rendering (table, CSV,
+HTML) lives in ``coverage_report.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+from sqlmodel import Session
+
+from replybook.coverage.clusters import cluster_questions
+from replybook.coverage.labels import (
+    expected_category,
+    is_correct,
+    resolve_labels,
+)
+from replybook.coverage.matching import STATUSES, Matcher, Outcomes, Progress
+from replybook.coverage.question_files import Question, read_questions
+from replybook.library.entries import list_categories
+from replybook.store.models import Campaign, CoverageRun
+from replybook.store.timeutil import iso_shop
+
+__all__ = [
+    "CoverageReport",
+    "Matcher",
+    "Question",
+    "read_questions",
+    "resolve_labels",
+    "run_coverage",
+    "save_run",
+]
+
+STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
+
+
+@dataclass
+class CoverageReport:
+    questions: list[Question]
+    matcher: Matcher
+    outcomes: Outcomes
+    at: datetime
+    summary: dict[str, Any] = field(default_factory=dict)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+    dead_entries: list[dict[str, Any]] = field(default_factory=list)
+    category_names: dict[str, str] = field(default_factory=dict)  # key → 名称
+
+    @property
+    def results(self) -> ResultRows:
+        """Per-question results in input order (built on access, so a million questions stay cheap)."""
+        return ResultRows(self)
+
+    def result_row(self, i: int) -> dict[str, Any]:
+        q = self.questions[i]
+        r = self.matcher.result(self.outcomes, i)
+        row: dict[str, Any] = {
+            "question": q.text,
+            "status": r.status,
+            "category": r.category,
+            "entry": r.question,
+            "matched": r.matched,
+            "score": r.score,
+        }
+        if q.count != 1:
+            row["count"] = q.count
+        if r.runner_up is not None:
+            row["runner_up"] = {"entry": r.runner_up.question, "score": round(r.runner_up.score, 1)}
+        if q.labelled:
+            row["expected"] = q.expected
+            row["expected_category"] = expected_category(q, self.matcher)
+            row["correct"] = is_correct(q, r.status, r.question, r.category)
+        return row
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole report as JSON-ready data (SPEC §7 shape, with added fields)."""
+        return {**self._head(), "results": list(self.results)}
+
+    def write_json(self, out: TextIO) -> None:
+        """The same as ``json.dump(to_json())`` but streamed, one result at a time."""
+        head = json.dumps(self._head(), ensure_ascii=False, indent=2)
+        out.write(head[:-2] + ',\n  "results": [')
+        for i, row in enumerate(self.results):
+            out.write(("\n    " if i == 0 else ",\n    ") + json.dumps(row, ensure_ascii=False))
+        out.write("\n  ]\n}\n")
+
+    def _head(self) -> dict[str, Any]:
+        return {
+            "summary": self.summary,
+            "clusters": self.clusters,
+            "dead_entries": self.dead_entries,
+            "categories": self.category_names,
+        }
+
+
+class ResultRows(Sequence[dict[str, Any]]):
+    def __init__(self, report: CoverageReport):
+        self.report = report
+
+    def __len__(self) -> int:
+        return len(self.report.questions)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self.report.result_row(j) for j in range(*i.indices(len(self)))]
+        return self.report.result_row(i)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for i in range(len(self)):
+            yield self.report.result_row(i)
+
+
+# ---------------------------------------------------------------- labels
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run_coverage(
+    session: Session,
+    questions: list[Question] | str | Path,
+    *,
+    at: datetime,
+    threshold: float | None = None,
+    margin: float | None = None,
+    progress: Progress | None = None,
+    use_index: bool = True,
+    source: str | None = None,
+) -> CoverageReport:
+    """Match every question against the library as it is at ``at`` and build the report. ``source``
+    names the question file in errors (a path given as ``questions`` names itself)."""
+    if not isinstance(questions, list):
+        source = source or str(questions)
+        questions = read_questions(questions)
+    questions = resolve_labels(session, questions, source=source or "问题文件")
+    matcher = Matcher.build(session, at=at, threshold=threshold, margin=margin)
+    report = report_for(matcher, questions, at=at, progress=progress, use_index=use_index)
+    report.category_names = {c.key: c.name for c in list_categories(session)}
+    # Categories in the shop's order (Qianniu's for the built-in ones), then anything else.
+    order = {key: i for i, key in enumerate(report.category_names)}
+    by_category = report.summary["by_category"]
+    report.summary["by_category"] = dict(
+        sorted(by_category.items(), key=lambda kv: order.get(kv[0], len(order)))
+    )
+    return report
+
+
+def report_for(
+    matcher: Matcher,
+    questions: list[Question],
+    *,
+    at: datetime,
+    progress: Progress | None = None,
+    use_index: bool = True,
+) -> CoverageReport:
+    outcomes = matcher.match_many([q.text for q in questions], use_index=use_index, progress=progress)
+    report = CoverageReport(questions=questions, matcher=matcher, outcomes=outcomes, at=at)
+    report.summary = _summary(report)
+    report.clusters = _clusters(report)
+    report.dead_entries = _dead_entries(report)
+    return report
+
+
+def _summary(report: CoverageReport) -> dict[str, Any]:
+    m, out, qs = report.matcher, report.outcomes, report.questions
+    counts = np.array([q.count for q in qs], np.int64)
+    status = out.status
+    n = len(qs)
+    covered = int((status == 0).sum())
+    ambiguous = int((status == 1).sum())
+    weight_total = int(counts.sum())
+    weighted_covered = int(counts[status == 0].sum())
+    labelled = [i for i, q in enumerate(qs) if q.labelled]
+
+    by_category: dict[str, dict[str, Any]] = {}
+    for i in range(n):
+        q = qs[i]
+        e = int(out.entry[i])
+        key = expected_category(q, m) if q.labelled else (m.entries[e].category if e >= 0 else None)
+        cat = by_category.setdefault(
+            key or "none", {"total": 0, "covered": 0, "ambiguous": 0, "uncovered": 0}
+        )
+        cat["total"] += 1
+        cat[STATUSES[int(status[i])]] += 1
+    for cat in by_category.values():
+        cat["coverage"] = round(cat["covered"] / cat["total"], 4) if cat["total"] else 0.0
+
+    summary: dict[str, Any] = {
+        "total": n,
+        "covered": covered,
+        "ambiguous": ambiguous,
+        "uncovered": n - covered - ambiguous,
+        "coverage": round(covered / n, 4) if n else 0.0,
+        "weighted_total": weight_total,
+        "weighted_coverage": round(weighted_covered / weight_total, 4) if weight_total else 0.0,
+        "by_category": by_category,
+        "at": iso_shop(report.at),
+        "threshold": m.threshold,
+        "margin": m.margin,
+        "entries": len(m.entries),
+        "wordings": m.n_fuzzy,
+        "score_histogram": _histogram(out.score),
+    }
+    if labelled:
+        summary.update(_accuracy(report, labelled))
+    return summary
+
+
+def _histogram(scores: np.ndarray) -> list[int]:
+    """Counts of best scores in ten bins: 0–10, 10–20, …, 90–100 (100 goes in the last)."""
+    bins = np.minimum((scores // 10).astype(np.int64), 9)
+    return [int(c) for c in np.bincount(bins, minlength=10)]
+
+
+def _accuracy(report: CoverageReport, labelled: list[int]) -> dict[str, Any]:
+    m, out, qs = report.matcher, report.outcomes, report.questions
+    correct = 0
+    actual: Counter[str] = Counter()
+    predicted: Counter[str] = Counter()
+    hits: Counter[str] = Counter()
+    confused: Counter[tuple[str, str]] = Counter()
+    for i in labelled:
+        q = qs[i]
+        r = m.result(out, i)
+        ok = is_correct(q, r.status, r.question, r.category)
+        correct += ok
+        want = expected_category(q, m) or "uncovered"
+        got = (r.category or "uncovered") if r.status == "covered" else "uncovered"
+        actual[want] += 1
+        predicted[got] += 1
+        if want == got:
+            hits[want] += 1
+        else:
+            confused[(want, got)] += 1
+    per_category = {
+        key: {
+            "precision": round(hits[key] / predicted[key], 4) if predicted[key] else None,
+            "recall": round(hits[key] / actual[key], 4) if actual[key] else None,
+            "support": actual[key],
+        }
+        for key in sorted(set(actual) | set(predicted))
+    }
+    return {
+        "labelled": len(labelled),
+        "correct": correct,
+        "accuracy": round(correct / len(labelled), 4),
+        "per_category": per_category,
+        "confused_pairs": [{"expected": a, "got": b, "count": c} for (a, b), c in confused.most_common(10)],
+    }
+
+
+def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
+    texts: Counter[str] = Counter()
+    closest: dict[str, Counter[str]] = {}
+    for i, q in enumerate(report.questions):
+        if report.outcomes.status[i] != 2:
+            continue
+        texts[q.text] += q.count
+        e = int(report.outcomes.entry[i])
+        if e >= 0:
+            closest.setdefault(q.text, Counter())[report.matcher.entries[e].category] += q.count
+    clusters = cluster_questions(texts)
+    for c in clusters:
+        votes: Counter[str] = Counter()
+        for member in c["members"]:
+            votes.update(closest.get(member["question"], {}))
+        c["category"] = votes.most_common(1)[0][0] if votes else "custom"
+    return clusters
+
+
+def _dead_entries(report: CoverageReport) -> list[dict[str, Any]]:
+    out = report.outcomes
+    used = set(int(e) for e in np.unique(out.entry[out.status != 2]))
+    return [
+        {"id": e.id, "question": e.question, "category": e.category}
+        for i, e in enumerate(report.matcher.entries)
+        if i not in used
+    ]
+
+
+def save_run(
+    session: Session,
+    report: CoverageReport,
+    *,
+    source: str,
+    user: str | None,
+    campaign: Campaign | None = None,
+) -> CoverageRun:
+    """Store the run's summary, clusters, dead entries and (up to a limit) its results; a campaign's
+    check also stores the campaign's name and target, so its report shows the verdict of that day."""
+    s = report.summary
+    data: dict[str, Any] = {
+        "summary": s,
+        "clusters": report.clusters,
+        "dead_entries": report.dead_entries,
+        "categories": report.category_names,
+    }
+    if campaign is not None:
+        data["campaign"] = {"name": campaign.name, "coverage_target": campaign.coverage_target}
+    if len(report.questions) <= STORED_RESULTS_LIMIT:
+        data["results"] = list(report.results)
+    else:
+        data["results_truncated"] = True
+    run = CoverageRun(
+        tested_at=report.at,
+        source=source,
+        user=user,
+        total=s["total"],
+        covered=s["covered"],
+        ambiguous=s["ambiguous"],
+        uncovered=s["uncovered"],
+        coverage=s["coverage"],
+        report=data,
+    )
+    session.add(run)
+    session.flush()
+    return run

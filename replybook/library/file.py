@@ -1,0 +1,378 @@
+"""The library file (SPEC §4): a YAML document of the bot's entries, for git, backups and bulk edits.
+
+Export is deterministic, so export → import into an empty database → export is byte-identical.
+Import validates the whole file first and writes nothing when anything is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, col, select
+
+from replybook.library.entries import (
+    EntryData,
+    add_category,
+    category_problems,
+    create_entry,
+    ensure_builtin_categories,
+    entry_data,
+    list_categories,
+    problems_in,
+    redundancy_warning,
+    wordings,
+)
+from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
+from replybook.store.labels import file_field
+from replybook.store.models import Entry, Setting
+from replybook.store.normalize import normalise
+from replybook.store.timeutil import iso_shop, parse_datetime
+from replybook.tabular.encodings import UndecodableText, detect_and_decode
+
+ENTRY_KEYS = ("category", "question", "similar", "keywords", "answers", "enabled", "active")
+
+
+@dataclass
+class LibraryPlan:
+    """What an import would do, computed before anything is written."""
+
+    shop: str | None
+    new_categories: list[tuple[str, str]] = field(default_factory=list)  # (key, name), shop-defined
+    add: list[EntryData] = field(default_factory=list)
+    change: list[tuple[Entry, EntryData]] = field(default_factory=list)
+    remove: list[Entry] = field(default_factory=list)
+    # What ``remove`` would delete, as plain data: it outlives the session, which a dry run rolls back.
+    removed_entries: list[EntryData] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)  # one line per entry, e.g. a redundant wording
+
+
+def read_library(
+    text: str, *, source: str, known_categories: set[str]
+) -> tuple[str | None, list[tuple[str, str]], list[EntryData]]:
+    """Parse and validate a library document: its shop name, its shop-defined categories (key, name)
+    and its entries. Raises ImportFormatError listing every problem."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "文件"
+        raise ImportFormatError(
+            source, [Problem(where, f"不是有效的 YAML（{getattr(exc, 'problem', exc)}）")]
+        ) from None
+    if doc is None:
+        # An empty file is far more often a failed save than a wish to empty the library.
+        raise ImportFormatError(source, [Problem("文件", "文件是空的；要清空问答库，请写 entries: []")])
+    if not isinstance(doc, dict) or "entries" not in doc or not isinstance(doc["entries"] or [], list):
+        raise ImportFormatError(
+            source, [Problem("文件", "应为包含 entries 列表的 YAML 文档（格式见 docs/formats.md）")]
+        )
+    shop = doc.get("shop")
+    problems: list[Problem] = []
+    categories = _read_categories(doc.get("categories"), problems)
+    known_categories = known_categories | {key for key, _ in categories}
+    entries: list[EntryData] = []
+    seen: dict[str, tuple[int, str]] = {}
+    for index, raw in enumerate(doc.get("entries") or [], start=1):
+        label = f"第 {index} 条"
+        if not isinstance(raw, dict):
+            problems.append(Problem(label, "应为一个映射（category、question、answers……）"))
+            continue
+        label = f"第 {index} 条（{raw.get('question') or '无标准问题'}）"
+        for key in raw:
+            if key not in ENTRY_KEYS:
+                known = "、".join(file_field(k) for k in ENTRY_KEYS)
+                problems.append(Problem(label, f"未知字段 {key}，可用：{known}"))
+        data, field_problems = _entry_from_raw(raw)
+        problems += [Problem(label, msg, column=_column(col_)) for col_, msg in field_problems]
+        if data is None:
+            continue
+        problems += [Problem(label, msg, column=_column(f)) for f, msg in problems_in(data, known_categories)]
+        for position, w in enumerate(wordings(data)):
+            key = normalise(w)
+            if not key:
+                continue
+            if key in seen and seen[key][0] != index:
+                other, other_q = seen[key]
+                column = "question" if position == 0 else "similar"  # wordings(): question first
+                problems.append(
+                    Problem(label, f"问法 {w!r} 与第 {other} 条（{other_q}）重复", column=_column(column))
+                )
+            else:
+                seen.setdefault(key, (index, data.question))
+        entries.append(data)
+    if problems:
+        raise ImportFormatError(source, problems)
+    return (str(shop) if shop is not None else None), categories, entries
+
+
+def _read_categories(raw: Any, problems: list[Problem]) -> list[tuple[str, str]]:
+    """The optional ``categories`` list: the shop's own categories (SPEC §3), so a backup restores them."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem("categories", "应为列表，每项 {key: shop_figures, name: 店铺数字问题}"))
+        return []
+    found: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw, start=1):
+        label = f"categories 第 {index} 项"
+        if not isinstance(item, dict) or set(item) != {"key", "name"}:
+            problems.append(Problem(label, "应为 {key: shop_figures, name: 店铺数字问题}"))
+            continue
+        key, name = str(item["key"] or "").strip(), str(item["name"] or "").strip()
+        bad = category_problems(key, name)
+        problems += [Problem(label, message) for message in bad]
+        if key in seen:
+            problems.append(Problem(label, f"分类 {key} 与第 {seen[key]} 项重复", column=file_field("key")))
+        elif not bad:
+            seen[key] = index
+            found.append((key, name))
+    return found
+
+
+def _column(key: str | None) -> str | None:
+    """A field of the file as a problem names it: 答案（answers）, so both the word and the key are there."""
+    return file_field(key) if key else None
+
+
+def _str_list(raw: dict[str, Any], key: str, problems: list[tuple[str | None, str]]) -> list[str]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        problems.append((key, "应为文字列表，例如 [几天能发货, 今天能发吗]"))
+        return []
+    return [str(v) for v in value]
+
+
+def _entry_from_raw(raw: dict[str, Any]) -> tuple[EntryData | None, list[tuple[str | None, str]]]:
+    problems: list[tuple[str | None, str]] = []
+    question = raw.get("question")
+    if question is not None and not isinstance(question, str | int | float):
+        problems.append(("question", "标准问题应为文字"))
+        question = None
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.append(("enabled", "应为 true 或 false"))
+        enabled = True
+    start = end = None
+    active = raw.get("active")
+    if active is not None:
+        if not isinstance(active, dict) or not set(active) <= {"start", "end"} or not active:
+            problems.append(("active", "应为 {start: 2026-12-10T00:00:00+08:00, end: …}"))
+        else:
+            try:
+                start = _when(active.get("start"))
+                end = _when(active.get("end"))
+            except InvalidValue as exc:
+                problems.append(("active", str(exc)))
+    data = EntryData(
+        category=str(raw.get("category") or ""),
+        question=str(question or ""),
+        answers=_str_list(raw, "answers", problems),
+        similar=_str_list(raw, "similar", problems),
+        keywords=_str_list(raw, "keywords", problems),
+        enabled=enabled,
+        active_start=start,
+        active_end=end,
+    ).cleaned()
+    return data, problems
+
+
+def _when(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime | date | str):
+        return parse_datetime(value)
+    raise InvalidValue(f"无法识别的时间 {value!r}")
+
+
+def plan_import(session: Session, text: str, *, source: str, mode: str = "merge") -> LibraryPlan:
+    """Work out what importing ``text`` changes. ``merge``: same question → update, new → add;
+    ``replace``: the library becomes exactly the file."""
+    if mode not in ("merge", "replace"):
+        raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge、replace")
+    ensure_builtin_categories(session)
+    cats = {c.id: c.key for c in list_categories(session)}
+    shop, categories, incoming = read_library(text, source=source, known_categories=set(cats.values()))
+    current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
+    plan = LibraryPlan(shop=shop)
+    plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
+    in_file: set[str] = set()
+    for index, data in enumerate(incoming, start=1):  # every entry parsed: a bad one raised above
+        warning = redundancy_warning(data)
+        if warning:
+            plan.warnings.append(f"第 {index} 条（{data.question}）：{warning}")
+        key = normalise(data.question)
+        in_file.add(key)
+        existing = current.get(key)
+        if existing is None:
+            plan.add.append(data)
+        elif entry_data(existing, cats[existing.category_id]) != data:
+            plan.change.append((existing, data))
+        else:
+            plan.unchanged += 1
+    if mode == "replace":
+        plan.remove = [e for k, e in current.items() if k not in in_file]
+        plan.removed_entries = [entry_data(e, cats[e.category_id]) for e in plan.remove]
+    _check_against_library(plan, current, source)
+    return plan
+
+
+def _check_against_library(plan: LibraryPlan, current: dict[str, Entry], source: str) -> None:
+    """A wording in the file that another (kept) entry of the library already holds is a conflict."""
+    leaving = {e.id for e in plan.remove} | {e.id for e, _ in plan.change}
+    owners: dict[str, Entry] = {}
+    for entry in current.values():
+        if entry.id in leaving:
+            continue
+        for w in wordings(entry):
+            owners[normalise(w)] = entry
+    problems = []
+    for data in plan.add + [d for _, d in plan.change]:
+        for w in wordings(data):
+            other = owners.get(normalise(w))
+            if other is not None and other.question_norm != normalise(data.question):
+                problems.append(Problem(f"“{data.question}”", f"问法 {w!r} 已在库中问答“{other.question}”里"))
+    if problems:
+        raise ImportFormatError(source, problems)
+
+
+def apply_import(session: Session, plan: LibraryPlan, *, user: str | None = None) -> None:
+    """Write a plan. Removals and changes go first so wordings can move between entries."""
+    from replybook.library.entries import delete_entry, get_category, update_entry
+
+    for key, name in plan.new_categories:
+        add_category(session, key=key, name=name, user=user)
+    session.flush()
+    for entry in plan.remove:
+        delete_entry(session, entry_id=entry.id, user=user)  # type: ignore[arg-type]
+    for entry, _data in plan.change:
+        # Take the wordings off first so a swap of wordings between two changed entries passes.
+        entry.similar = []
+        session.add(entry)
+    session.flush()
+    for entry, data in plan.change:
+        get_category(session, data.category)
+        update_entry(session, entry_id=entry.id, data=data, expected_version=None, user=user)  # type: ignore[arg-type]
+    for data in plan.add:
+        create_entry(session, data=data, user=user)
+    if plan.shop is not None:
+        set_shop_name(session, plan.shop)
+    session.flush()
+
+
+def import_library(
+    session: Session, path: Path, *, mode: str = "merge", dry_run: bool = False, user: str | None = None
+) -> LibraryPlan:
+    text = _read_text(path)
+    plan = plan_import(session, text, source=str(path), mode=mode)
+    if not dry_run:
+        apply_import(session, plan, user=user)
+    return plan
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise file_error(path, exc) from None
+    return decode_library(raw, source=str(path))
+
+
+def decode_library(raw: bytes, *, source: str) -> str:
+    """The text of a library file, by the one encoding rule every file follows (BOM → UTF-8 →
+    GB18030, see encodings.py), so the CLI and the web report the same byte of a bad file."""
+    try:
+        return detect_and_decode(raw)[0]
+    except UndecodableText as exc:
+        raise ImportFormatError(source, [Problem("文件", str(exc))]) from None
+
+
+# ---------------------------------------------------------------- export
+
+
+def _scalar(value: str) -> str:
+    """A YAML scalar on one line: plain when safe, quoted otherwise."""
+    style = '"' if ("\n" in value or "\r" in value or "\t" in value) else None
+    out = yaml.safe_dump(value, allow_unicode=True, default_style=style, width=1 << 30)
+    return out.removesuffix("\n...\n").removesuffix("\n")
+
+
+def _flow(values: list[str]) -> str:
+    if any("\n" in v or "\r" in v or "\t" in v for v in values):
+        return "[" + ", ".join(_scalar(v) for v in values) + "]"
+    return yaml.safe_dump(values, allow_unicode=True, default_flow_style=True, width=1 << 30).rstrip("\n")
+
+
+def export_text(session: Session) -> str:
+    """The whole library as a SPEC §4 document, entries in library order."""
+    cats = {c.id: c.key for c in list_categories(session)}
+    lines: list[str] = []
+    shop = get_shop_name(session)
+    if shop:
+        lines.append(f"shop: {_scalar(shop)}")
+    own = [c for c in list_categories(session) if not c.builtin]
+    if own:  # the built-in six are in every database; a shop's own must travel with the file
+        lines.append("categories:")
+        for c in own:
+            lines += [f"  - key: {c.key}", f"    name: {_scalar(c.name)}"]
+    entries = list(session.exec(select(Entry).order_by(col(Entry.id))))
+    if not entries:
+        lines.append("entries: []")
+        return "\n".join(lines) + "\n"
+    lines.append("entries:")
+    for e in entries:
+        lines.append(f"  - category: {cats[e.category_id]}")
+        lines.append(f"    question: {_scalar(e.question)}")
+        lines.append(f"    similar: {_flow(e.similar)}")
+        lines.append(f"    keywords: {_flow(e.keywords)}")
+        lines.append("    answers:")
+        lines += [f"      - {_scalar(a)}" for a in e.answers]
+        lines.append(f"    enabled: {'true' if e.enabled else 'false'}")
+        if e.active_start or e.active_end:
+            parts = []
+            if e.active_start:
+                parts.append(f"start: {iso_shop(e.active_start)}")
+            if e.active_end:
+                parts.append(f"end: {iso_shop(e.active_end)}")
+            lines.append("    active: {" + ", ".join(parts) + "}")
+    return "\n".join(lines) + "\n"
+
+
+def export_library(session: Session, path: Path) -> int:
+    text = export_text(session)
+    try:
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise file_error(path, exc, writing=True) from None
+    return text.count("\n  - category:")
+
+
+# ---------------------------------------------------------------- shop settings
+
+
+def get_setting(session: Session, key: str) -> str | None:
+    row = session.get(Setting, key)
+    return row.value if row else None
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key) or Setting(key=key, value=value)
+    row.value = value
+    session.add(row)
+
+
+def get_shop_name(session: Session) -> str | None:
+    return get_setting(session, "shop")
+
+
+def set_shop_name(session: Session, name: str) -> None:
+    set_setting(session, "shop", name)

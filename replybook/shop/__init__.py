@@ -1,0 +1,1 @@
+"""A whole shop at once: the sample shop the demo loads."""

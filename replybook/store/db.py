@@ -1,0 +1,159 @@
+"""Engines, sessions and schema migrations. Nothing connects at import time."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session, create_engine
+
+from replybook.store.errors import DatabaseUnavailable, InvalidValue
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def resolve_url(value: str) -> str:
+    """A plain path means a SQLite file; anything with ``://`` is a SQLAlchemy URL."""
+    value = value.strip()
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise InvalidValue(f"无法识别的数据库地址 {value!r}") from None
+    if url.drivername in ("postgres", "postgresql"):  # as Heroku & co. write it; psycopg 3 is what we ship
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _json_dumps(value: object) -> str:
+    # Keep Chinese readable in the stored JSON, so searching the text of lists works.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` (a path or a SQLAlchemy URL)."""
+    resolved = resolve_url(url)
+    if resolved.startswith("sqlite"):
+        engine = create_engine(
+            resolved, connect_args={"check_same_thread": False}, json_serializer=_json_dumps
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(
+            resolved, pool_pre_ping=True, connect_args={"connect_timeout": 5}, json_serializer=_json_dumps
+        )
+    return engine
+
+
+def describe(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config_without_engine()).get_current_head()
+
+
+def _alembic_config_without_engine() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    return cfg
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str | None]:
+    """Create or upgrade the schema to the newest revision. Returns (before, after)."""
+    try:
+        before = current_revision(engine)
+        command.upgrade(_alembic_config(engine), "head")
+        return before, current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(unreachable(engine, exc)) from None
+
+
+def ensure_current(engine: Engine) -> None:
+    """Refuse to work on a database that was not initialised or is behind the code."""
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if path and path != ":memory:" and not Path(path).exists():
+        # Connecting would leave an empty file behind for a mistyped --db.
+        raise DatabaseUnavailable(f"数据库文件 {path} 不存在；新建请运行 replybook --db {path} init")
+    try:
+        rev = current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(unreachable(engine, exc)) from None
+    if rev is None:
+        raise DatabaseUnavailable(f"数据库 {describe(engine)} 尚未初始化，请先运行 replybook init")
+    if rev != head_revision():
+        raise DatabaseUnavailable(f"数据库 {describe(engine)} 的结构版本较旧，请运行 replybook init 升级")
+
+
+# What the PostgreSQL driver says, and how a supervisor would want to hear it.
+_PG_FAILURES = [
+    (
+        re.compile(r'database "(?P<name>[^"]+)" does not exist'),
+        "数据库 {name} 在服务器 {server} 上不存在；请先创建：createdb {name}（再运行 replybook init）",
+    ),
+    (re.compile(r'role "(?P<name>[^"]+)" does not exist'), "服务器 {server} 上没有数据库用户 {name}"),
+    (re.compile(r"password authentication failed"), "连接服务器 {server} 的用户名或密码不对"),
+    (re.compile(r"Connection refused"), "连接被拒绝：服务器 {server} 没有运行，或地址、端口不对"),
+    (re.compile(r"timeout expired|timed out"), "连接服务器 {server} 超时"),
+    (re.compile(r"failed to resolve host|could not translate host name"), "找不到服务器 {server}"),
+]
+
+
+def unreachable(engine: Engine, exc: BaseException) -> str:
+    """Why the database cannot be reached, in one Chinese line (the driver's own text is English)."""
+    detail = _first_line(exc)
+    url = engine.url
+    server = f"{url.host or 'localhost'}:{url.port or 5432}"
+    for pattern, message in _PG_FAILURES:
+        found = pattern.search(detail)
+        if found:
+            return f"无法连接数据库 {describe(engine)}：" + message.format(server=server, **found.groupdict())
+    return f"无法连接数据库 {describe(engine)}：{detail}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", exc) or exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,286 @@
+"""Change history: every create, update and delete of an item keeps a full snapshot, so any
+earlier version can be viewed, compared and restored (SPEC §10: nothing is lost).
+
+The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign or review
+day): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
+when, records the snapshot once, and checks the version *in the write itself*: the models map
+``version`` as SQLAlchemy's ``version_id_col``, so the UPDATE / DELETE says ``WHERE id = ? AND version
+= ?`` and a row count of 0 (someone saved since this edit was read) becomes ``StaleVersionError``.
+Comparing versions in Python alone would let two concurrent saves from one version both land.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Date as SADate
+from sqlalchemy import DateTime, inspect
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session, SQLModel, col, select
+
+from replybook.store.errors import ConflictError, NotFoundError, StaleVersionError
+from replybook.store.models import (
+    AutoReply,
+    Campaign,
+    Category,
+    Entry,
+    Phrase,
+    ReviewCount,
+    Revision,
+    UTCDateTime,
+)
+from replybook.store.timeutil import now
+
+ITEM_TYPES: dict[str, type[SQLModel]] = {
+    "entry": Entry,
+    "autoreply": AutoReply,
+    "phrase": Phrase,
+    "category": Category,
+    "campaign": Campaign,
+    "review": ReviewCount,
+}
+TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
+_BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}
+
+
+def snapshot(item: SQLModel) -> dict[str, Any]:
+    """The item's columns as JSON-ready values."""
+    data: dict[str, Any] = {}
+    for column in inspect(type(item)).columns:
+        value = getattr(item, column.key)
+        if isinstance(value, datetime):
+            value = _utc_text(value)
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, list):
+            value = list(value)
+        data[column.key] = value
+    return data
+
+
+def _utc_text(value: datetime) -> str:
+    """One form for every stored moment: the models' (UTC). An item just edited holds the shop time it
+    was typed in, one loaded from the database holds UTC; the history must not see a change there."""
+    return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
+def _comparable(value: Any) -> Any:
+    """A snapshot value as compared by ``diff``: moments kept with another offset (snapshots written
+    before they were all stored in UTC) compare as the same instant."""
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        return _utc_text(datetime.fromisoformat(value))
+    return value
+
+
+def _apply(item: SQLModel, data: dict[str, Any]) -> None:
+    for column in inspect(type(item)).columns:
+        if column.key in _BOOKKEEPING or column.key not in data:
+            continue
+        value = data[column.key]
+        if value is not None and isinstance(column.type, SADate):
+            value = date.fromisoformat(value)
+        elif value is not None and isinstance(column.type, DateTime | UTCDateTime):
+            value = datetime.fromisoformat(value)
+        setattr(item, column.key, value)
+
+
+def record(session: Session, item: SQLModel, action: str, *, user: str | None, summary: str = "") -> Revision:
+    """Keep a snapshot of ``item`` for ``action``. Call after the change (before it, for delete)."""
+    session.flush()
+    rev = Revision(
+        item_type=TYPE_OF[type(item)],
+        item_id=item.id,  # type: ignore[attr-defined]
+        version=item.version,  # type: ignore[attr-defined]
+        action=action,
+        data=snapshot(item),
+        summary=summary,
+        user=user,
+        at=now(),
+    )
+    session.add(rev)
+    return rev
+
+
+Item = TypeVar("Item", bound=SQLModel)
+# What an update changes: field values, or a function that checks and fills the (loaded) item. The
+# function runs after the version check, so a stale edit is refused before its content is judged.
+Changes = Mapping[str, Any] | Callable[[Any], object]
+
+
+def create(session: Session, item: Item, *, user: str | None, summary: str = "") -> Item:
+    """Add a new item at version 1 and record it."""
+    _stamp(item, version=1, user=user)
+    session.add(item)
+    _flush(session, item, expected=None)
+    record(session, item, "create", user=user, summary=summary)
+    return item
+
+
+def update(
+    session: Session,
+    item: Item,
+    changes: Changes,
+    *,
+    expected_version: int | None,
+    user: str | None,
+    summary: str = "",
+) -> Item:
+    """Change a loaded item and record it. ``expected_version`` is the version the edit started
+    from (None: the version just read); if anyone saved since, ``StaleVersionError``."""
+    return _change(
+        session, item, changes, expected_version=expected_version, user=user, action="update", summary=summary
+    )
+
+
+def delete(
+    session: Session,
+    item: SQLModel,
+    *,
+    expected_version: int | None = None,
+    user: str | None,
+    summary: str = "",
+) -> None:
+    """Delete a loaded item, keeping its last state in the history (restorable). The DELETE carries
+    the version check too: a deletion never removes a version its user has not seen."""
+    read = _check_expected(item, expected_version)
+    # The deletion is a version of its own, so its history row never shares a number with the edit
+    # before it (and a restore after it is the next one again).
+    _stamp(item, version=read + 1, user=user)
+    _flush(session, item, expected=read)
+    record(session, item, "delete", user=user, summary=summary)
+    session.delete(item)
+    _flush(session, item, expected=read + 1)
+
+
+def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel:
+    """Bring an item back to the state kept in ``revision_id``; re-creates it if it was deleted.
+
+    Restoring is itself a change with a new version, so it can be undone the same way.
+    """
+    rev = get_revision(session, revision_id)
+    cls = ITEM_TYPES[rev.item_type]
+    summary = f"恢复到第 {rev.version} 版"
+    item = session.get(cls, rev.item_id)
+    try:
+        if item is None:
+            item = cls(id=rev.item_id)
+            _apply(item, rev.data)
+            _stamp(item, version=_last_version(session, rev.item_type, rev.item_id) + 1, user=user)
+            session.add(item)
+            _flush(session, item, expected=None)
+            record(session, item, "restore", user=user, summary=summary)
+        else:
+            _change(
+                session,
+                item,
+                lambda it: _apply(it, rev.data),
+                expected_version=None,
+                user=user,
+                action="restore",
+                summary=summary,
+            )
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(
+            f"无法恢复：当前已有与第 {rev.version} 版冲突的内容（同样的问题或编码）"
+        ) from None
+    return item
+
+
+def _change(
+    session: Session,
+    item: Item,
+    changes: Changes,
+    *,
+    expected_version: int | None,
+    user: str | None,
+    action: str,
+    summary: str,
+) -> Item:
+    read = _check_expected(item, expected_version)
+    try:
+        if callable(changes):
+            changes(item)
+        else:
+            for key, value in changes.items():
+                setattr(item, key, value)
+    except StaleDataError:  # a query inside the fill flushed an earlier change of this session
+        _stale(session, item, read)
+    _stamp(item, version=read + 1, user=user)
+    session.add(item)
+    _flush(session, item, expected=read)
+    record(session, item, action, user=user, summary=summary)
+    return item
+
+
+def _check_expected(item: SQLModel, expected: int | None) -> int:
+    """The version read; refuses early an edit that started from an older one."""
+    current: int = item.version  # type: ignore[attr-defined]
+    if expected is not None and expected != current:
+        raise StaleVersionError(TYPE_OF[type(item)], item.id, expected, current)  # type: ignore[attr-defined]
+    return current
+
+
+def _stamp(item: SQLModel, *, version: int, user: str | None) -> None:
+    item.version = version  # type: ignore[attr-defined]
+    if hasattr(item, "updated_at"):  # categories keep no who/when columns
+        item.updated_at = now()  # type: ignore[attr-defined]
+        item.updated_by = user  # type: ignore[attr-defined]
+
+
+def _flush(session: Session, item: SQLModel, *, expected: int | None) -> None:
+    """Write now, turning "0 rows matched ``version = expected``" into StaleVersionError."""
+    try:
+        session.flush()
+    except StaleDataError:
+        _stale(session, item, expected)
+
+
+def _stale(session: Session, item: SQLModel, expected: int | None) -> None:
+    cls = type(item)
+    item_id = inspect(item).identity[0] if inspect(item).identity else None
+    session.rollback()
+    current = session.exec(select(cls.version).where(cls.id == item_id)).first()  # type: ignore[attr-defined]
+    raise StaleVersionError(TYPE_OF[cls], item_id or 0, expected or 0, current or 0)
+
+
+def revisions(session: Session, item_type: str, item_id: int) -> list[Revision]:
+    """All revisions of an item, newest first."""
+    stmt = (
+        select(Revision)
+        .where(Revision.item_type == item_type, Revision.item_id == item_id)
+        .order_by(col(Revision.id).desc())
+    )
+    return list(session.exec(stmt))
+
+
+def recent(session: Session, *, limit: int = 20, item_type: str | None = None) -> list[Revision]:
+    stmt = select(Revision).order_by(col(Revision.id).desc()).limit(limit)
+    if item_type:
+        stmt = stmt.where(Revision.item_type == item_type)
+    return list(session.exec(stmt))
+
+
+def get_revision(session: Session, revision_id: int) -> Revision:
+    rev = session.get(Revision, revision_id)
+    if rev is None:
+        raise NotFoundError(f"没有编号为 {revision_id} 的历史版本")
+    return rev
+
+
+def _last_version(session: Session, item_type: str, item_id: int) -> int:
+    revs = revisions(session, item_type, item_id)
+    return max((r.version for r in revs), default=0)
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """Fields that differ between two snapshots (bookkeeping fields left out)."""
+    keys = [k for k in {**old, **new} if k not in _BOOKKEEPING]
+    return [(k, old.get(k), new.get(k)) for k in keys if _comparable(old.get(k)) != _comparable(new.get(k))]

@@ -1,0 +1,23 @@
+"""Alembic environment: the engine is handed in by replybook.db.upgrade(); never read from a file."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes["engine"]
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
+        context.run_migrations()
+
+
+run_migrations_online()
