@@ -12,8 +12,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from replybook.coverage.verdict import campaign_verdict
 from replybook.store.errors import NotFoundError
 from replybook.store.models import CoverageRun
+from replybook.store.timeutil import iso_shop
 
 FULL_RUN_MIN_QUESTIONS = 20
 _SCAN = 200  # runs looked at for the dashboard; tries come in bursts, not by the hundred
@@ -23,6 +25,29 @@ def campaign_of(run: CoverageRun) -> dict[str, Any] | None:
     """``{"name", "coverage_target"}`` of the campaign whose check made this run, else None."""
     found = (run.report or {}).get("campaign")
     return found if isinstance(found, dict) else None
+
+
+def run_public(run: CoverageRun) -> dict[str, Any]:
+    """A stored run as the pages and the API show it (times in shop time), with its campaign's verdict."""
+    campaign = campaign_of(run)
+    return {
+        "id": run.id,
+        "at": iso_shop(run.at),
+        "tested_at": iso_shop(run.tested_at),
+        "source": run.source,
+        "user": run.user,
+        "total": run.total,
+        "covered": run.covered,
+        "ambiguous": run.ambiguous,
+        "uncovered": run.uncovered,
+        "coverage": run.coverage,
+        "campaign": campaign["name"] if campaign else None,
+        "verdict": (
+            campaign_verdict(run.report["summary"], campaign["coverage_target"]).to_json()
+            if campaign
+            else None
+        ),
+    }
 
 
 def is_full_run(run: CoverageRun) -> bool:

@@ -33,27 +33,10 @@ QUESTION_SUFFIXES = {".txt", ".csv", ".log"}
 NO_FILE = "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。"
 
 
-def run_public(run: CoverageRun) -> dict[str, Any]:
-    campaign = coverage_runs.campaign_of(run)
-    return {
-        "id": run.id,
-        "at": iso_shop(run.at),
-        "tested_at": iso_shop(run.tested_at),
-        "source": run.source,
-        "user": run.user,
-        "total": run.total,
-        "covered": run.covered,
-        "ambiguous": run.ambiguous,
-        "uncovered": run.uncovered,
-        "coverage": run.coverage,
-        "campaign": campaign["name"] if campaign else None,
-    }
-
-
 def runs_data(session: Session) -> dict[str, Any]:
     runs = session.exec(select(CoverageRun).order_by(col(CoverageRun.id).desc()).limit(50))
     return {
-        "runs": [run_public(r) for r in runs],
+        "runs": [coverage_runs.run_public(r) for r in runs],
         "columns_hint": COLUMNS_HINT,
         "campaigns": [
             {
@@ -79,7 +62,7 @@ def report_data(session: Session, run_id: int) -> dict[str, Any]:
     ]
     results = report.get("results", [])
     return {
-        "run": run_public(run),
+        "run": coverage_runs.run_public(run),
         "summary": summary,
         "by_category": by_category,
         "histogram": summary.get("score_histogram", []),
@@ -188,7 +171,9 @@ def confirm_delete_page(
     request: Request, session: SessionDep, viewer: SupervisorDep, run_id: int
 ) -> Response:
     return render(
-        request, "coverage/delete.html", {"run": run_public(coverage_runs.get_run(session, run_id))}
+        request,
+        "coverage/delete.html",
+        {"run": coverage_runs.run_public(coverage_runs.get_run(session, run_id))},
     )
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from replybook.coverage import runs as coverage_runs
-from replybook.coverage.verdict import campaign_verdict
 from replybook.library import entries
 from replybook.library.file import get_shop_name
 from replybook.store.models import AutoReply, Entry, Phrase
@@ -32,25 +31,7 @@ def last_coverage_run(session: Session) -> dict[str, Any] | None:
     run = coverage_runs.latest_full_run(session)
     if run is None:
         return None
-    campaign = coverage_runs.campaign_of(run)
-    return {
-        "id": run.id,
-        "at": run.at.isoformat(),
-        "tested_at": run.tested_at.isoformat(),
-        "source": run.source,
-        "user": run.user,
-        "total": run.total,
-        "covered": run.covered,
-        "ambiguous": run.ambiguous,
-        "uncovered": run.uncovered,
-        "coverage": run.coverage,
-        "campaign": campaign["name"] if campaign else None,
-        "verdict": (
-            campaign_verdict(run.report["summary"], campaign["coverage_target"]).to_json()
-            if campaign
-            else None
-        ),
-    }
+    return coverage_runs.run_public(run)
 
 
 def gold_status(session: Session) -> dict[str, Any] | None:

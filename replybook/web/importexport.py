@@ -17,6 +17,7 @@ from replybook import library, phrases
 from replybook.library.entries import entry_data, list_categories
 from replybook.phrases.qianniu_csv import CsvReader, encoding_name
 from replybook.store.errors import ConflictError, ImportFormatError, InvalidValue, PermissionDenied
+from replybook.store.labels import field_name
 from replybook.store.models import PhraseScope
 from replybook.store.permissions import can_edit
 
@@ -34,15 +35,19 @@ MODES = {
 CHANGED_SINCE_PREVIEW = (
     "预览之后库里的内容有变化（可能有人刚刚修改过），下面是按现在的内容重新算出的结果，请再确认一次。"
 )
+# The fields an import preview compares, named as everywhere else (``store.labels``).
 ENTRY_FIELDS = {
-    "category": "分类",
-    "question": "标准问题",
-    "similar": "相似问法",
-    "keywords": "关键词",
-    "answers": "答案",
-    "enabled": "启用",
-    "active_start": "生效开始",
-    "active_end": "生效结束",
+    k: field_name(k)
+    for k in (
+        "category",
+        "question",
+        "similar",
+        "keywords",
+        "answers",
+        "enabled",
+        "active_start",
+        "active_end",
+    )
 }
 
 
