@@ -103,7 +103,7 @@ class StrictLoader(yaml.SafeLoader):
 
 # What PyYAML says most often, in the user's words; anything else keeps PyYAML's own phrase.
 _PROBLEMS = {
-    "expected a single document in the stream": "文件里有不止一个 YAML 文档（---）；两份导出请合并成一个 entries 列表",
+    "but found another document": "文件里有不止一个 YAML 文档（---）；两份导出请合并成一个 entries 列表",
     "found character '\\t' that cannot start any token": "缩进里有 TAB，YAML 只能用空格缩进",
     "mapping values are not allowed here": "这里不能有冒号（:）；内容里有冒号时请给整项加引号",
     "found unhashable key": "键应为文字，不能是列表或映射",
