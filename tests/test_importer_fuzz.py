@@ -29,7 +29,7 @@ from replybook.store import db
 from replybook.store.errors import ImportFormatError, ReplybookError
 from replybook.tabular.encodings import detect_and_decode
 from tests.conftest import Cli
-from tests.test_web import Browser, _preview, app, boss  # noqa: F401  (fixtures)
+from tests.test_web import Browser, _preview, app, boss  # noqa: F401, F811  (fixtures)
 
 EXAMPLES = int(os.environ.get("REPLYBOOK_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
@@ -180,8 +180,10 @@ def test_the_cli_refuses_the_bomb_in_one_chinese_line(cli: Cli, tmp_path: Path, 
     ],
 )
 def test_the_web_import_preview_refuses_the_same_in_chinese(
-    boss: Browser, document: str, message: str
-) -> None:  # noqa: F811
+    boss: Browser,  # noqa: F811
+    document: str,
+    message: str,
+) -> None:
     preview = _preview(boss, "library", "library.yaml", document.encode())
     assert preview.status_code in (200, 400, 422), preview.text
     assert message in preview.text and "Traceback" not in preview.text

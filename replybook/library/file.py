@@ -14,7 +14,6 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from replybook.library import strict_yaml
 from replybook.library.entries import (
     EntryData,
     add_category,
@@ -27,6 +26,8 @@ from replybook.library.entries import (
     redundancy_warning,
     wordings,
 )
+from replybook.library.strict_yaml import MAX_FILE_BYTES, text_field, text_list, too_big
+from replybook.library.strict_yaml import load as load_yaml
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
 from replybook.store.labels import file_field
 from replybook.store.models import Entry, Setting
@@ -57,7 +58,7 @@ def read_library(
 ) -> tuple[str | None, list[tuple[str, str]], list[EntryData]]:
     """Parse and validate a library document: its shop name, its shop-defined categories (key, name)
     and its entries. Raises ImportFormatError listing every problem."""
-    doc = strict_yaml.load(text, source=source)
+    doc = load_yaml(text, source=source)
     if doc is None:
         # An empty file is far more often a failed save than a wish to empty the library.
         raise ImportFormatError(source, [Problem("文件", "文件是空的；要清空问答库，请写 entries: []")])
@@ -66,7 +67,7 @@ def read_library(
             source, [Problem("文件", "应为包含 entries 列表的 YAML 文档（格式见 docs/formats.md）")]
         )
     problems: list[Problem] = []
-    shop = strict_yaml.text_field(doc, "shop", [])
+    shop = text_field(doc, "shop", [])
     if doc.get("shop") is not None and shop is None:
         problems.append(Problem("shop", "店铺名应为文字"))
     categories = _read_categories(doc.get("categories"), problems)
@@ -123,8 +124,8 @@ def _read_categories(raw: Any, problems: list[Problem]) -> list[tuple[str, str]]
             continue
         kinds: list[tuple[str | None, str]] = []
         key, name = (
-            (strict_yaml.text_field(item, "key", kinds) or "").strip(),
-            (strict_yaml.text_field(item, "name", kinds) or "").strip(),
+            (text_field(item, "key", kinds) or "").strip(),
+            (text_field(item, "name", kinds) or "").strip(),
         )
         if kinds:
             problems += [Problem(label, message, column=_column(k)) for k, message in kinds]
@@ -146,8 +147,8 @@ def _column(key: str | None) -> str | None:
 
 def _entry_from_raw(raw: dict[str, Any]) -> tuple[EntryData | None, list[tuple[str | None, str]]]:
     problems: list[tuple[str | None, str]] = []
-    question = strict_yaml.text_field(raw, "question", problems)
-    category = strict_yaml.text_field(raw, "category", problems)
+    question = text_field(raw, "question", problems)
+    category = text_field(raw, "category", problems)
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         problems.append(("enabled", "应为 true 或 false"))
@@ -166,9 +167,9 @@ def _entry_from_raw(raw: dict[str, Any]) -> tuple[EntryData | None, list[tuple[s
     data = EntryData(
         category=category or "",
         question=question or "",
-        answers=strict_yaml.text_list(raw, "answers", problems),
-        similar=strict_yaml.text_list(raw, "similar", problems),
-        keywords=strict_yaml.text_list(raw, "keywords", problems),
+        answers=text_list(raw, "answers", problems),
+        similar=text_list(raw, "similar", problems),
+        keywords=text_list(raw, "keywords", problems),
         enabled=enabled,
         active_start=start,
         active_end=end,
@@ -280,8 +281,8 @@ def _read_text(path: Path) -> str:
 def decode_library(raw: bytes, *, source: str) -> str:
     """The text of a library file, by the one encoding rule every file follows (BOM → UTF-8 →
     GB18030, see encodings.py), so the CLI and the web report the same byte of a bad file."""
-    if len(raw) > strict_yaml.MAX_FILE_BYTES:
-        raise ImportFormatError(source, [Problem("文件", strict_yaml.too_big())])
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFormatError(source, [Problem("文件", too_big())])
     try:
         return detect_and_decode(raw)[0]
     except UndecodableText as exc:

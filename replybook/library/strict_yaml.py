@@ -61,9 +61,11 @@ class StrictLoader(yaml.SafeLoader):
         if self._depth > MAX_DEPTH:
             raise YamlRefused(_line(event.start_mark), f"嵌套超过 {MAX_DEPTH} 层，问答库文件用不到这么深")
         try:
-            node = super().compose_node(parent, index)
+            composed = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        assert composed is not None  # None only for an alias, refused above
+        node: Node = composed
         if node.tag == VALUE_TAG:
             node.tag = _TAG + "str"
         if node.tag not in PLAIN_TAGS and node.tag != MERGE_TAG:
