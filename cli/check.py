@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from replybook.campaigns import readiness
+from replybook.store.controls import terminal_safe
 from replybook.store.errors import InvalidValue
 from replybook.store.timeutil import shop_text
 
@@ -55,7 +56,7 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text + "\n", encoding="utf-8")
         console.print(f"已写入 {output}", markup=False)
     else:
-        print(text)
+        print(terminal_safe(text))  # a report quotes buyers and phrases: never raw escapes
 
 
 def _table(result: readiness.Readiness) -> None:

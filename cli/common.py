@@ -5,27 +5,45 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.markup import escape
+from rich.segment import Segment
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 from typer.core import TyperGroup
 
+from replybook.store.controls import terminal_safe
 from replybook.store.db import ensure_current, make_engine, session_scope, unreachable
 from replybook.store.errors import ReplybookError, file_error
 from replybook.store.settings import Settings, settings_problem
 
 from . import usage
 
-console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class TerminalConsole(Console):
+    """A rich Console that never lets a user's text drive the terminal: rich strips only BEL, BS
+    and CR, so an ESC or CSI sequence in a phrase (or in a message quoting one, or a table cell)
+    would recolour, move or retitle the supervisor's terminal. Every segment rich renders passes
+    through here with its control characters written out as ``\\x1b``; rich's own styling is
+    added after, so the colours stay."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None:
+                segment = Segment(terminal_safe(segment.text), segment.style)
+            yield segment
+
+
+console = TerminalConsole(highlight=False, soft_wrap=True)
+err_console = TerminalConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -62,7 +80,7 @@ def session(ctx: typer.Context, *, check_schema: bool = True) -> Iterator[Sessio
 
 
 def fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[red]错误：[/red]{message}", markup=True)
+    err_console.print(f"[red]错误：[/red]{escape(message)}", markup=True)
     raise typer.Exit(code)
 
 
@@ -124,7 +142,7 @@ class ReplybookGroup(TyperGroup):
 
 def _print_error(message: str) -> None:
     first, *rest = message.splitlines() or [""]
-    err_console.print(f"[red]错误：[/red]{first}", markup=True)
+    err_console.print(f"[red]错误：[/red]{escape(first)}", markup=True)  # the message is text, not markup
     for line in rest:
         err_console.print(line, markup=False)
 

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from replybook import autoreplies
 from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
-from replybook.coverage.question_files import read_questions
+from replybook.coverage.question_files import read_questions, truncation_warning
 from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
 from replybook.coverage.run import run_coverage, save_run
 from replybook.library.entries import list_categories
@@ -86,6 +86,9 @@ def test(
         raise InvalidValue("--fail-under 是百分数，应在 0–100 之间")
     moment = parse_datetime(at) if at else now()
     items = read_questions(questions, column=column)
+    cut = truncation_warning(items)
+    if cut:
+        err_console.print(f"提醒：{cut}", markup=False)
     with session(ctx) as s:
         with _progress_bar(len(items)) as progress:
             report = run_coverage(

@@ -15,16 +15,17 @@ Encoding: a BOM decides, else strict UTF-8, else GB18030 (Excel on Chinese Windo
 
 from __future__ import annotations
 
-import csv
-import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from replybook.gold import review_csv
 from replybook.phrases import qianniu_csv
+from replybook.store.controls import control_problem
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
 from replybook.tabular.encodings import detect_and_decode
+from replybook.tabular.records import read_records
 
 QUESTION_COLUMNS = ("问题", "买家问题", "客户问题", "question", "内容", "消息", "消息内容")
 EXPECTED_COLUMNS = ("标准问题", "期望问题", "expected", "entry")
@@ -42,6 +43,10 @@ CHAT_LINE = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+(买家|客服|顾客|buyer|agent)\s*([^:：]*)[:：]\s?(.*)$",
     re.IGNORECASE,
 )
+MAX_QUESTION = 500  # the try box's limit: a longer question is cut there, with a warning
+MAX_CELL = 10_000  # any other cell (an expected question, a category, a count)
+MAX_COUNT = 10**9
+MAX_PROBLEMS = 500
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Question:
     expected: str | None = None  # the expected entry's standard question; "" = should be uncovered
     expected_category: str | None = None  # "" = should be uncovered
     where: str = ""
+    truncated: bool = False  # the question was longer than MAX_QUESTION and was cut there
 
     @property
     def labelled(self) -> bool:
@@ -73,17 +79,39 @@ def parse_questions(text: str, source: str, column: str | None = None) -> list[Q
     else:
         if column:
             raise InvalidValue("--column 只适用于 CSV 文件")
-        questions = _read_text(text)
+        questions = _read_text(text, source)
     if not questions:
         raise InvalidValue(f"{source} 里没有找到问题")
     return questions
 
 
-def _read_text(text: str) -> list[Question]:
+def truncation_warning(questions: list[Question]) -> str | None:
+    """One line naming the questions cut at MAX_QUESTION characters, or None."""
+    cut = [q.where for q in questions if q.truncated]
+    if not cut:
+        return None
+    shown = "、".join(cut[:10]) + (f" 等 {len(cut)} 处" if len(cut) > 10 else "")
+    return f"{shown}的问题超过 {MAX_QUESTION} 个字，已截取前 {MAX_QUESTION} 个字（与试问框一致）"
+
+
+def _question(
+    text: str, where: str, problems: list[Problem], column: str | None = None, **labels: object
+) -> Question | None:
+    """A question as read, cut at MAX_QUESTION; a control character in it is a problem."""
+    bad = control_problem(text)
+    if bad:
+        problems.append(Problem(where, bad, column))
+        return None
+    cut = len(text) > MAX_QUESTION
+    return Question(text[:MAX_QUESTION] if cut else text, where=where, truncated=cut, **labels)  # type: ignore[arg-type]
+
+
+def _read_text(text: str, source: str) -> list[Question]:
     lines = text.splitlines()
     filled = [ln for ln in lines if ln.strip()]
     chat = filled and sum(1 for ln in filled if CHAT_LINE.match(ln)) >= max(1, len(filled) // 2)
     out: list[Question] = []
+    problems: list[Problem] = []
     for no, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -91,9 +119,12 @@ def _read_text(text: str) -> list[Question]:
             m = CHAT_LINE.match(line)
             if m is None or m.group(2).lower() not in BUYER_ROLES or not m.group(4).strip():
                 continue
-            out.append(Question(m.group(4), where=f"第 {no} 行"))
-        else:
-            out.append(Question(line, where=f"第 {no} 行"))
+            line = m.group(4)
+        question = _question(line, f"第 {no} 行", problems)
+        if question is not None:
+            out.append(question)
+    if problems:
+        raise ImportFormatError(source, problems[:MAX_PROBLEMS])
     return out
 
 
@@ -126,7 +157,7 @@ def _no_question_column(source: str, header: list[str]) -> str:
 
 
 def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = read_records(text, source=source)
     if not rows:
         return []
     header = rows[0]
@@ -156,24 +187,41 @@ def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
             continue
         if not text_.strip():
             continue
-        count = 1
-        raw_count = cell(n_col)
-        if raw_count:
-            try:
-                count = int(float(raw_count))
-                if count < 1:
-                    raise ValueError
-            except ValueError:
-                problems.append(Problem(f"第 {no} 行", f"次数 {raw_count!r} 应为正整数", header[n_col or 0]))
-        out.append(
-            Question(
-                text_,
-                count=count,
-                expected=cell(e_col),
-                expected_category=cell(c_col) if e_col is None else (cell(c_col) or None),
-                where=f"第 {no} 行",
-            )
-        )
+        where = f"第 {no} 行"
+        long_cell = next((i for i, c in enumerate(row) if i != q_col and len(c) > MAX_CELL), None)
+        if long_cell is not None:
+            problems.append(Problem(where, f"超过 {MAX_CELL:,} 个字", _name(header, long_cell)))
+            continue
+        count = _count(cell(n_col), where, _name(header, n_col), problems)
+        labels = {"expected": cell(e_col)}
+        labels["expected_category"] = cell(c_col) if e_col is None else (cell(c_col) or None)
+        bad_label = next((v for v in labels.values() if v and control_problem(v)), None)
+        if bad_label:
+            problems.append(Problem(where, control_problem(bad_label) or "", _name(header, e_col or c_col)))
+            continue
+        question = _question(text_, where, problems, _name(header, q_col), count=count, **labels)
+        if question is not None:
+            out.append(question)
+        if len(problems) >= MAX_PROBLEMS:
+            break
     if problems:
-        raise ImportFormatError(source, problems)
+        raise ImportFormatError(source, problems[:MAX_PROBLEMS])
     return out
+
+
+def _name(header: list[str], index: int | None) -> str | None:
+    return header[index] if index is not None and index < len(header) else None
+
+
+def _count(raw: str | None, where: str, column: str | None, problems: list[Problem]) -> int:
+    """次数: a whole number from 1 to 10^9 (Excel may write 3.0); 1 when the cell is empty."""
+    if not raw:
+        return 1
+    try:
+        value = float(raw.replace(",", ""))
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value != int(value) or not 1 <= value <= MAX_COUNT:
+        problems.append(Problem(where, f"次数 {raw[:20]!r} 应为 1 到 {MAX_COUNT:,} 之间的整数", column))
+        return 1
+    return int(value)

@@ -13,17 +13,17 @@ whole file in one go; storing is in ``goldteam.import_reviews``.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from replybook.store.controls import control_problem
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
 from replybook.store.models import REVIEW_LEVELS, ReviewSource
 from replybook.store.timeutil import parse_date
 from replybook.tabular.encodings import detect_and_decode
+from replybook.tabular.records import read_records
 
 DATE, SOURCE, AGENT, SCORE = "日期", "来源", "客服", "综合服务分"
 LEVEL_COLUMNS = ("很满意", "满意", "一般", "不满意", "很不满意")  # in the order of REVIEW_LEVELS
@@ -40,6 +40,9 @@ SOURCE_NAMES = {
 SOURCE_LABELS = {ReviewSource.BOT: "机器人", ReviewSource.MANUAL: "人工"}
 SCORE_MIN, SCORE_MAX = 0.0, 5.0
 _COUNT = re.compile(r"[0-9]+")
+MAX_COUNT = 10**9  # reviews of one level on one day; beyond this a cell is a typo (and overflows SQL)
+MAX_AGENT = 64  # the column's size in the database
+MAX_CELL = 200  # a date, a source, a name or a count: anything longer is not one
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def parse_review_file(raw: bytes, *, source: str) -> ReviewFile:
         text, encoding = detect_and_decode(raw)
     except InvalidValue as exc:
         raise ImportFormatError(source, [Problem("文件", str(exc))]) from None
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = read_records(text, source=source)
     if not records or not any(cell.strip() for cell in records[0]):
         raise ImportFormatError(source, [Problem(where(1), "缺少表头：" + _expected())])
     typed = [cell.strip().lstrip("\ufeff") for cell in records[0]]
@@ -102,6 +105,10 @@ def parse_review_file(raw: bytes, *, source: str) -> ReviewFile:
             continue
         if any(cells[len(header) :]):
             problems.append(Problem(where(number), f"多出表头以外的内容（表头只有 {len(header)} 列）"))
+            continue
+        long_cell = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
+        if long_cell is not None:
+            problems.append(Problem(where(number), f"超过 {MAX_CELL} 个字", typed[long_cell]))
             continue
         row_problems: list[Problem] = []
         day = _day(cells[index[DATE]], number, row_problems)
@@ -196,16 +203,22 @@ def _review(
         problems.append(
             Problem(where(number), f"机器人的评价不属于客服，客服一栏应为空（现为 {agent!r}）", AGENT)
         )
-    if len(agent) > 64:
-        problems.append(Problem(where(number), "客服名称超过 64 个字", AGENT))
+    if len(agent) > MAX_AGENT:
+        problems.append(Problem(where(number), f"客服名称超过 {MAX_AGENT} 个字", AGENT))
+    elif control_problem(agent):
+        problems.append(Problem(where(number), f"客服名称{control_problem(agent)}", AGENT))
     counts: dict[str, int] = {}
     for level, canonical in zip(REVIEW_LEVELS, LEVEL_COLUMNS, strict=True):
         column = labels.get(canonical, canonical)
         cell = cells[index[canonical]].replace(",", "")
         if not cell:
             counts[level] = 0  # an empty cell in a spreadsheet means none
-        elif _COUNT.fullmatch(cell):
+        elif _COUNT.fullmatch(cell) and len(cell) <= 10 and int(cell) <= MAX_COUNT:
             counts[level] = int(cell)
+        elif _COUNT.fullmatch(cell):
+            problems.append(
+                Problem(where(number), f"评价数超过 {MAX_COUNT:,}（{cell[:20]}），请检查", column)
+            )
         elif cell.startswith("-") and _COUNT.fullmatch(cell[1:]):
             problems.append(Problem(where(number), f"评价数不能为负数（{cell}）", column))
         else:

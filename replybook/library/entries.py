@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from replybook.store import history
+from replybook.store.controls import control_problem
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.labels import field_name
 from replybook.store.models import Category, Entry
@@ -58,6 +59,8 @@ def category_problems(key: str, name: str) -> list[str]:
         problems.append("分类标识只能用英文字母、数字和下划线，例如 shop_figures")
     if not name.strip():
         problems.append("分类名称不能为空")
+    elif control_problem(name):
+        problems.append(f"分类名称{control_problem(name)}")
     return problems
 
 
@@ -142,6 +145,15 @@ def problems_in(data: EntryData, known_categories: set[str]) -> list[tuple[str |
         found.append(("answers", "至少需要一个答案"))
     if data.active_start and data.active_end and data.active_end <= data.active_start:
         found.append(("active", "生效时间的结束必须晚于开始"))
+    for name, values in (
+        ("question", [data.question]),
+        ("similar", data.similar),
+        ("keywords", data.keywords),
+        ("answers", data.answers),
+    ):
+        bad = next((p for p in map(control_problem, values) if p), None)
+        if bad:
+            found.append((name, bad))
     return found
 
 

@@ -26,6 +26,8 @@ from replybook.library.entries import (
     redundancy_warning,
     wordings,
 )
+from replybook.library.strict_yaml import MAX_FILE_BYTES, text_field, text_list, too_big
+from replybook.library.strict_yaml import load as load_yaml
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
 from replybook.store.labels import file_field
 from replybook.store.models import Entry, Setting
@@ -56,14 +58,7 @@ def read_library(
 ) -> tuple[str | None, list[tuple[str, str]], list[EntryData]]:
     """Parse and validate a library document: its shop name, its shop-defined categories (key, name)
     and its entries. Raises ImportFormatError listing every problem."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "文件"
-        raise ImportFormatError(
-            source, [Problem(where, f"不是有效的 YAML（{getattr(exc, 'problem', exc)}）")]
-        ) from None
+    doc = load_yaml(text, source=source)
     if doc is None:
         # An empty file is far more often a failed save than a wish to empty the library.
         raise ImportFormatError(source, [Problem("文件", "文件是空的；要清空问答库，请写 entries: []")])
@@ -71,8 +66,10 @@ def read_library(
         raise ImportFormatError(
             source, [Problem("文件", "应为包含 entries 列表的 YAML 文档（格式见 docs/formats.md）")]
         )
-    shop = doc.get("shop")
     problems: list[Problem] = []
+    shop = text_field(doc, "shop", [])
+    if doc.get("shop") is not None and shop is None:
+        problems.append(Problem("shop", "店铺名应为文字"))
     categories = _read_categories(doc.get("categories"), problems)
     known_categories = known_categories | {key for key, _ in categories}
     entries: list[EntryData] = []
@@ -82,14 +79,15 @@ def read_library(
         if not isinstance(raw, dict):
             problems.append(Problem(label, "应为一个映射（category、question、answers……）"))
             continue
-        label = f"第 {index} 条（{raw.get('question') or '无标准问题'}）"
+        question = raw.get("question")
+        label = f"第 {index} 条（{question if isinstance(question, str) and question else '无标准问题'}）"
         for key in raw:
             if key not in ENTRY_KEYS:
                 known = "、".join(file_field(k) for k in ENTRY_KEYS)
                 problems.append(Problem(label, f"未知字段 {key}，可用：{known}"))
         data, field_problems = _entry_from_raw(raw)
         problems += [Problem(label, msg, column=_column(col_)) for col_, msg in field_problems]
-        if data is None:
+        if data is None or field_problems:  # a field of the wrong type: its other checks would repeat it
             continue
         problems += [Problem(label, msg, column=_column(f)) for f, msg in problems_in(data, known_categories)]
         for position, w in enumerate(wordings(data)):
@@ -107,7 +105,7 @@ def read_library(
         entries.append(data)
     if problems:
         raise ImportFormatError(source, problems)
-    return (str(shop) if shop is not None else None), categories, entries
+    return shop or None, categories, entries
 
 
 def _read_categories(raw: Any, problems: list[Problem]) -> list[tuple[str, str]]:
@@ -124,7 +122,14 @@ def _read_categories(raw: Any, problems: list[Problem]) -> list[tuple[str, str]]
         if not isinstance(item, dict) or set(item) != {"key", "name"}:
             problems.append(Problem(label, "应为 {key: shop_figures, name: 店铺数字问题}"))
             continue
-        key, name = str(item["key"] or "").strip(), str(item["name"] or "").strip()
+        kinds: list[tuple[str | None, str]] = []
+        key, name = (
+            (text_field(item, "key", kinds) or "").strip(),
+            (text_field(item, "name", kinds) or "").strip(),
+        )
+        if kinds:
+            problems += [Problem(label, message, column=_column(k)) for k, message in kinds]
+            continue
         bad = category_problems(key, name)
         problems += [Problem(label, message) for message in bad]
         if key in seen:
@@ -140,24 +145,10 @@ def _column(key: str | None) -> str | None:
     return file_field(key) if key else None
 
 
-def _str_list(raw: dict[str, Any], key: str, problems: list[tuple[str | None, str]]) -> list[str]:
-    value = raw.get(key)
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-        problems.append((key, "应为文字列表，例如 [几天能发货, 今天能发吗]"))
-        return []
-    return [str(v) for v in value]
-
-
 def _entry_from_raw(raw: dict[str, Any]) -> tuple[EntryData | None, list[tuple[str | None, str]]]:
     problems: list[tuple[str | None, str]] = []
-    question = raw.get("question")
-    if question is not None and not isinstance(question, str | int | float):
-        problems.append(("question", "标准问题应为文字"))
-        question = None
+    question = text_field(raw, "question", problems)
+    category = text_field(raw, "category", problems)
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         problems.append(("enabled", "应为 true 或 false"))
@@ -174,11 +165,11 @@ def _entry_from_raw(raw: dict[str, Any]) -> tuple[EntryData | None, list[tuple[s
             except InvalidValue as exc:
                 problems.append(("active", str(exc)))
     data = EntryData(
-        category=str(raw.get("category") or ""),
-        question=str(question or ""),
-        answers=_str_list(raw, "answers", problems),
-        similar=_str_list(raw, "similar", problems),
-        keywords=_str_list(raw, "keywords", problems),
+        category=category or "",
+        question=question or "",
+        answers=text_list(raw, "answers", problems),
+        similar=text_list(raw, "similar", problems),
+        keywords=text_list(raw, "keywords", problems),
         enabled=enabled,
         active_start=start,
         active_end=end,
@@ -290,6 +281,8 @@ def _read_text(path: Path) -> str:
 def decode_library(raw: bytes, *, source: str) -> str:
     """The text of a library file, by the one encoding rule every file follows (BOM → UTF-8 →
     GB18030, see encodings.py), so the CLI and the web report the same byte of a bad file."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ImportFormatError(source, [Problem("文件", too_big())])
     try:
         return detect_and_decode(raw)[0]
     except UndecodableText as exc:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from replybook.phrases.qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
 from replybook.store import history
+from replybook.store.controls import control_problem
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
 from replybook.store.models import Phrase, PhraseScope, Revision, Role, User
 from replybook.store.normalize import fold_code
@@ -93,6 +94,10 @@ def problems_in(data: PhraseData) -> list[tuple[str, str]]:
         found.append(("text", "短语内容不能为空"))
     if "\n" in data.group or len(data.group) > MAX_GROUP_LENGTH:
         found.append(("group", f"分组名不能有换行，最长 {MAX_GROUP_LENGTH} 个字符"))
+    for name, value in (("code", data.code), ("text", data.text), ("group", data.group)):
+        bad = control_problem(value)
+        if bad:
+            found.append((name, bad))
     if data.image_url and not data.image_url.startswith(("http://", "https://")):
         found.append(("image_url", "图片地址应以 http:// 或 https:// 开头"))
     return found

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from replybook.store.controls import control_problem
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
 from replybook.store.normalize import fold_code
 from replybook.tabular.encodings import bom_encoding
+from replybook.tabular.records import csv_error
 
 HEADER = ("快捷短语编码", "快捷短语", "快捷短语分组")
 CODE, TEXT, GROUP = HEADER
@@ -63,22 +65,6 @@ class CsvRow:
     code: str
     text: str
     group: str
-
-
-def _csv_error(exc: csv.Error) -> str:
-    """csv's complaint in the user's words where we know it."""
-    message = str(exc)
-    if "new-line character seen in unquoted field" in message:
-        return (
-            "没有引号的内容里有单独的回车符；若整个文件只用回车（CR）换行，请用 Excel 另存为“CSV（逗号分隔）”"
-        )
-    if "unexpected end of data" in message:
-        return "引号没有闭合，一直到文件末尾"
-    if "expected after" in message:
-        return "右引号后面应紧跟逗号或换行，内容里的引号要写成两个"
-    if "field larger than field limit" in message:
-        return "有一格内容太长（多半是引号没有闭合）"
-    return message
 
 
 def encoding_name(encoding: str) -> str:
@@ -218,7 +204,7 @@ class CsvReader:
         except csv.Error as exc:
             header = None
             if not self._decode_errors:  # undecodable bytes are the real problem; _read_header says so
-                self._problem("第 1 行", f"无法按 CSV 读取（{_csv_error(exc)}）")
+                self._problem("第 1 行", f"无法按 CSV 读取（{csv_error(exc)}）")
         columns = self._read_header(header, max(1, reader.line_num))
         if columns is None:
             self.digest = hasher.hexdigest()
@@ -233,7 +219,7 @@ class CsvReader:
             except csv.Error as exc:
                 self._problem(
                     f"第 {last_line + 1} 行",
-                    f"无法按 CSV 读取（{_csv_error(exc)}）；含逗号、引号或换行的内容要用英文双引号括起来",
+                    f"无法按 CSV 读取（{csv_error(exc)}）；含逗号、引号或换行的内容要用英文双引号括起来",
                 )
                 break
             first_line, last_line = last_line + 1, reader.line_num
@@ -340,6 +326,11 @@ class CsvReader:
         if "\n" in group or len(group) > MAX_GROUP_LENGTH:
             self._problem(where, f"分组名不能有换行，最长 {MAX_GROUP_LENGTH} 个字符", column=GROUP)
             bad = True
+        for column, value in ((CODE, code), (TEXT, text), (GROUP, group)):
+            found = control_problem(value)
+            if found:
+                self._problem(where, found, column=column)
+                bad = True
         return None if bad else CsvRow(first, code, text, group)
 
     def check(self) -> None:
