@@ -20,6 +20,7 @@ from sqlmodel import Session, create_engine
 from replybook.store.errors import DatabaseUnavailable, InvalidValue
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def resolve_url(value: str) -> str:
@@ -33,6 +34,11 @@ def resolve_url(value: str) -> str:
         raise InvalidValue(f"无法识别的数据库地址 {value!r}") from None
     if url.drivername in ("postgres", "postgresql"):  # as Heroku & co. write it; psycopg 3 is what we ship
         url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise InvalidValue(
+            f"不支持的数据库 {url.get_backend_name()}：replybook 支持 SQLite（文件路径，或 sqlite:///路径）"
+            "和 PostgreSQL（postgresql://用户@主机/库名）"
+        )
     return url.render_as_string(hide_password=False)
 
 
@@ -94,6 +100,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Create or upgrade the schema to the newest revision. Returns (before, after)."""
     try:
         before = current_revision(engine)
+        _refuse_newer(engine, before)
         command.upgrade(_alembic_config(engine), "head")
         return before, current_revision(engine)
     except OperationalError as exc:
@@ -112,8 +119,26 @@ def ensure_current(engine: Engine) -> None:
         raise DatabaseUnavailable(unreachable(engine, exc)) from None
     if rev is None:
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 尚未初始化，请先运行 replybook init")
+    _refuse_newer(engine, rev)
     if rev != head_revision():
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 的结构版本较旧，请运行 replybook init 升级")
+
+
+def _refuse_newer(engine: Engine, rev: str | None) -> None:
+    """A schema revision this replybook does not know was written by a newer replybook: say so, and
+    never suggest ``init`` (which cannot downgrade, and must not touch the data)."""
+    if rev is None:
+        return
+    scripts = ScriptDirectory.from_config(_alembic_config_without_engine())
+    try:
+        known = scripts.get_revision(rev) is not None
+    except Exception:  # alembic raises its own ResolutionError/CommandError for an unknown id
+        known = False
+    if not known:
+        raise DatabaseUnavailable(
+            f"数据库 {describe(engine)} 的结构版本（{rev}）比这个 replybook 新（它只认识到 {head_revision()}）："
+            "请升级 replybook 后再用，不要降级数据"
+        )
 
 
 # What the PostgreSQL driver says, and how a supervisor would want to hear it.
