@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from replybook.store.errors import DatabaseUnavailable, InvalidValue
@@ -33,7 +33,16 @@ def resolve_url(value: str) -> str:
         raise InvalidValue(f"无法识别的数据库地址 {value!r}") from None
     if url.drivername in ("postgres", "postgresql"):  # as Heroku & co. write it; psycopg 3 is what we ship
         url = url.set(drivername="postgresql+psycopg")
+    backend = url.drivername.split("+")[0]
+    if backend not in _SUPPORTED:
+        raise InvalidValue(
+            f"不支持的数据库 {backend}：replybook 支持 SQLite（文件路径或 sqlite:///…）"
+            "和 PostgreSQL（postgresql://用户@服务器/库名）"
+        )
     return url.render_as_string(hide_password=False)
+
+
+_SUPPORTED = ("sqlite", "postgresql")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -52,6 +61,16 @@ def _json_dumps(value: object) -> str:
 def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` (a path or a SQLAlchemy URL)."""
     resolved = resolve_url(url)
+    try:
+        return _create(resolved)
+    except (ModuleNotFoundError, NoSuchModuleError):  # e.g. postgresql+psycopg2:// without psycopg2
+        driver = make_url(resolved).drivername
+        raise InvalidValue(
+            f"数据库驱动 {driver} 不可用：SQLite 写文件路径，PostgreSQL 写 postgresql://（自带 psycopg）"
+        ) from None
+
+
+def _create(resolved: str) -> Engine:
     if resolved.startswith("sqlite"):
         engine = create_engine(
             resolved, connect_args={"check_same_thread": False}, json_serializer=_json_dumps
@@ -90,10 +109,29 @@ def _alembic_config_without_engine() -> Config:
     return cfg
 
 
+def known_revisions() -> set[str]:
+    """Every schema revision this replybook's migrations know."""
+    return {
+        script.revision
+        for script in ScriptDirectory.from_config(_alembic_config_without_engine()).walk_revisions()
+    }
+
+
+def _refuse_newer(engine: Engine, rev: str | None) -> None:
+    # A revision we have never heard of was written by a newer replybook: its data is ahead of this
+    # code, and the only safe way forward is a newer replybook (migrating down would lose data).
+    if rev is not None and rev not in known_revisions():
+        raise DatabaseUnavailable(
+            f"数据库 {describe(engine)} 的结构版本 {rev} 比这个 replybook 新（它只认识到 {head_revision()}）："
+            "请升级 replybook（pip install -U replybook），不要降级数据"
+        )
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     """Create or upgrade the schema to the newest revision. Returns (before, after)."""
     try:
         before = current_revision(engine)
+        _refuse_newer(engine, before)
         command.upgrade(_alembic_config(engine), "head")
         return before, current_revision(engine)
     except OperationalError as exc:
@@ -112,6 +150,7 @@ def ensure_current(engine: Engine) -> None:
         raise DatabaseUnavailable(unreachable(engine, exc)) from None
     if rev is None:
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 尚未初始化，请先运行 replybook init")
+    _refuse_newer(engine, rev)
     if rev != head_revision():
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 的结构版本较旧，请运行 replybook init 升级")
 
