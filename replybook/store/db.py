@@ -58,11 +58,12 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` (a path or a SQLAlchemy URL)."""
+def make_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
+    """Create an engine for ``url`` (a path or a SQLAlchemy URL). On SQLite a writer waits up to
+    ``busy_timeout`` seconds for another one (a long import) to finish before giving up."""
     resolved = resolve_url(url)
     try:
-        return _create(resolved)
+        return _create(resolved, busy_timeout)
     except (ModuleNotFoundError, NoSuchModuleError):  # e.g. postgresql+psycopg2:// without psycopg2
         driver = make_url(resolved).drivername
         raise InvalidValue(
@@ -70,10 +71,12 @@ def make_engine(url: str) -> Engine:
         ) from None
 
 
-def _create(resolved: str) -> Engine:
+def _create(resolved: str, busy_timeout: float) -> Engine:
     if resolved.startswith("sqlite"):
         engine = create_engine(
-            resolved, connect_args={"check_same_thread": False}, json_serializer=_json_dumps
+            resolved,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout},
+            json_serializer=_json_dumps,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
@@ -81,6 +84,29 @@ def _create(resolved: str) -> Engine:
             resolved, pool_pre_ping=True, connect_args={"connect_timeout": 5}, json_serializer=_json_dumps
         )
     return engine
+
+
+def take_write_lock(session: Session) -> None:
+    """Make this transaction the database's one writer now, before it reads what it will base a write
+    on (the next free id). PostgreSQL locks rows as they are written; SQLite has one write lock for
+    the file, and pysqlite only asks for it at the first INSERT/UPDATE, after the reads: two
+    transactions could read the same highest id. ``BEGIN IMMEDIATE`` waits (up to the busy timeout)
+    until the lock is ours."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    # pysqlite opens a transaction only before a write, which already took the lock.
+    if raw is not None and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+BUSY = "数据库正忙，请稍后重试"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another writer held the lock beyond the busy timeout."""
+    return isinstance(exc, OperationalError) and "database is locked" in _first_line(exc)
 
 
 def describe(engine: Engine) -> str:
@@ -171,6 +197,8 @@ _PG_FAILURES = [
 
 def unreachable(engine: Engine, exc: BaseException) -> str:
     """Why the database cannot be reached, in one Chinese line (the driver's own text is English)."""
+    if is_busy(exc):
+        return f"{BUSY}：数据库 {describe(engine)} 正被另一个程序（导入或网页）写入"
     detail = _first_line(exc)
     url = engine.url
     server = f"{url.host or 'localhost'}:{url.port or 5432}"

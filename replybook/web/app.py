@@ -16,10 +16,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from replybook.library.file import get_setting, set_setting
-from replybook.store.db import ensure_current, make_engine, session_scope
+from replybook.store.db import BUSY, ensure_current, is_busy, make_engine, session_scope
 from replybook.store.errors import ReplybookError
 from replybook.store.resources import static_dir
 from replybook.store.settings import Settings
@@ -48,6 +49,7 @@ from .render import is_htmx, make_environment, render
 from .uploads import UploadStore
 
 log = logging.getLogger("replybook.web")
+BUSY_RETRY_AFTER = 5  # seconds: a busy database is a long import's write phase
 
 # The page modules, in menu order; each has a ``router`` of pages that need a login.
 PAGES = (
@@ -86,7 +88,7 @@ def _is_api(request: Request) -> bool:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app for ``settings`` (the database URL, the secret)."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout=settings.sqlite_busy_timeout)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -166,6 +168,19 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"detail": message}, status_code=500)
         return _error_page(request, 500, message)
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: Exception) -> Response:
+        # Another writer (a long import) kept SQLite's lock past the busy timeout: nothing was
+        # written, and the same request will work once it is done.
+        if not is_busy(exc):
+            return await unexpected(request, exc)
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+        if _is_api(request):
+            return JSONResponse({"detail": BUSY}, status_code=503, headers=headers)
+        response = _error_page(request, 503, BUSY)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
