@@ -5,11 +5,15 @@ LIKE wildcards in searches, the security headers, and formulas in the coverage C
 from __future__ import annotations
 
 import base64
+import csv
+import io
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,6 +22,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from replybook import phrases
+from replybook.coverage.report import write_csv
+from replybook.library import entries
 from replybook.store import db, users
 from replybook.store.errors import DatabaseUnavailable, InvalidValue
 from replybook.store.models import Phrase
@@ -176,3 +183,117 @@ def test_sqlite_runs_in_wal_with_the_busy_timeout_of_the_settings(sqlite_url: st
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 12500
     engine.dispose()
+
+
+@pytest.fixture
+def api(any_engine: Engine) -> Iterator[TestClient]:
+    _supervisor(any_engine)
+    with _client(any_engine.url.render_as_string(hide_password=False)) as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        form = {"name": "店长", "password": "demo1234", "csrf_token": token, "next": "/"}
+        assert client.post("/login", data=form, follow_redirects=False).status_code == 303
+        yield client
+
+
+# issue 12 finding 9
+@pytest.mark.parametrize("body", [b"not json", b"\xff\xfe\x00", b'{"scope": "team",'])
+def test_a_body_that_is_not_json_is_a_422_in_chinese(api: TestClient, body: bytes) -> None:
+    headers = {**AUTH, "Content-Type": "application/json"}
+    response = api.post("/api/phrases", content=body, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json() == {"detail": "请求内容不是有效的 JSON"}
+
+
+BIG = str(2**63)
+
+
+# issue 12 finding 9
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        (f"/api/phrases/{BIG}", {}, 404),
+        (f"/api/entries/{BIG}", {}, 404),
+        (f"/api/autoreplies/{BIG}", {}, 404),
+        (f"/api/phrases/{2**64}", {}, 404),
+        (f"/entries/{BIG}", {}, 404),
+        ("/api/entries", {"page": BIG}, 422),
+        ("/entries", {"page": BIG}, 422),
+    ],
+)
+def test_numbers_too_big_for_the_database_are_404_or_422_not_500(
+    api: TestClient, path: str, params: dict[str, str], status: int
+) -> None:
+    response = api.get(path, params=params, headers=AUTH)
+    assert response.status_code == status, response.text
+
+
+# issue 12 finding 9
+@pytest.mark.parametrize("typed", ["%", "_", "50%", "a_b"])
+def test_a_percent_or_underscore_in_a_search_is_the_character_typed(
+    api: TestClient, any_engine: Engine, typed: str
+) -> None:
+    with db.session_scope(any_engine) as s:
+        entries.create_entry(
+            s, data=entries.EntryData(category="shipping", question="什么时候发货", answers=["48小时内"])
+        )
+        phrases.create_phrase(
+            s, data=phrases.PhraseData(scope="team", owner="", group="", code="fh", text="亲，48小时内发货")
+        )
+    assert len(api.get("/api/entries", params={"q": "发货"}, headers=AUTH).json()["entries"]) == 1
+    assert api.get("/api/entries", params={"q": typed}, headers=AUTH).json()["entries"] == []
+    found = api.get("/api/phrases", params={"library": "team", "q": typed}, headers=AUTH).json()
+    assert found["groups"] == [] or all(not g["phrases"] for g in found["groups"]), found
+
+
+# issue 12 finding 9
+@pytest.mark.parametrize("path", ["/login", "/", "/entries", "/api/entries", "/static/app.js", "/nowhere"])
+def test_every_response_carries_the_security_headers(api: TestClient, path: str) -> None:
+    response = api.get(path, headers=AUTH)
+    csp = response.headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in csp
+        and "frame-ancestors 'none'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    if not path.startswith("/static/"):
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+# issue 12 finding 9
+def test_no_template_has_an_inline_script_or_handler() -> None:
+    from replybook.store.resources import data_dir
+
+    for page in data_dir("templates").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), page
+        assert not re.search(r"\son[a-z]+\s*=", html), page
+
+
+# issue 12 finding 9
+@pytest.mark.parametrize("formula", ["=1+1", "\t=cmd|' /C calc'!A0", "\r+1", "@SUM(A1)", "-2+3"])
+def test_the_coverage_csv_neutralises_a_formula_in_every_text_column(formula: str) -> None:
+    report = SimpleNamespace(  # write_csv reads only the result rows
+        results=[
+            {
+                "question": formula,
+                "status": "covered",
+                "category": formula,
+                "entry": formula,
+                "matched": formula,
+                "score": 90.0,
+                "count": 1,
+                "expected": formula,
+                "correct": True,
+            }
+        ]
+    )
+    out = io.StringIO()
+    write_csv(report, out)  # type: ignore[arg-type]
+    row = list(csv.reader(io.StringIO(out.getvalue())))[1]
+    for index in (0, 2, 3, 4, 7):
+        assert row[index] == "'" + formula, (index, row)
+    assert row[5] == "90.0" and row[6] == "1"

@@ -12,7 +12,7 @@ from replybook.store import history
 from replybook.store.db import take_write_lock
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
 from replybook.store.models import Phrase, PhraseScope, Revision, Role, User
-from replybook.store.normalize import fold_code
+from replybook.store.normalize import contains_text, fold_code
 
 SCOPE_NAMES = {PhraseScope.TEAM: "团队", PhraseScope.PERSONAL: "个人"}
 
@@ -177,10 +177,7 @@ def list_phrases(
     if group is not None:
         stmt = stmt.where(Phrase.group_name == group.strip())
     if text:
-        stmt = stmt.where(
-            col(Phrase.text).icontains(text, autoescape=True)
-            | col(Phrase.code).icontains(text, autoescape=True)
-        )
+        stmt = stmt.where(contains_text(col(Phrase.text), text) | contains_text(col(Phrase.code), text))
     return sorted(session.exec(stmt), key=sort_key)
 
 

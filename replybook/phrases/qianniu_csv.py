@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
 from replybook.store.normalize import fold_code
+from replybook.tabular.cells import FORMULA_PREFIXES
 from replybook.tabular.encodings import bom_encoding
 
 HEADER = ("快捷短语编码", "快捷短语", "快捷短语分组")
@@ -31,7 +32,6 @@ HEADER_NAMES = {
 }
 # Older files escape a line break as &#13; / &#10; (often both) and a comma as &#44;.
 LEGACY_ESCAPES = (("&#13;&#10;", "\n"), ("&#13;", "\n"), ("&#10;", "\n"), ("&#44;", ","))
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 IMPORT_ENCODINGS = ("auto", "gb18030", "utf-8-sig", "utf-8")
 EXPORT_ENCODINGS = ("gb18030", "utf-8-sig")
