@@ -58,7 +58,7 @@ class State:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.database_url)
+            self._engine = make_engine(self.database_url, busy_timeout=Settings().sqlite_busy_timeout)
         return self._engine
 
 

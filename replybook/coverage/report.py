@@ -14,6 +14,7 @@ from replybook.coverage.run import CoverageReport
 from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL
 from replybook.store.resources import data_dir
 from replybook.store.timeutil import parse_datetime, shop_text
+from replybook.tabular.cells import quote_formula
 
 STATUS_NAMES = {"covered": "已覆盖", "ambiguous": "有歧义", "uncovered": "未覆盖"}
 CSV_HEADER = ["问题", "状态", "分类", "标准问题", "匹配问法", "分数", "次数", "期望标准问题", "是否正确"]
@@ -119,30 +120,25 @@ def render_table(report: CoverageReport, *, limit: int = 10) -> RenderableType:
 # ---------------------------------------------------------------- CSV
 
 
-def _safe(cell: str) -> str:
-    # A cell starting with = + - @ would run as a formula in Excel (SPEC §10): neutralise it.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
-
-
 def write_csv(report: CoverageReport, out: TextIO) -> None:
     """One row per question, Chinese headers, for Excel (write it with utf-8-sig)."""
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for r in report.results:
         correct = r.get("correct")
-        writer.writerow(
-            [
-                _safe(r["question"]),
-                STATUS_NAMES[r["status"]],
-                r["category"] or "",
-                _safe(r["entry"] or ""),
-                _safe(r["matched"] or ""),
-                f"{r['score']:.1f}",
-                r.get("count", 1),
-                _safe(r.get("expected") or ""),
-                "" if correct is None else ("是" if correct else "否"),
-            ]
-        )
+        row = [
+            r["question"],
+            STATUS_NAMES[r["status"]],
+            r["category"] or "",
+            r["entry"] or "",
+            r["matched"] or "",
+            f"{r['score']:.1f}",
+            r.get("count", 1),
+            r.get("expected") or "",
+            "" if correct is None else ("是" if correct else "否"),
+        ]
+        # Any text cell could run as a formula in Excel (SPEC §10), whoever typed it.
+        writer.writerow([quote_formula(cell) for cell in row])
 
 
 # ---------------------------------------------------------------- HTML

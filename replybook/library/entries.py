@@ -15,7 +15,7 @@ from replybook.store.controls import control_problem
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.labels import field_name
 from replybook.store.models import Category, Entry
-from replybook.store.normalize import normalise
+from replybook.store.normalize import contains_text, normalise
 from replybook.store.timeutil import as_aware
 
 # The six built-in intent categories, in Qianniu's order (SPEC §3).
@@ -346,13 +346,13 @@ def list_entries(
     if search and search.strip():
         from sqlalchemy import String, cast
 
-        like = f"%{search.strip()}%"
+        typed = search.strip()
         stmt = stmt.where(
             or_(
-                col(Entry.question).ilike(like),
-                cast(Entry.similar, String).ilike(like),
-                cast(Entry.keywords, String).ilike(like),
-                cast(Entry.answers, String).ilike(like),
+                contains_text(col(Entry.question), typed),
+                contains_text(cast(Entry.similar, String), typed),
+                contains_text(cast(Entry.keywords, String), typed),
+                contains_text(cast(Entry.answers, String), typed),
             )
         )
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()

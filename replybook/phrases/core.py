@@ -10,9 +10,10 @@ from sqlmodel import Session, col, func, select
 from replybook.phrases.qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
 from replybook.store import history
 from replybook.store.controls import control_problem
+from replybook.store.db import take_write_lock
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
 from replybook.store.models import Phrase, PhraseScope, Revision, Role, User
-from replybook.store.normalize import fold_code
+from replybook.store.normalize import contains_text, fold_code
 
 SCOPE_NAMES = {PhraseScope.TEAM: "团队", PhraseScope.PERSONAL: "个人"}
 
@@ -181,10 +182,7 @@ def list_phrases(
     if group is not None:
         stmt = stmt.where(Phrase.group_name == group.strip())
     if text:
-        stmt = stmt.where(
-            col(Phrase.text).icontains(text, autoescape=True)
-            | col(Phrase.code).icontains(text, autoescape=True)
-        )
+        stmt = stmt.where(contains_text(col(Phrase.text), text) | contains_text(col(Phrase.code), text))
     return sorted(session.exec(stmt), key=sort_key)
 
 
@@ -224,7 +222,9 @@ def _fill(phrase: Phrase, data: PhraseData) -> None:
 
 def next_phrase_id(session: Session) -> int:
     """An id no phrase has had. SQLite would reuse the highest id once that phrase is deleted, and a
-    new phrase would then inherit the deleted one's history (and a restore would overwrite it)."""
+    new phrase would then inherit the deleted one's history (and a restore would overwrite it).
+    The write lock is taken first, so no one else can pick the same id before this one is written."""
+    take_write_lock(session)
     ever = select(func.max(Revision.item_id)).where(Revision.item_type == "phrase")
     return max(session.exec(select(func.max(Phrase.id))).one() or 0, session.exec(ever).one() or 0) + 1
 
@@ -232,6 +232,7 @@ def next_phrase_id(session: Session) -> int:
 def create_phrase(session: Session, *, data: PhraseData, user: str | None = None) -> Phrase:
     """Add a phrase to its library; the code must be new there."""
     data = data.cleaned()
+    take_write_lock(session)  # the checks below and the id hold until the phrase is written
     _check(session, data)
     check_owner(session, scope=data.scope, owner=data.owner)
     check_can_edit(session, user=user, scope=data.scope, owner=data.owner)

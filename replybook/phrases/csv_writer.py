@@ -8,12 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
-from replybook.phrases.qianniu_csv import EXPORT_ENCODINGS, FORMULA_PREFIXES, HEADER, canonical_encoding
-
-
-def formula_cell(value: str) -> bool:
-    """A cell Excel would take for a formula (SPEC §10)."""
-    return value.startswith(FORMULA_PREFIXES)
+from replybook.phrases.qianniu_csv import EXPORT_ENCODINGS, HEADER, canonical_encoding
+from replybook.tabular.cells import formula_cell
 
 
 def neutralise(value: str) -> str:

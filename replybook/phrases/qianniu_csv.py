@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from replybook.store.controls import control_problem
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
 from replybook.store.normalize import fold_code
+from replybook.tabular.cells import FORMULA_PREFIXES
 from replybook.tabular.encodings import bom_encoding
 from replybook.tabular.records import csv_error
 
@@ -33,7 +34,6 @@ HEADER_NAMES = {
 }
 # Older files escape a line break as &#13; / &#10; (often both) and a comma as &#44;.
 LEGACY_ESCAPES = (("&#13;&#10;", "\n"), ("&#13;", "\n"), ("&#10;", "\n"), ("&#44;", ","))
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 IMPORT_ENCODINGS = ("auto", "gb18030", "utf-8-sig", "utf-8")
 EXPORT_ENCODINGS = ("gb18030", "utf-8-sig")

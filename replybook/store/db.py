@@ -14,13 +14,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from replybook.store.errors import DatabaseUnavailable, InvalidValue
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def resolve_url(value: str) -> str:
@@ -34,12 +33,16 @@ def resolve_url(value: str) -> str:
         raise InvalidValue(f"无法识别的数据库地址 {value!r}") from None
     if url.drivername in ("postgres", "postgresql"):  # as Heroku & co. write it; psycopg 3 is what we ship
         url = url.set(drivername="postgresql+psycopg")
-    if url.get_backend_name() not in SUPPORTED_BACKENDS:
+    backend = url.drivername.split("+")[0]
+    if backend not in _SUPPORTED:
         raise InvalidValue(
-            f"不支持的数据库 {url.get_backend_name()}：replybook 支持 SQLite（文件路径，或 sqlite:///路径）"
-            "和 PostgreSQL（postgresql://用户@主机/库名）"
+            f"不支持的数据库 {backend}：replybook 支持 SQLite（文件路径或 sqlite:///…）"
+            "和 PostgreSQL（postgresql://用户@服务器/库名）"
         )
     return url.render_as_string(hide_password=False)
+
+
+_SUPPORTED = ("sqlite", "postgresql")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -55,12 +58,25 @@ def _json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for ``url`` (a path or a SQLAlchemy URL)."""
+def make_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
+    """Create an engine for ``url`` (a path or a SQLAlchemy URL). On SQLite a writer waits up to
+    ``busy_timeout`` seconds for another one (a long import) to finish before giving up."""
     resolved = resolve_url(url)
+    try:
+        return _create(resolved, busy_timeout)
+    except (ModuleNotFoundError, NoSuchModuleError):  # e.g. postgresql+psycopg2:// without psycopg2
+        driver = make_url(resolved).drivername
+        raise InvalidValue(
+            f"数据库驱动 {driver} 不可用：SQLite 写文件路径，PostgreSQL 写 postgresql://（自带 psycopg）"
+        ) from None
+
+
+def _create(resolved: str, busy_timeout: float) -> Engine:
     if resolved.startswith("sqlite"):
         engine = create_engine(
-            resolved, connect_args={"check_same_thread": False}, json_serializer=_json_dumps
+            resolved,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout},
+            json_serializer=_json_dumps,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
@@ -68,6 +84,29 @@ def make_engine(url: str) -> Engine:
             resolved, pool_pre_ping=True, connect_args={"connect_timeout": 5}, json_serializer=_json_dumps
         )
     return engine
+
+
+def take_write_lock(session: Session) -> None:
+    """Make this transaction the database's one writer now, before it reads what it will base a write
+    on (the next free id). PostgreSQL locks rows as they are written; SQLite has one write lock for
+    the file, and pysqlite only asks for it at the first INSERT/UPDATE, after the reads: two
+    transactions could read the same highest id. ``BEGIN IMMEDIATE`` waits (up to the busy timeout)
+    until the lock is ours."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    # pysqlite opens a transaction only before a write, which already took the lock.
+    if raw is not None and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+BUSY = "数据库正忙，请稍后重试"
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another writer held the lock beyond the busy timeout."""
+    return isinstance(exc, OperationalError) and "database is locked" in _first_line(exc)
 
 
 def describe(engine: Engine) -> str:
@@ -94,6 +133,24 @@ def _alembic_config_without_engine() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this replybook's migrations know."""
+    return {
+        script.revision
+        for script in ScriptDirectory.from_config(_alembic_config_without_engine()).walk_revisions()
+    }
+
+
+def _refuse_newer(engine: Engine, rev: str | None) -> None:
+    # A revision we have never heard of was written by a newer replybook: its data is ahead of this
+    # code, and the only safe way forward is a newer replybook (migrating down would lose data).
+    if rev is not None and rev not in known_revisions():
+        raise DatabaseUnavailable(
+            f"数据库 {describe(engine)} 的结构版本 {rev} 比这个 replybook 新（它只认识到 {head_revision()}）："
+            "请升级 replybook（pip install -U replybook），不要降级数据"
+        )
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str | None]:
@@ -124,23 +181,6 @@ def ensure_current(engine: Engine) -> None:
         raise DatabaseUnavailable(f"数据库 {describe(engine)} 的结构版本较旧，请运行 replybook init 升级")
 
 
-def _refuse_newer(engine: Engine, rev: str | None) -> None:
-    """A schema revision this replybook does not know was written by a newer replybook: say so, and
-    never suggest ``init`` (which cannot downgrade, and must not touch the data)."""
-    if rev is None:
-        return
-    scripts = ScriptDirectory.from_config(_alembic_config_without_engine())
-    try:
-        known = scripts.get_revision(rev) is not None
-    except Exception:  # alembic raises its own ResolutionError/CommandError for an unknown id
-        known = False
-    if not known:
-        raise DatabaseUnavailable(
-            f"数据库 {describe(engine)} 的结构版本（{rev}）比这个 replybook 新（它只认识到 {head_revision()}）："
-            "请升级 replybook 后再用，不要降级数据"
-        )
-
-
 # What the PostgreSQL driver says, and how a supervisor would want to hear it.
 _PG_FAILURES = [
     (
@@ -157,6 +197,8 @@ _PG_FAILURES = [
 
 def unreachable(engine: Engine, exc: BaseException) -> str:
     """Why the database cannot be reached, in one Chinese line (the driver's own text is English)."""
+    if is_busy(exc):
+        return f"{BUSY}：数据库 {describe(engine)} 正被另一个程序（导入或网页）写入"
     detail = _first_line(exc)
     url = engine.url
     server = f"{url.host or 'localhost'}:{url.port or 5432}"

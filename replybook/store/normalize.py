@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 # Filler a buyer adds around a question. Longest first so 亲亲 goes before 亲.
 LEADING_FILLER = (
@@ -97,3 +98,9 @@ def normalise(text: str, *, simplify: bool = False) -> str:
 def fold_code(code: str) -> str:
     """Quick-phrase codes are typed by agents: half-width, lower case, no surrounding blanks."""
     return unicodedata.normalize("NFKC", code).strip().lower()
+
+
+def contains_text(column: Any, text: str) -> Any:
+    """A case-insensitive "contains" for a search box: ``%`` and ``_`` are the characters typed, not
+    LIKE's wildcards (every search in replybook uses this one)."""
+    return column.icontains(text, autoescape=True)

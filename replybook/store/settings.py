@@ -7,6 +7,7 @@
 | host | REPLYBOOK_HOST | 127.0.0.1 | address `replybook serve` listens on |
 | port | REPLYBOOK_PORT | 8000 | port `replybook serve` listens on |
 | timezone | REPLYBOOK_TIMEZONE | Asia/Shanghai | the shop's time zone |
+| sqlite_busy_timeout | REPLYBOOK_SQLITE_BUSY_TIMEOUT | 30 | seconds a SQLite writer waits for another (an import) before "数据库正忙" |
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = "Asia/Shanghai"
+    sqlite_busy_timeout: float = 30.0
 
 
-_EXPECTED = {"int_parsing": "整数", "int_type": "整数", "string_type": "文字"}
+_EXPECTED = {"int_parsing": "整数", "int_type": "整数", "float_parsing": "数字", "string_type": "文字"}
 
 
 def settings_problem(exc: ValidationError) -> str:

@@ -13,14 +13,16 @@ from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from replybook.library.file import get_setting, set_setting
-from replybook.store.db import ensure_current, make_engine, session_scope
-from replybook.store.errors import ReplybookError
+from replybook.store.db import BUSY, ensure_current, is_busy, make_engine, session_scope
+from replybook.store.errors import InvalidValue, ReplybookError
 from replybook.store.resources import static_dir
 from replybook.store.settings import Settings
 
@@ -48,6 +50,18 @@ from .render import is_htmx, make_environment, render
 from .uploads import UploadStore
 
 log = logging.getLogger("replybook.web")
+# Every response: only our own scripts run (no inline script or handler in any page), no framing,
+# no guessing of types, no page addresses sent to other sites. Inline style attributes draw the bars.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+NOT_JSON = "请求内容不是有效的 JSON"
+FASTAPI_UNPARSABLE_BODY = "There was an error parsing the body"
+BUSY_RETRY_AFTER = 5  # seconds: a busy database is a long import's write phase
 
 # The page modules, in menu order; each has a ``router`` of pages that need a login.
 PAGES = (
@@ -86,7 +100,7 @@ def _is_api(request: Request) -> bool:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web app for ``settings`` (the database URL, the secret)."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout=settings.sqlite_busy_timeout)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -128,6 +142,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return render(request, "api/docs.html", data)
 
     _install_error_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"  # pages and JSON carry the shop's data
+        return response
+
     return app
 
 
@@ -155,7 +179,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": exc.errors()}, status_code=422)
+            if any(e.get("type") == "json_invalid" for e in exc.errors()):
+                return JSONResponse({"detail": NOT_JSON}, status_code=422)
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
         fields = "、".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
         return _error_page(request, 422, f"提交的内容不完整或格式不对（{fields}）。请返回检查后再试。")
 
@@ -167,8 +193,34 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": message}, status_code=500)
         return _error_page(request, 500, message)
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # A number the database cannot hold (SQLite and PostgreSQL integers are 64-bit at most):
+        # as an id in the address there is no such item; anywhere else it is a bad value.
+        if isinstance(exc, DataError) and "out of range" not in str(exc):
+            return await unexpected(request, exc)
+        if request.path_params:
+            return await http_error(request, StarletteHTTPException(404, "找不到：没有这个编号"))
+        return await replybook_error(request, InvalidValue("数字太大，请检查后再试"))
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: Exception) -> Response:
+        # Another writer (a long import) kept SQLite's lock past the busy timeout: nothing was
+        # written, and the same request will work once it is done.
+        if not is_busy(exc):
+            return await unexpected(request, exc)
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER)}
+        if _is_api(request):
+            return JSONResponse({"detail": BUSY}, status_code=503, headers=headers)
+        response = _error_page(request, 503, BUSY)
+        response.headers.update(headers)
+        return response
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == FASTAPI_UNPARSABLE_BODY:  # bytes that are not text
+            return JSONResponse({"detail": NOT_JSON}, status_code=422)
         if _is_api(request) or request.url.path.startswith("/static/"):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         message = "没有这个页面。请从上方菜单进入。" if exc.status_code == 404 else str(exc.detail)

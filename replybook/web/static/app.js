@@ -26,6 +26,16 @@
     btn.parentNode.insertBefore(copy, btn);
     area.focus();
   });
+  // Instead of inline handlers (the Content-Security-Policy allows no inline script):
+  // a select that submits its form when changed, a button that fills a field.
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("[data-submit-on-change]") && ev.target.form) ev.target.form.submit();
+  });
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("[data-fill]");
+    var field = btn && document.getElementById(btn.dataset.fill);
+    if (field) field.value = btn.dataset.value;
+  });
   // An htmx request that fails shows the server's message instead of doing nothing.
   document.addEventListener("htmx:responseError", function (ev) {
     var toast = document.getElementById("toast");
