@@ -55,7 +55,9 @@ def _multipart(fields: dict[str, str], file_field: str, filename: str, data: byt
     boundary = "replybook-test-boundary"
     out = io.BytesIO()
     for name, value in fields.items():
-        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
     out.write(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n".encode()
@@ -73,7 +75,12 @@ def _campaign_id(app) -> int:
 
 # route, the file's field, the other form fields: every page and API route that takes an upload
 IMPORT = {"kind": "phrases", "mode": "merge", "library": "team"}
-CAMPAIGN = {"name": "大文件活动", "start": "2026-12-20T00:00", "end": "2026-12-21T00:00", "coverage_target": "90"}
+CAMPAIGN = {
+    "name": "大文件活动",
+    "start": "2026-12-20T00:00",
+    "end": "2026-12-21T00:00",
+    "coverage_target": "90",
+}
 UPLOAD_ROUTES = [
     ("/import/preview", "file", "team.csv", IMPORT),
     ("/coverage", "file", "questions.txt", {}),
