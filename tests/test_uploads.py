@@ -30,9 +30,7 @@ PADDING = b"x" * (LIMIT + 1)
 
 @pytest.fixture
 def app(sample_cli: Cli):
-    app = create_app(Settings(database_url=sample_cli.url, secret_key="test-secret"))
-    app.state.upload_limit = LIMIT
-    return app
+    return create_app(Settings(database_url=sample_cli.url, secret_key="test-secret", max_upload_bytes=LIMIT))
 
 
 @pytest.fixture

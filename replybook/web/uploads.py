@@ -43,8 +43,9 @@ class UploadTooLarge(ReplybookError):
 
 
 def upload_limit(app: FastAPI) -> int:
-    """The most bytes a request body may have (``app.state.upload_limit``, 50 MB by default)."""
-    return int(getattr(app.state, "upload_limit", MAX_UPLOAD_BYTES))
+    """The most bytes a request body may have: the ``max_upload_bytes`` setting (50 MB by default)."""
+    settings = getattr(app.state, "settings", None)
+    return int(getattr(settings, "max_upload_bytes", MAX_UPLOAD_BYTES))
 
 
 def describe(size: int) -> str:
