@@ -4,6 +4,7 @@ streams), and a large upload is parsed in a worker thread, so the server keeps a
 from __future__ import annotations
 
 import io
+import json
 import re
 import threading
 import time
@@ -17,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from replybook.store.models import Campaign, CoverageRun, Phrase, ReviewCount, Revision, ServiceScore
+from replybook.store.models import Campaign, CoverageRun, Entry, Phrase, ReviewCount, Revision, ServiceScore
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import Cli
@@ -44,7 +45,7 @@ def _state(app) -> dict[str, object]:
     with Session(app.state.engine) as s:
         counts = {
             model.__name__: s.exec(select(func.count()).select_from(model)).one()
-            for model in (Phrase, CoverageRun, ReviewCount, ServiceScore, Campaign, Revision)
+            for model in (Entry, Phrase, CoverageRun, ReviewCount, ServiceScore, Campaign, Revision)
         }
     return {**counts, "waiting": sorted(p.name for p in Path(app.state.uploads.folder).iterdir())}
 
@@ -125,6 +126,24 @@ def test_an_oversized_confirm_gets_413_and_imports_nothing(app, boss: Browser, u
         follow_redirects=False,
     )
     assert response.status_code == 413
+    assert _state(app) == before
+
+
+# issue 12 finding 2
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_json_body_over_the_limit_gets_413_and_changes_nothing(app, boss: Browser, chunked: bool) -> None:
+    """The API's JSON routes read their bodies through the same limit as the uploads."""
+    body = json.dumps(
+        {"category": "售后", "question": "很长的问题", "answers": ["亲" * LIMIT]}, ensure_ascii=False
+    ).encode()
+    before = _state(app)
+    response = boss.client.post(
+        "/api/entries",
+        content=iter([body[i : i + 8192] for i in range(0, len(body), 8192)]) if chunked else body,
+        headers={"Content-Type": "application/json", "X-CSRF-Token": boss.token},
+    )
+    assert response.status_code == 413, response.text
+    assert "文件太大" in response.json()["detail"]
     assert _state(app) == before
 
 
