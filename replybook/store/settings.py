@@ -6,13 +6,14 @@
 | secret_key | REPLYBOOK_SECRET_KEY | (stored in the database) | signs the web session cookies |
 | host | REPLYBOOK_HOST | 127.0.0.1 | address `replybook serve` listens on |
 | port | REPLYBOOK_PORT | 8000 | port `replybook serve` listens on |
+| max_upload_bytes | REPLYBOOK_MAX_UPLOAD_BYTES | 52428800 (50 MB) | the most bytes one request (an upload) may send |
 | timezone | REPLYBOOK_TIMEZONE | Asia/Shanghai | the shop's time zone |
 | sqlite_busy_timeout | REPLYBOOK_SQLITE_BUSY_TIMEOUT | 30 | seconds a SQLite writer waits for another (an import) before "数据库正忙" |
 """
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from pydantic import PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,11 +24,18 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    max_upload_bytes: PositiveInt = 50 * 1024 * 1024
     timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout: float = 30.0
 
 
-_EXPECTED = {"int_parsing": "整数", "int_type": "整数", "float_parsing": "数字", "string_type": "文字"}
+_EXPECTED = {
+    "int_parsing": "整数",
+    "int_type": "整数",
+    "float_parsing": "数字",
+    "greater_than": "正整数",
+    "string_type": "文字",
+}
 
 
 def settings_problem(exc: ValidationError) -> str:

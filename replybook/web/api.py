@@ -26,8 +26,9 @@ from . import history as history_page
 from . import users as users_page
 from .auth import SessionDep, SupervisorDep, ViewerDep
 from .entries import categories_by_id, display, entry_detail, entry_public, list_data
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 class EntryIn(BaseModel):

@@ -30,8 +30,9 @@ from . import campaigns, coverage, gold, importexport, tryit
 from . import users as users_page
 from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep
 from .autoreplies import rule_public
+from .uploads import UploadRoute, file_bytes
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 def _upload(file: UploadFile | None, message: str) -> UploadFile:
@@ -44,7 +45,7 @@ def _upload(file: UploadFile | None, message: str) -> UploadFile:
 
 
 @router.post("/coverage", status_code=201, summary="上传问题文件并运行覆盖测试（客服主管）")
-async def api_run_coverage(
+def api_run_coverage(
     session: SessionDep,
     viewer: SupervisorDep,
     file: UploadFile | None = File(
@@ -57,7 +58,7 @@ async def api_run_coverage(
     run = coverage.run_uploaded(
         session,
         filename=upload.filename or "",
-        data=await upload.read(),
+        data=file_bytes(upload),
         column=column.strip() or None,
         at=parse_datetime(at) if at.strip() else now(),
         user=viewer.name,
@@ -132,7 +133,7 @@ def api_enter_day(
 
 
 @router.post("/gold/import", summary="导入评价统计 CSV（客服主管）")
-async def api_import_reviews(
+def api_import_reviews(
     session: SessionDep,
     viewer: SupervisorDep,
     file: UploadFile | None = File(None),
@@ -140,7 +141,7 @@ async def api_import_reviews(
 ) -> dict[str, Any]:
     upload = _upload(file, "请先选择评价统计 CSV 文件")
     result = reviews.import_reviews(
-        session, await upload.read(), source=upload.filename or "", mode=mode or "add"
+        session, file_bytes(upload), source=upload.filename or "", mode=mode or "add"
     )
     session.commit()
     return {"filename": upload.filename, **gold.import_summary(result)}
@@ -181,7 +182,7 @@ def api_transfer(session: SessionDep, viewer: ViewerDep) -> dict[str, Any]:
 
 
 @router.post("/import/preview", summary="预览导入（试运行，不写入）：快捷短语 CSV 或问答库 YAML")
-async def api_import_preview(
+def api_import_preview(
     request: Request,
     session: SessionDep,
     viewer: ViewerDep,
@@ -194,7 +195,7 @@ async def api_import_preview(
     meta = importexport.upload_meta(
         viewer, kind=kind, mode=mode, library=library, filename=upload.filename or ""
     )
-    data = await upload.read()
+    data = file_bytes(upload)
     plan, shown = importexport.preview_data(session, data, meta)
     token = request.app.state.uploads.put(data, meta)
     return {"preview": shown, "token": token, "expected": importexport.counts_of(plan)}

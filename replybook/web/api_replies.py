@@ -16,8 +16,9 @@ from replybook.store.errors import StaleVersionError
 from .auth import SessionDep, SupervisorDep, ViewerDep
 from .autoreplies import rule_public, rules_data
 from .phrases import phrase_public, phrases_data
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 class AutoReplyIn(BaseModel):

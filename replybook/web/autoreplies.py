@@ -20,8 +20,9 @@ from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
 from .conflict import conflict_page
 from .render import render
+from .uploads import PostedForm, UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 TRIGGERS = {t.value: name for t, name in autoreplies.TRIGGER_NAMES.items()}
 FIELD_LABELS = (
     ("name", "名称"),
@@ -129,8 +130,7 @@ def new_rule_page(request: Request, viewer: SupervisorDep) -> Response:
 
 
 @router.post("/autoreplies/new")
-async def create_rule(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def create_rule(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     try:
         rule = autoreplies.create_rule(session, data=forms.autoreply_data(form), user=viewer.name)
         session.commit()
@@ -150,8 +150,9 @@ def edit_rule_page(request: Request, session: SessionDep, viewer: ViewerDep, rul
 
 
 @router.post("/autoreplies/{rule_id}")
-async def save_rule(request: Request, session: SessionDep, viewer: SupervisorDep, rule_id: int) -> Response:
-    form = await request.form()
+def save_rule(
+    request: Request, session: SessionDep, viewer: SupervisorDep, rule_id: int, form: PostedForm
+) -> Response:
     rule = autoreplies.get_rule(session, rule_id)
     try:
         data = forms.autoreply_data(form)

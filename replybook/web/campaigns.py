@@ -27,8 +27,9 @@ from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
 from .conflict import conflict_page
 from .render import render
+from .uploads import PostedForm, UploadRoute, file_bytes
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 FIELD_LABELS = (
     ("name", "活动名称"),
     ("start", "开始"),
@@ -95,12 +96,12 @@ def _window(form: Any) -> tuple[Any, Any]:
     return parsed[0], parsed[1]
 
 
-async def uploaded_questions(form: Any) -> tuple[str, str] | None:
+def uploaded_questions(form: Any) -> tuple[str, str] | None:
     """The question file chosen in the form, read and checked (None when none was chosen)."""
     upload = form.get("questions")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
-    return campaigns.read_question_set(upload.filename, await upload.read())
+    return campaigns.read_question_set(upload.filename, file_bytes(upload))
 
 
 def campaign_form_data(form: Any, *, questions: tuple[str | None, str | None]) -> campaigns.CampaignData:
@@ -204,10 +205,11 @@ def new_campaign_page(request: Request, viewer: SupervisorDep) -> Response:
 
 
 @router.post("/campaigns/new")
-async def create_campaign(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def create_campaign(
+    request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm
+) -> Response:
     try:
-        questions = await uploaded_questions(form) or (None, None)
+        questions = uploaded_questions(form) or (None, None)
         created = campaigns.create_campaign(
             session, data=campaign_form_data(form, questions=questions), user=viewer.name
         )
@@ -230,14 +232,13 @@ def edit_campaign_page(
 
 
 @router.post("/campaigns/{campaign_id}")
-async def save_campaign(
-    request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int
+def save_campaign(
+    request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int, form: PostedForm
 ) -> Response:
-    form = await request.form()
     c = get_by_id(session, campaign_id)
     public = campaign_public(c)
     try:
-        questions = await uploaded_questions(form) or (c.questions_file, c.questions_text)
+        questions = uploaded_questions(form) or (c.questions_file, c.questions_text)
         data = campaign_form_data(form, questions=questions)
         campaigns.update_campaign(
             session, name=c.name, data=data, expected_version=forms.version(form), user=viewer.name
@@ -280,10 +281,9 @@ def confirm_delete_page(
 
 
 @router.post("/campaigns/{campaign_id}/delete")
-async def delete_campaign(
-    request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int
+def delete_campaign(
+    request: Request, session: SessionDep, viewer: SupervisorDep, campaign_id: int, form: PostedForm
 ) -> Response:
-    form = await request.form()
     c = get_by_id(session, campaign_id)
     name = c.name
     undo = campaigns.delete_campaign(

@@ -14,8 +14,9 @@ from replybook.store.errors import ConflictError, InvalidValue
 from . import forms
 from .auth import SessionDep, SupervisorDep, flash, redirect
 from .render import render
+from .uploads import PostedForm, UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 def categories_data(session: Session) -> dict[str, Any]:
@@ -34,8 +35,7 @@ def categories_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/categories")
-async def add_category(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def add_category(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     values = {"key": forms.text(form, "key"), "name": forms.text(form, "name")}
     try:
         entries.add_category(session, key=values["key"], name=values["name"], user=viewer.name)

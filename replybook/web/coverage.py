@@ -26,9 +26,9 @@ from replybook.store.timeutil import iso_shop, now
 from . import forms
 from .auth import SessionDep, SupervisorDep, Viewer, ViewerDep, flash, redirect
 from .render import render
-from .uploads import MAX_UPLOAD_BYTES
+from .uploads import PostedForm, UploadRoute, file_bytes
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 QUESTION_SUFFIXES = {".txt", ".csv", ".log"}
 NO_FILE = "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。"
 
@@ -87,12 +87,11 @@ def run_uploaded(
     session: Session, *, filename: str, data: bytes, column: str | None, at: datetime, user: str
 ) -> CoverageRun:
     """Run the coverage test on an uploaded question file as of ``at`` and store the run (the page and
-    the API): .txt, .csv or a chat log, at most 50 MB; errors name the uploaded file, not the temp one."""
+    the API): .txt, .csv or a chat log (the upload limit is the route's); errors name the uploaded
+    file, not the temp one."""
     suffix = Path(filename).suffix.lower()
     if suffix not in QUESTION_SUFFIXES:
         raise InvalidValue(f"不支持 {suffix or '无扩展名'} 文件：请上传 .txt、.csv 或聊天记录 .log")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidValue("文件太大，一次最多 50 MB")
     folder = tempfile.mkdtemp(prefix="replybook-coverage-")
     path = Path(folder) / f"questions{suffix}"
     try:
@@ -118,8 +117,7 @@ def run_campaign_questions(session: Session, *, campaign: str, user: str) -> tup
 
 
 @router.post("/coverage")
-async def run_page(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def run_page(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _error(request, session, viewer, NO_FILE)
@@ -127,7 +125,7 @@ async def run_page(request: Request, session: SessionDep, viewer: SupervisorDep)
         run = run_uploaded(
             session,
             filename=upload.filename,
-            data=await upload.read(),
+            data=file_bytes(upload),
             column=forms.text(form, "column").strip() or None,
             at=forms.moment(form, "at", "测试时间") or now(),
             user=viewer.name,
@@ -141,9 +139,8 @@ async def run_page(request: Request, session: SessionDep, viewer: SupervisorDep)
 
 
 @router.post("/coverage/campaign")
-async def run_campaign(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
+def run_campaign(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     """The pre-promotion check: the campaign's own question file, against the library at its start."""
-    form = await request.form()
     try:
         run, campaign = run_campaign_questions(
             session, campaign=forms.text(form, "campaign"), user=viewer.name

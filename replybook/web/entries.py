@@ -21,8 +21,9 @@ from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
 from .conflict import conflict_page
 from .render import is_htmx, render
+from .uploads import PostedForm, UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 PER_PAGE = 50
 STATES = {
     "": "全部",
@@ -176,8 +177,7 @@ def new_entry_page(
 
 
 @router.post("/entries/new")
-async def create_entry(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def create_entry(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     try:
         data = forms.entry_data(form)
         entry = entries.create_entry(session, data=data, user=viewer.name)
@@ -225,8 +225,9 @@ def edit_entry_page(request: Request, session: SessionDep, viewer: ViewerDep, en
 
 
 @router.post("/entries/{entry_id}")
-async def save_entry(request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int) -> Response:
-    form = await request.form()
+def save_entry(
+    request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int, form: PostedForm
+) -> Response:
     current = session.get(Entry, entry_id)
     if current is None:
         return _deleted_meanwhile(request, session, entry_id, form)
@@ -296,10 +297,9 @@ def _conflict(
 
 
 @router.post("/entries/{entry_id}/enabled")
-async def toggle_entry(
-    request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int
+def toggle_entry(
+    request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int, form: PostedForm
 ) -> Response:
-    form = await request.form()
     entry = entries.set_enabled(
         session, entry_id=entry_id, enabled=forms.checked(form, "enabled"), user=viewer.name
     )
@@ -322,10 +322,9 @@ def confirm_delete_page(
 
 
 @router.post("/entries/{entry_id}/delete")
-async def delete_entry(
-    request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int
+def delete_entry(
+    request: Request, session: SessionDep, viewer: SupervisorDep, entry_id: int, form: PostedForm
 ) -> Response:
-    form = await request.form()
     entry = entries.get_entry(session, entry_id)
     question = entry.question
     entries.delete_entry(session, entry_id=entry_id, expected_version=forms.version(form), user=viewer.name)

@@ -22,8 +22,9 @@ from replybook.store.timeutil import parse_date, today_shop
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
 from .render import render
+from .uploads import PostedForm, UploadRoute, file_bytes
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 LEVEL_NAMES = dict(zip(REVIEW_LEVELS, ("很满意", "满意", "一般", "不满意", "很不满意"), strict=True))
 
 
@@ -121,8 +122,7 @@ def import_summary(result: reviews.ImportResult) -> dict[str, Any]:
 
 
 @router.post("/gold/day")
-async def enter_day(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def enter_day(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     values = {k: forms.text(form, k) for k in (*REVIEW_LEVELS, "score", "day", "source", "agent")}
     # What the person saw stored before typing over it: nothing on the first submit, the figures
     # the confirmation showed on the second.
@@ -197,15 +197,16 @@ def _confirm_replace(
 
 
 @router.post("/gold/import")
-async def import_reviews(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def import_reviews(
+    request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm
+) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidValue("请先选择评价统计 CSV 文件")
     mode = forms.text(form, "mode") or "add"
     try:
         result = reviews.import_reviews(
-            session, await upload.read(), source=upload.filename, mode=mode, user=viewer.name
+            session, file_bytes(upload), source=upload.filename, mode=mode, user=viewer.name
         )
         session.commit()
     except ImportFormatError as exc:

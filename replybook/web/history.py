@@ -18,8 +18,9 @@ from replybook.store.timeutil import iso_shop, parse_datetime
 
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 TYPE_NAMES = {
     "entry": "问答",

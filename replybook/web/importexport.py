@@ -24,9 +24,9 @@ from replybook.store.permissions import can_edit
 from . import forms
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render
-from .uploads import UploadStore
+from .uploads import PostedForm, UploadRoute, UploadStore, file_bytes
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 PREVIEW_LIMIT = 200  # items listed per section; the counts are always complete
 MODES = {
     "merge": "合并（同编码/同问题则更新，新的则新增）",
@@ -239,8 +239,7 @@ def confirm_import(
 
 
 @router.post("/import/preview")
-async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
-    form = await request.form()
+def preview(request: Request, session: SessionDep, viewer: ViewerDep, form: PostedForm) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _page_error(request, session, viewer, "请先选择要导入的文件。")
@@ -254,7 +253,7 @@ async def preview(request: Request, session: SessionDep, viewer: ViewerDep) -> R
         )
     except InvalidValue as exc:
         return _page_error(request, session, viewer, str(exc))
-    data = await upload.read()
+    data = file_bytes(upload)
     try:
         plan, shown = preview_data(session, data, meta)
     except (ImportFormatError, InvalidValue, ConflictError) as exc:
@@ -274,8 +273,7 @@ def _page_error(request: Request, session: Session, viewer: Viewer, message: str
 
 
 @router.post("/import/confirm")
-async def confirm(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
-    form = await request.form()
+def confirm(request: Request, session: SessionDep, viewer: ViewerDep, form: PostedForm) -> Response:
     token = forms.text(form, "token")
     applied, meta, shown, counts = confirm_import(
         session, viewer, request.app.state.uploads, token=token, expected=forms.text(form, "expected")

@@ -20,8 +20,9 @@ from . import forms
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .conflict import conflict_page
 from .render import is_htmx, render
+from .uploads import PostedForm, UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 FIELD_LABELS = (
     ("library", "所属"),
     ("group", "分组"),
@@ -134,8 +135,7 @@ def new_phrase_page(request: Request, viewer: ViewerDep, library: str = "mine", 
 
 
 @router.post("/phrases/new")
-async def create_phrase(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
-    form = await request.form()
+def create_phrase(request: Request, session: SessionDep, viewer: ViewerDep, form: PostedForm) -> Response:
     data = _form_data(form, viewer)
     _require(viewer, data.scope, data.owner)
     try:
@@ -181,8 +181,9 @@ def _display(d: phrases.PhraseData) -> dict[str, list[str]]:
 
 
 @router.post("/phrases/{phrase_id}")
-async def save_phrase(request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int) -> Response:
-    form = await request.form()
+def save_phrase(
+    request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int, form: PostedForm
+) -> Response:
     current = phrases.get_phrase(session, phrase_id)
     _require(viewer, current.scope, current.owner)
     data = _form_data(form, viewer)
@@ -243,11 +244,10 @@ def phrase_row(
 
 
 @router.post("/phrases/{phrase_id}/inline")
-async def save_phrase_inline(
-    request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int
+def save_phrase_inline(
+    request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int, form: PostedForm
 ) -> Response:
     """Change a phrase's text from the list (htmx). A stale save keeps the row open with both texts."""
-    form = await request.form()
     p = phrases.get_phrase(session, phrase_id)
     _require(viewer, p.scope, p.owner)
     data = phrases.phrase_data(p)
@@ -271,8 +271,9 @@ async def save_phrase_inline(
 
 
 @router.post("/phrases/{phrase_id}/delete")
-async def delete_phrase(request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int) -> Response:
-    form = await request.form()
+def delete_phrase(
+    request: Request, session: SessionDep, viewer: ViewerDep, phrase_id: int, form: PostedForm
+) -> Response:
     p = phrases.get_phrase(session, phrase_id)
     _require(viewer, p.scope, p.owner)
     code, key = p.code, _library_key(p, viewer)
