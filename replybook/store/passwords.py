@@ -12,7 +12,12 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 
 DEFAULT_COST = 17  # log2 of scrypt's N: 2^17, OWASP's recommendation (about 128 MB, ~0.1–0.4 s)
 _R, _P, _DKLEN = 8, 1, 32
@@ -80,3 +85,43 @@ def _parse(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
 
 
 DEFAULT_HASHER = PasswordHasher()
+
+
+@cache
+def hasher_for(cost: int) -> PasswordHasher:
+    """One hasher per cost, so the dummy hash ``spend`` uses is made once."""
+    return DEFAULT_HASHER if cost == DEFAULT_COST else PasswordHasher(cost=cost)
+
+
+class VerifiedCredentials:
+    """Basic-auth credentials verified lately, so an API script does not pay a scrypt per request.
+
+    Kept in memory for ``ttl`` seconds, keyed by a hash of (name, password, stored hash): a changed
+    password (a new stored hash) never matches an old entry, and no password is kept in clear.
+    """
+
+    def __init__(self, *, ttl: float = 60.0, clock: Callable[[], datetime], max_entries: int = 1000):
+        self.ttl, self.clock, self.max_entries = ttl, clock, max_entries
+        self._until: OrderedDict[bytes, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(name: str, password: str, stored: str) -> bytes:
+        return hashlib.sha256("\0".join((name, password, stored)).encode()).digest()
+
+    def __contains__(self, creds: tuple[str, str, str]) -> bool:
+        key, at = self._key(*creds), self.clock().timestamp()
+        with self._lock:
+            until = self._until.get(key)
+            if until is None:
+                return False
+            if until <= at:
+                del self._until[key]
+                return False
+            return True
+
+    def add(self, name: str, password: str, stored: str) -> None:
+        with self._lock:
+            self._until[self._key(name, password, stored)] = self.clock().timestamp() + self.ttl
+            while len(self._until) > self.max_entries:
+                self._until.popitem(last=False)

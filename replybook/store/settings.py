@@ -20,7 +20,7 @@ from __future__ import annotations
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from replybook.store.passwords import DEFAULT_COST, PasswordHasher
+from replybook.store.passwords import DEFAULT_COST, PasswordHasher, hasher_for
 
 
 class Settings(BaseSettings):
@@ -39,7 +39,12 @@ class Settings(BaseSettings):
     password_hash_cost: int = Field(default=DEFAULT_COST, ge=1, le=20)
 
     def password_hasher(self) -> PasswordHasher:
-        return PasswordHasher(cost=self.password_hash_cost)
+        return hasher_for(self.password_hash_cost)
+
+
+def default_hasher() -> PasswordHasher:
+    """The hasher the environment's settings ask for (the CLI, the sample shop)."""
+    return Settings().password_hasher()
 
 
 _EXPECTED = {

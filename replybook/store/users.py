@@ -8,7 +8,8 @@ from sqlmodel import Session, col, select
 
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Role, User
-from replybook.store.passwords import DEFAULT_HASHER, PasswordHasher
+from replybook.store.passwords import PasswordHasher
+from replybook.store.settings import default_hasher
 from replybook.store.timeutil import now
 
 MIN_PASSWORD_LENGTH = 8
@@ -21,7 +22,7 @@ def check_password_rules(password: str) -> None:
 
 
 def add_user(
-    session: Session, *, name: str, role: str, password: str, hasher: PasswordHasher = DEFAULT_HASHER
+    session: Session, *, name: str, role: str, password: str, hasher: PasswordHasher | None = None
 ) -> User:
     name = name.strip()
     if not name:
@@ -31,19 +32,19 @@ def add_user(
     check_password_rules(password)
     if session.exec(select(User).where(User.name == name)).first():
         raise ConflictError(f"用户 {name} 已存在")
-    user = User(name=name, role=role, password_hash=hasher.hash(password), created_at=now())
+    user = User(name=name, role=role, password_hash=(hasher or default_hasher()).hash(password), created_at=now())
     session.add(user)
     session.flush()
     return user
 
 
 def set_password(
-    session: Session, *, name: str, password: str, hasher: PasswordHasher = DEFAULT_HASHER
+    session: Session, *, name: str, password: str, hasher: PasswordHasher | None = None
 ) -> User:
     """A new password; every session of the user ends (a copied cookie is worth nothing after it)."""
     user = get_user(session, name)
     check_password_rules(password)
-    user.password_hash = hasher.hash(password)
+    user.password_hash = (hasher or default_hasher()).hash(password)
     user.session_generation += 1
     session.add(user)
     session.flush()
@@ -67,11 +68,12 @@ def get_user(session: Session, name: str) -> User:
 
 
 def authenticate(
-    session: Session, name: str, password: str, *, hasher: PasswordHasher = DEFAULT_HASHER
+    session: Session, name: str, password: str, *, hasher: PasswordHasher | None = None
 ) -> User | None:
     """The user if ``password`` is theirs, else None. An unknown name runs the same KDF (its answer
     time must not tell which names exist); a hash made with weaker parameters is replaced (the caller
     commits)."""
+    hasher = hasher or default_hasher()
     user = session.exec(select(User).where(User.name == name.strip())).first()
     if user is None:
         hasher.spend(password)
