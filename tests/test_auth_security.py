@@ -289,3 +289,91 @@ def test_a_remembered_basic_auth_check_ends_with_a_new_password(sample_cli: Cli)
         )
         assert client.get("/api/me", headers=basic(AGENT)).status_code == 401
         assert client.get("/api/me", headers=basic(AGENT, "a-new-one-9")).status_code == 200
+
+
+# ---------------------------------------------------------------- finding 5: sessions that end
+
+
+def _copied(client: TestClient) -> dict[str, str]:
+    return {"replybook_session": client.cookies["replybook_session"]}
+
+
+def _replay(app, cookies: dict[str, str]) -> tuple[int, int]:
+    """A page and an API call with a copied cookie: (page status, API status)."""
+    with TestClient(app, cookies=cookies) as thief:
+        return thief.get("/", follow_redirects=False).status_code, thief.get("/api/me").status_code
+
+
+# issue 12 finding 5
+def test_a_copied_cookie_is_refused_after_logout_password_change_and_log_out_everywhere(
+    sample_cli: Cli,
+) -> None:
+    app = make_app(sample_cli.url, Clock())
+    with TestClient(app) as client:
+        assert login(client, AGENT).status_code == 303
+        copy = _copied(client)
+        assert _replay(app, copy) == (200, 200)
+        client.post("/logout", data={"csrf_token": csrf_of(client.get("/").text)})
+        assert _replay(app, copy) == (303, 401)
+
+        assert login(client, AGENT).status_code == 303
+        copy = _copied(client)
+        token = csrf_of(client.get("/account").text)
+        form = {"csrf_token": token, "current": PASSWORD, "new": "new-pass-1", "repeat": "new-pass-1"}
+        assert client.post("/account/password", data=form, follow_redirects=False).status_code == 303
+        assert _replay(app, copy) == (303, 401)
+        assert client.get("/", follow_redirects=False).status_code == 200  # this browser stays in
+
+        copy = _copied(client)
+        with TestClient(app) as boss:
+            assert login(boss, SUPERVISOR).status_code == 303
+            token = csrf_of(boss.get("/users").text)
+            assert "在所有设备上退出登录" in boss.get("/users").text
+            assert boss.post(f"/users/{AGENT}/logout", data={"csrf_token": token}).status_code == 200
+        assert _replay(app, copy) == (303, 401)
+
+        assert login(client, AGENT, "new-pass-1").status_code == 303
+        copy = _copied(client)
+        with TestClient(app) as script:
+            assert script.post(f"/api/users/{AGENT}/logout", headers=basic(SUPERVISOR)).status_code == 200
+        assert _replay(app, copy) == (303, 401)
+
+        assert login(client, AGENT, "new-pass-1").status_code == 303
+        copy = _copied(client)
+        assert sample_cli("user", "logout", AGENT).exit_code == 0
+        assert _replay(app, copy) == (303, 401)
+
+
+# issue 12 finding 5
+def test_an_idle_session_ends(sample_cli: Cli) -> None:
+    clock = Clock()
+    app = make_app(sample_cli.url, clock)  # the default: 12 hours
+    assert Settings.model_fields["session_idle_minutes"].default == 12 * 60
+    with TestClient(app) as client:
+        assert login(client, AGENT).status_code == 303
+        clock.advance(hours=11)
+        assert client.get("/", follow_redirects=False).status_code == 200  # used: the idle time restarts
+        clock.advance(hours=11)
+        assert client.get("/", follow_redirects=False).status_code == 200
+        clock.advance(hours=12, minutes=1)
+        assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+        assert client.get("/api/me").status_code == 401
+
+
+# issue 12 finding 5
+def test_cookies_are_secure_over_https_and_a_configured_secret_is_not_stored(
+    sample_cli: Cli, sample_engine
+) -> None:
+    with TestClient(create_app(Settings(database_url=sample_cli.url))) as client:  # a secret stored once
+        login(client, AGENT)
+    with Session(sample_engine) as s:
+        assert get_setting(s, "secret_key")
+    with TestClient(make_app(sample_cli.url, Clock(), https=True)) as client:
+        response = login(client, AGENT)
+        assert "secure" in response.headers["set-cookie"].lower()
+    with Session(sample_engine) as s:
+        assert (
+            get_setting(s, "secret_key") is None
+        )  # REPLYBOOK_SECRET_KEY set: no copy of the database has it
+    with TestClient(make_app(sample_cli.url, Clock())) as client:
+        assert "secure" not in login(client, AGENT).headers["set-cookie"].lower()
