@@ -19,8 +19,8 @@ from replybook.store import history, users
 from replybook.store.errors import PermissionDenied
 from replybook.store.models import Phrase, User
 from replybook.store.passwords import DEFAULT_COST, PasswordHasher, VerifiedCredentials
-from replybook.store.throttle import FailureCounter
 from replybook.store.settings import Settings
+from replybook.store.throttle import FailureCounter
 from replybook.web.app import create_app
 from tests.conftest import Cli
 

@@ -43,7 +43,9 @@ class PasswordHasher:
 
     def kdf(self, password: str, salt: bytes, *, n: int, r: int, p: int, dklen: int = _DKLEN) -> bytes:
         """The one place scrypt runs."""
-        return hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=_maxmem(n, r, p))
+        return hashlib.scrypt(
+            password.encode(), salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=_maxmem(n, r, p)
+        )
 
     def hash(self, password: str) -> str:
         salt = secrets.token_bytes(16)

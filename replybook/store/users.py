@@ -32,15 +32,15 @@ def add_user(
     check_password_rules(password)
     if session.exec(select(User).where(User.name == name)).first():
         raise ConflictError(f"用户 {name} 已存在")
-    user = User(name=name, role=role, password_hash=(hasher or default_hasher()).hash(password), created_at=now())
+    user = User(
+        name=name, role=role, password_hash=(hasher or default_hasher()).hash(password), created_at=now()
+    )
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(
-    session: Session, *, name: str, password: str, hasher: PasswordHasher | None = None
-) -> User:
+def set_password(session: Session, *, name: str, password: str, hasher: PasswordHasher | None = None) -> User:
     """A new password; every session of the user ends (a copied cookie is worth nothing after it)."""
     user = get_user(session, name)
     check_password_rules(password)

@@ -32,7 +32,9 @@ class OwnPasswordIn(BaseModel):
 
 
 @router.post("/users", status_code=201, summary="添加用户（客服主管）")
-def api_add_user(request: Request, session: SessionDep, viewer: SupervisorDep, body: UserIn) -> dict[str, Any]:
+def api_add_user(
+    request: Request, session: SessionDep, viewer: SupervisorDep, body: UserIn
+) -> dict[str, Any]:
     added = users.add_user(
         session, name=body.name, role=body.role, password=body.password, hasher=request.app.state.hasher
     )
@@ -40,7 +42,9 @@ def api_add_user(request: Request, session: SessionDep, viewer: SupervisorDep, b
     return next(u for u in users_page.users_data(session)["users"] if u["name"] == added.name)
 
 
-@router.post("/users/{name}/password", summary="为忘记密码的用户设置新密码（客服主管；TA 的所有会话随之结束）")
+@router.post(
+    "/users/{name}/password", summary="为忘记密码的用户设置新密码（客服主管；TA 的所有会话随之结束）"
+)
 def api_reset_password(
     request: Request, session: SessionDep, viewer: SupervisorDep, name: str, body: PasswordIn
 ) -> dict[str, Any]:
@@ -49,7 +53,9 @@ def api_reset_password(
 
 
 @router.post("/users/{name}/logout", summary="让这个用户在所有设备上退出登录（客服主管）")
-def api_end_sessions(request: Request, session: SessionDep, viewer: SupervisorDep, name: str) -> dict[str, Any]:
+def api_end_sessions(
+    request: Request, session: SessionDep, viewer: SupervisorDep, name: str
+) -> dict[str, Any]:
     users_page.end_sessions_of(request, session, viewer, name=name)
     return {"name": name, "logged_out": True}
 
@@ -58,5 +64,7 @@ def api_end_sessions(request: Request, session: SessionDep, viewer: SupervisorDe
 def api_change_own_password(
     request: Request, session: SessionDep, viewer: ViewerDep, body: OwnPasswordIn
 ) -> dict[str, Any]:
-    users_page.change_own_password(request, session, viewer, current=body.current, new=body.new, repeat=body.new)
+    users_page.change_own_password(
+        request, session, viewer, current=body.current, new=body.new, repeat=body.new
+    )
     return {"name": viewer.name, "role_name": ROLE_NAMES.get(viewer.role, viewer.role), "password_set": True}

@@ -198,7 +198,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
-    titles = {403: "没有权限", 429: "请稍后再试", 404: "找不到", 409: "有冲突", 422: "内容有误", 503: "数据库不可用"}
+    titles = {
+        403: "没有权限",
+        429: "请稍后再试",
+        404: "找不到",
+        409: "有冲突",
+        422: "内容有误",
+        503: "数据库不可用",
+    }
     data = {"status": status, "title": titles.get(status, "出错了"), "message": message}
     if is_htmx(request):
         return render(

@@ -144,7 +144,9 @@ def item_page(
     now_data = data["revisions"][0]["data"] if data["exists"] else None
     data["can_restore"] = now_data is None or can_edit(viewer.role, viewer.name, item_type, now_data)
     for rev in data["revisions"]:
-        rev["can_restore"] = data["can_restore"] and can_edit(viewer.role, viewer.name, item_type, rev["data"])
+        rev["can_restore"] = data["can_restore"] and can_edit(
+            viewer.role, viewer.name, item_type, rev["data"]
+        )
     return render(request, "history/item.html", data)
 
 

@@ -72,7 +72,9 @@ async def add_user(request: Request, session: SessionDep, viewer: SupervisorDep)
     return redirect(request, "/users")
 
 
-def reset_password_of(request: Request, session: Session, viewer: Viewer, *, name: str, password: str) -> None:
+def reset_password_of(
+    request: Request, session: Session, viewer: Viewer, *, name: str, password: str
+) -> None:
     """A supervisor sets a new password for someone who forgot theirs; their sessions end (the
     supervisor's own browser stays logged in when it was their own password)."""
     user = users.set_password(session, name=name, password=password, hasher=request.app.state.hasher)
