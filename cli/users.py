@@ -17,7 +17,7 @@ def add(
     name: str = typer.Argument(..., help="登录名，例如 小美"),
     role: str = typer.Option(..., "--role", help="supervisor（客服主管）或 agent（客服）"),
 ) -> None:
-    """添加用户；密码在终端中输入，或在非终端时从标准输入读取。
+    """添加用户；密码（至少 8 个字符）在终端中输入，或在非终端时从标准输入读取。
 
     Example: echo 's3cret-pass' | replybook user add 小美 --role agent
     """
@@ -37,6 +37,17 @@ def passwd(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")
     with session(ctx) as s:
         core.set_password(s, name=name, password=password)
     console.print(f"已更新 {name} 的密码")
+
+
+@app.command("logout")
+def logout(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")) -> None:
+    """让用户在所有浏览器和设备上退出登录（例如手机丢了、在公用电脑上忘了退出）。
+
+    Example: replybook user logout 小美
+    """
+    with session(ctx) as s:
+        core.end_sessions(s, name=name)
+    console.print(f"{name} 已在所有设备上退出登录")
 
 
 @app.command("list")

@@ -9,6 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# scrypt at a test-suite cost (N = 2^4), so creating users and logging in stay fast; the default (and
+# every shop) keeps OWASP's 2^17. Set before any Settings() is read; an explicit value wins.
+os.environ.setdefault("REPLYBOOK_PASSWORD_HASH_COST", "4")
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel

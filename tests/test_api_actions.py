@@ -195,7 +195,7 @@ def test_users_and_passwords_can_be_managed_through_the_api(anon: TestClient, sa
         anon.post("/api/users/小新/password", json={"password": "second12"}, headers=BOSS).status_code == 200
     )
     short = anon.post("/api/users/小新/password", json={"password": "x"}, headers=BOSS)
-    assert short.status_code == 422 and "6 个字符" in short.json()["detail"]
+    assert short.status_code == 422 and "8 个字符" in short.json()["detail"]
     own = anon.post(
         "/api/account/password",
         json={"current": "second12", "new": "third123"},

@@ -85,7 +85,8 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /history/{revision_id}/restore": history_page.restore_revision,
     "GET /users": users_page.users_data,
     "POST /users": users.add_user,
-    "POST /users/{name}/password": users.set_password,
+    "POST /users/{name}/password": users_page.reset_password_of,
+    "POST /users/{name}/logout": users_page.end_sessions_of,
     "POST /account/password": users_page.change_own_password,
 }
 

@@ -64,7 +64,7 @@ def mine(owner: str, code: str, text: str, group: str = "") -> phrases.PhraseDat
 def agents(s: Session, *names: str) -> None:
     """Personal phrases belong to users (issue 10 item 9): add the agents a test files phrases under."""
     for name in names:
-        add_user(s, name=name, role="agent", password="secret1")
+        add_user(s, name=name, role="agent", password="secret12")
 
 
 # ---------------------------------------------------------------- services, on both databases
@@ -158,8 +158,8 @@ def test_codes_are_unique_per_library_and_shadowing_is_a_warning(any_engine: Eng
 @pytest.mark.storage
 def test_agents_edit_only_their_own_phrases(any_engine: Engine) -> None:
     with db.session_scope(any_engine) as s:
-        add_user(s, name="小美", role="agent", password="secret1")
-        add_user(s, name="店长", role="supervisor", password="secret1")
+        add_user(s, name="小美", role="agent", password="secret12")
+        add_user(s, name="店长", role="supervisor", password="secret12")
         agents(s, "小雨")
         phrases.create_phrase(s, data=mine("小美", "nh", "你好"), user="小美")
         phrases.create_phrase(s, data=team("hi", "你好"), user="店长")
@@ -443,7 +443,7 @@ def test_cli_import_reports_encoding_and_counts(cli: Cli, tmp_path: Path) -> Non
         assert library(s) == QIANNIU_ROWS
     personal = tmp_path / "小美.csv"
     personal.write_bytes(PERSONAL_BOM)
-    assert cli("user", "add", "小美", "--role", "agent", input="secret1\nsecret1\n").exit_code == 0
+    assert cli("user", "add", "小美", "--role", "agent", input="secret12\nsecret12\n").exit_code == 0
     result = cli("import", str(personal), "--scope", "personal", "--owner", "小美")
     assert result.exit_code == 0 and "UTF-8（带 BOM）" in result.output and "小美 的个人短语" in result.output
     with db.session_scope(db.make_engine(cli.url)) as s:
@@ -521,7 +521,7 @@ def test_import_reports_progress(session: Session) -> None:
 
 
 def test_cli_phrases_commands(cli: Cli) -> None:
-    assert cli("user", "add", "小美", "--role", "agent", input="secret1\nsecret1\n").exit_code == 0
+    assert cli("user", "add", "小美", "--role", "agent", input="secret12\nsecret12\n").exit_code == 0
     assert (
         cli("phrases", "add", "ＦＨ", "付款后48小时内发货\\n活动期间72小时", "--group", "物流").exit_code == 0
     )
@@ -653,7 +653,7 @@ def test_a_personal_phrase_for_someone_who_is_not_a_user_is_refused_with_the_lis
 def test_the_core_refuses_a_phantom_library(session: Session) -> None:
     with pytest.raises(InvalidValue, match="还没有任何用户"):
         phrases.create_phrase(session, data=mine("小美", "hi", "你好"))
-    add_user(session, name="小美", role="agent", password="secret1")
+    add_user(session, name="小美", role="agent", password="secret12")
     phrases.create_phrase(session, data=mine("小美", "hi", "你好"))
     with pytest.raises(InvalidValue, match="没有用户“小雨”.*现有用户：小美"):
         phrases.plan_phrase_import(session, io.BytesIO(PERSONAL_BOM), scope="personal", owner="小雨")

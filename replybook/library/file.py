@@ -363,6 +363,12 @@ def set_setting(session: Session, key: str, value: str) -> None:
     session.add(row)
 
 
+def forget_setting(session: Session, key: str) -> None:
+    row = session.get(Setting, key)
+    if row is not None:
+        session.delete(row)
+
+
 def get_shop_name(session: Session) -> str | None:
     return get_setting(session, "shop")
 

@@ -52,6 +52,17 @@ class ConflictError(ReplybookError):
     http_status = 409
 
 
+class TooManyAttempts(ReplybookError):
+    """Too many failed logins for a name or from an address; ``retry_after`` seconds until it may try."""
+
+    http_status = 429
+
+    def __init__(self, retry_after: int):
+        self.retry_after = max(1, retry_after)
+        minutes = -(-self.retry_after // 60)
+        super().__init__(f"登录失败次数太多，请 {minutes} 分钟后再试；忘记密码请让客服主管在“用户”页重设。")
+
+
 class StaleVersionError(ConflictError):
     """Someone saved the item after the version this edit started from."""
 

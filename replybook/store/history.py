@@ -33,6 +33,7 @@ from replybook.store.models import (
     Revision,
     UTCDateTime,
 )
+from replybook.store.permissions import check_can_change
 from replybook.store.timeutil import now
 
 ITEM_TYPES: dict[str, type[SQLModel]] = {
@@ -162,12 +163,15 @@ def delete(
 def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel:
     """Bring an item back to the state kept in ``revision_id``; re-creates it if it was deleted.
 
-    Restoring is itself a change with a new version, so it can be undone the same way.
+    Restoring is itself a change with a new version, so it can be undone the same way. ``user`` must
+    be allowed to change the item as it is now *and* as it would become (``store/permissions.py``).
     """
     rev = get_revision(session, revision_id)
     cls = ITEM_TYPES[rev.item_type]
     summary = f"恢复到第 {rev.version} 版"
     item = session.get(cls, rev.item_id)
+    current = snapshot(item) if item is not None else None
+    check_can_change(session, user=user, item_type=rev.item_type, states=[current, rev.data])
     try:
         if item is None:
             item = cls(id=rev.item_id)

@@ -176,11 +176,20 @@ class Phrase(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
+    """Someone who logs in. ``session_generation`` is carried in each of their session cookies; bumping
+    it (logout, a new password, "log out everywhere") ends every session issued before."""
+
+    __table_args__ = (_NEVER_REUSE_IDS,)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=64)
     role: str = Field(max_length=16)
     password_hash: str
     created_at: datetime | None = _time_col()
+    session_generation: int = 0
+    version: int = 1
+    updated_at: datetime | None = _time_col()
+    updated_by: str | None = None
 
 
 class ReviewCount(SQLModel, table=True):

@@ -3,7 +3,13 @@
 | setting | env | default | meaning |
 | --- | --- | --- | --- |
 | database_url | REPLYBOOK_DATABASE_URL | replybook.db | a SQLite file path or any SQLAlchemy URL |
-| secret_key | REPLYBOOK_SECRET_KEY | (stored in the database) | signs the web session cookies |
+| secret_key | REPLYBOOK_SECRET_KEY | (stored in the database) | signs the web session cookies; when set, it is never written to the database (so no copy of the database carries it), and a secret stored there earlier is removed |
+| https | REPLYBOOK_HTTPS | false | the site is served over HTTPS (behind a proxy too): session cookies get the `Secure` flag |
+| session_idle_minutes | REPLYBOOK_SESSION_IDLE_MINUTES | 720 | a browser session unused this long ends (at most 14 days in all) |
+| login_failures_per_user | REPLYBOOK_LOGIN_FAILURES_PER_USER | 10 | failed logins for one name, within the lockout time, before it is refused (429) |
+| login_failures_per_address | REPLYBOOK_LOGIN_FAILURES_PER_ADDRESS | 50 | failed logins from one client address before it is refused (429) |
+| login_lockout_minutes | REPLYBOOK_LOGIN_LOCKOUT_MINUTES | 15 | how long failed logins are counted, and how long a refusal lasts |
+| password_hash_cost | REPLYBOOK_PASSWORD_HASH_COST | 17 | scrypt's N = 2^cost (OWASP: 17); lower only for a test suite, never in a shop |
 | host | REPLYBOOK_HOST | 127.0.0.1 | address `replybook serve` listens on |
 | port | REPLYBOOK_PORT | 8000 | port `replybook serve` listens on |
 | max_upload_bytes | REPLYBOOK_MAX_UPLOAD_BYTES | 52428800 (50 MB) | the most bytes one request (an upload) may send |
@@ -13,8 +19,10 @@
 
 from __future__ import annotations
 
-from pydantic import PositiveInt, ValidationError
+from pydantic import Field, PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from replybook.store.passwords import DEFAULT_COST, PasswordHasher, hasher_for
 
 
 class Settings(BaseSettings):
@@ -27,14 +35,31 @@ class Settings(BaseSettings):
     max_upload_bytes: PositiveInt = 50 * 1024 * 1024
     timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout: float = 30.0
+    https: bool = False
+    session_idle_minutes: int = Field(default=720, ge=1, le=14 * 24 * 60)
+    login_failures_per_user: int = Field(default=10, ge=1)
+    login_failures_per_address: int = Field(default=50, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    password_hash_cost: int = Field(default=DEFAULT_COST, ge=1, le=20)
+
+    def password_hasher(self) -> PasswordHasher:
+        return hasher_for(self.password_hash_cost)
+
+
+def default_hasher() -> PasswordHasher:
+    """The hasher the environment's settings ask for (the CLI, the sample shop)."""
+    return Settings().password_hasher()
 
 
 _EXPECTED = {
-    "int_parsing": "整数",
-    "int_type": "整数",
     "float_parsing": "数字",
     "greater_than": "正整数",
+    "int_parsing": "整数",
+    "int_type": "整数",
     "string_type": "文字",
+    "bool_parsing": "true 或 false",
+    "greater_than_equal": "更大的数",
+    "less_than_equal": "更小的数",
 }
 
 

@@ -1,64 +1,62 @@
-"""Users, roles and passwords. Passwords are kept as scrypt hashes (stdlib, memory-hard KDF)."""
+"""Users, roles and passwords. Passwords are kept as scrypt hashes (``passwords.py``); each user has a
+session generation that every signed session cookie carries, so bumping it ends all their sessions
+(logout, a password change, a supervisor's "log out everywhere")."""
 
 from __future__ import annotations
-
-import base64
-import hashlib
-import hmac
-import secrets
 
 from sqlmodel import Session, col, select
 
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Role, User
+from replybook.store.passwords import PasswordHasher
+from replybook.store.settings import default_hasher
 from replybook.store.timeutil import now
 
-_N, _R, _P = 2**14, 8, 1
+MIN_PASSWORD_LENGTH = 8
 
 
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
+def check_password_rules(password: str) -> None:
+    """The one password rule, for the CLI, the web form and the API alike."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidValue(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")
 
 
-def verify_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        got = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(got, expected)
-
-
-def add_user(session: Session, *, name: str, role: str, password: str) -> User:
+def add_user(
+    session: Session, *, name: str, role: str, password: str, hasher: PasswordHasher | None = None
+) -> User:
     name = name.strip()
     if not name:
         raise InvalidValue("用户名不能为空")
     if role not in {r.value for r in Role}:
         raise InvalidValue(f"未知角色 {role!r}，可用：supervisor（客服主管）、agent（客服）")
-    if len(password) < 6:
-        raise InvalidValue("密码至少 6 个字符")
+    check_password_rules(password)
     if session.exec(select(User).where(User.name == name)).first():
         raise ConflictError(f"用户 {name} 已存在")
-    user = User(name=name, role=role, password_hash=hash_password(password), created_at=now())
+    user = User(
+        name=name, role=role, password_hash=(hasher or default_hasher()).hash(password), created_at=now()
+    )
     session.add(user)
     session.flush()
     return user
 
 
-def set_password(session: Session, *, name: str, password: str) -> User:
+def set_password(session: Session, *, name: str, password: str, hasher: PasswordHasher | None = None) -> User:
+    """A new password; every session of the user ends (a copied cookie is worth nothing after it)."""
     user = get_user(session, name)
-    if len(password) < 6:
-        raise InvalidValue("密码至少 6 个字符")
-    user.password_hash = hash_password(password)
+    check_password_rules(password)
+    user.password_hash = (hasher or default_hasher()).hash(password)
+    user.session_generation += 1
     session.add(user)
+    session.flush()
+    return user
+
+
+def end_sessions(session: Session, *, name: str) -> User:
+    """Log ``name`` out everywhere: every session cookie issued so far stops being accepted."""
+    user = get_user(session, name)
+    user.session_generation += 1
+    session.add(user)
+    session.flush()
     return user
 
 
@@ -69,10 +67,23 @@ def get_user(session: Session, name: str) -> User:
     return user
 
 
-def authenticate(session: Session, name: str, password: str) -> User | None:
+def authenticate(
+    session: Session, name: str, password: str, *, hasher: PasswordHasher | None = None
+) -> User | None:
+    """The user if ``password`` is theirs, else None. An unknown name runs the same KDF (its answer
+    time must not tell which names exist); a hash made with weaker parameters is replaced (the caller
+    commits)."""
+    hasher = hasher or default_hasher()
     user = session.exec(select(User).where(User.name == name.strip())).first()
-    if user is None or not verify_password(password, user.password_hash):
+    if user is None:
+        hasher.spend(password)
         return None
+    if not hasher.verify(password, user.password_hash):
+        return None
+    if hasher.needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+        session.add(user)
+        session.flush()
     return user
 
 

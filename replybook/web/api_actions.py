@@ -1,5 +1,5 @@
 """JSON API twins of the pages' forms and uploads: run a coverage test, import review figures, import
-and export phrase CSVs and the library file, add and edit campaigns, add users and set passwords.
+and export phrase CSVs and the library file, add and edit campaigns (users and passwords: ``api_users.py``).
 
 Each route calls the data function its page calls (tests/test_api_parity.py checks that every page has
 one). Uploads are multipart ``file`` fields as on the pages, with the same limits and the same Chinese
@@ -21,14 +21,12 @@ from replybook import gold as goldteam
 from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.gold.reviews import DayAlreadyStored, Seen
-from replybook.store import users
 from replybook.store.errors import InvalidValue, StaleVersionError
 from replybook.store.models import REVIEW_LEVELS
 from replybook.store.timeutil import iso_shop, now, parse_datetime
 
 from . import campaigns, coverage, gold, importexport, tryit
-from . import users as users_page
-from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep
+from .auth import SessionDep, SupervisorDep, ViewerDep
 from .autoreplies import rule_public
 from .uploads import UploadRoute, file_bytes
 
@@ -348,44 +346,3 @@ def api_delete_campaign(
     undo = campaign_store.delete_campaign(session, name=c.name, expected_version=version, user=viewer.name)
     session.commit()
     return {"deleted": campaign_id, "undo_revision": undo}
-
-
-# ---------------------------------------------------------------- users and passwords
-
-
-class UserIn(BaseModel):
-    name: str = Field(examples=["小美"])
-    role: str = Field(examples=["agent"], description="supervisor | agent")
-    password: str
-
-
-class PasswordIn(BaseModel):
-    password: str
-
-
-class OwnPasswordIn(BaseModel):
-    current: str
-    new: str
-
-
-@router.post("/users", status_code=201, summary="添加用户（客服主管）")
-def api_add_user(session: SessionDep, viewer: SupervisorDep, body: UserIn) -> dict[str, Any]:
-    added = users.add_user(session, name=body.name, role=body.role, password=body.password)
-    session.commit()
-    return next(u for u in users_page.users_data(session)["users"] if u["name"] == added.name)
-
-
-@router.post("/users/{name}/password", summary="为忘记密码的用户设置新密码（客服主管）")
-def api_reset_password(
-    session: SessionDep, viewer: SupervisorDep, name: str, body: PasswordIn
-) -> dict[str, Any]:
-    users.set_password(session, name=name, password=body.password)
-    session.commit()
-    return {"name": name, "password_set": True}
-
-
-@router.post("/account/password", summary="修改自己的密码（需当前密码）")
-def api_change_own_password(session: SessionDep, viewer: ViewerDep, body: OwnPasswordIn) -> dict[str, Any]:
-    users_page.change_own_password(session, viewer, current=body.current, new=body.new, repeat=body.new)
-    session.commit()
-    return {"name": viewer.name, "role_name": ROLE_NAMES.get(viewer.role, viewer.role), "password_set": True}

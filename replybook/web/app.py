@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -20,11 +21,14 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from replybook.library.file import get_setting, set_setting
+from replybook.library.file import forget_setting, get_setting, set_setting
 from replybook.store.db import BUSY, ensure_current, is_busy, make_engine, session_scope
-from replybook.store.errors import InvalidValue, ReplybookError
+from replybook.store.errors import InvalidValue, ReplybookError, TooManyAttempts
+from replybook.store.passwords import VerifiedCredentials
 from replybook.store.resources import static_dir
 from replybook.store.settings import Settings
+from replybook.store.throttle import LoginThrottle
+from replybook.store.timeutil import now
 
 from . import (
     api,
@@ -82,10 +86,13 @@ PAGES = (
 
 
 def _secret_key(settings: Settings, engine) -> str:
-    """The configured secret, else the one stored in the database (generated on first start)."""
-    if settings.secret_key:
-        return settings.secret_key
+    """The configured secret, else the one stored in the database (generated on first start). A
+    configured one is never stored, and one stored earlier is removed: no copy of the database then
+    carries what signs the cookies."""
     with session_scope(engine) as session:
+        if settings.secret_key:
+            forget_setting(session, "secret_key")
+            return settings.secret_key
         stored = get_setting(session, "secret_key")
         if not stored:
             stored = secrets.token_urlsafe(48)
@@ -97,8 +104,9 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the web app for ``settings`` (the database URL, the secret)."""
+def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = now) -> FastAPI:
+    """Build the web app for ``settings`` (the database URL, the secret). ``clock`` is what session
+    idle times and the login throttle count by (tests pass their own)."""
     settings = settings or Settings()
     engine = make_engine(settings.database_url, busy_timeout=settings.sqlite_busy_timeout)
 
@@ -122,6 +130,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.clock = clock
+    app.state.hasher = settings.password_hasher()
+    app.state.login_throttle = LoginThrottle(
+        per_user=settings.login_failures_per_user,
+        per_address=settings.login_failures_per_address,
+        window=settings.login_lockout_minutes * 60,
+        clock=clock,
+    )
+    app.state.verified_credentials = VerifiedCredentials(ttl=60, clock=clock)
     app.state.jinja = make_environment()
     app.state.matchers = tryit.MatcherCache()
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
@@ -172,9 +189,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ReplybookError)
     async def replybook_error(request: Request, exc: ReplybookError) -> Response:
-        if _is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
-        return _error_page(request, exc.http_status, str(exc))
+        response = (
+            JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+            if _is_api(request)
+            else _error_page(request, exc.http_status, str(exc))
+        )
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -228,7 +250,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
-    titles = {403: "没有权限", 404: "找不到", 409: "有冲突", 422: "内容有误", 503: "数据库不可用"}
+    titles = {
+        403: "没有权限",
+        429: "请稍后再试",
+        404: "找不到",
+        409: "有冲突",
+        422: "内容有误",
+        503: "数据库不可用",
+    }
     data = {"status": status, "title": titles.get(status, "出错了"), "message": message}
     if is_htmx(request):
         return render(

@@ -1,7 +1,11 @@
 """Who is asking: signed session cookies, roles, CSRF, and the login/logout pages.
 
-The session is one signed cookie (itsdangerous) holding the user's name, a CSRF token and a pending
-flash message. Every state-changing request from a browser must carry that token, in the hidden
+The session is one signed cookie (itsdangerous) holding the user's name, their session generation,
+when it was last used, a CSRF token and a pending flash message. A cookie is accepted only while its
+generation is the user's current one (logout, a new password and "log out everywhere" bump it, so a
+copied cookie is worth nothing afterwards) and it was used within the idle time
+(``session_idle_minutes``); it is ``Secure`` when the settings say the site is served over HTTPS.
+Failed logins (the form and basic auth alike) are throttled per name and per address (429). Every state-changing request from a browser must carry that token, in the hidden
 ``csrf_token`` form field or the ``X-CSRF-Token`` header (htmx sends it from ``<body hx-headers>``).
 The API also accepts HTTP basic auth, which needs no CSRF token because no cookie is involved.
 The login and logout pages are in ``login.py``.
@@ -103,7 +107,7 @@ def save_session(request: Request, response: Response) -> Response:
             max_age=SESSION_MAX_AGE,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            secure=request.app.state.settings.https or request.url.scheme == "https",
         )
     return response
 
@@ -158,19 +162,69 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return (name, password) if sep else None
 
 
+def _now(request: Request) -> float:
+    return float(request.app.state.clock().timestamp())
+
+
+def start_session(request: Request, user: User) -> None:
+    """This browser is ``user``'s now (after a login, or a password change that ended the others)."""
+    update_session(request, u=user.name, g=user.session_generation, t=_now(request))
+
+
+def _session_user(request: Request, session: Session, data: dict[str, Any]) -> User | None:
+    """The cookie's user while the cookie is still good: their current generation, not idle too long."""
+    user = session.exec(select(User).where(User.name == data["u"])).first()
+    idle = _now(request) - float(data.get("t") or 0)
+    if user is None or data.get("g") != user.session_generation:
+        return None
+    if idle > request.app.state.settings.session_idle_minutes * 60:
+        return None
+    if idle > 60:  # refreshed at most once a minute, so a page view rarely rewrites the cookie
+        update_session(request, t=_now(request))
+    return user
+
+
+def check_login(request: Request, session: Session, name: str, password: str) -> User | None:
+    """``authenticate`` behind the throttle: a name or address that failed too often is refused
+    (``TooManyAttempts``, 429) before any password is checked; the login form, basic auth and the
+    current-password check all come through here."""
+    throttle = request.app.state.login_throttle
+    address = request.client.host if request.client else "?"
+    throttle.check(name, address)
+    user = users.authenticate(session, name, password, hasher=request.app.state.hasher) if name else None
+    if user is None:
+        throttle.failed(name, address)
+        return None
+    throttle.succeeded(name)
+    session.commit()  # a hash re-made with today's parameters
+    return user
+
+
+def _basic_user(request: Request, session: Session, name: str, password: str) -> User | None:
+    """Basic auth, with a verification remembered briefly (a scrypt per API request would be slow)."""
+    verified = request.app.state.verified_credentials
+    user = session.exec(select(User).where(User.name == name)).first()
+    if user is not None and (name, password, user.password_hash) in verified:
+        return user
+    user = check_login(request, session, name, password)
+    if user is not None:
+        verified.add(name, password, user.password_hash)
+    return user
+
+
 def current_viewer(request: Request, session: SessionDep) -> Viewer:
     """The logged-in user, from the session cookie or (API only) HTTP basic auth."""
     cached = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
     user: User | None = None
-    name = read_session(request).get("u")
-    if name:
-        user = session.exec(select(User).where(User.name == name)).first()
+    data = read_session(request)
+    if data.get("u"):
+        user = _session_user(request, session, data)
     elif request.url.path.startswith("/api/"):
         creds = _basic_credentials(request)
         if creds:
-            user = users.authenticate(session, *creds)
+            user = _basic_user(request, session, *creds)
             request.state.basic_auth = user is not None
     if user is None:
         raise NotLoggedIn()

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from replybook.library.entries import list_categories
 from replybook.store import history
-from replybook.store.errors import NotFoundError, PermissionDenied
+from replybook.store.errors import NotFoundError
 from replybook.store.labels import FIELD_NAMES
 from replybook.store.models import Revision
 from replybook.store.permissions import can_edit
@@ -120,10 +120,9 @@ def recent_data(session: Session, *, limit: int = 50, item_type: str = "") -> di
 
 
 def restore_revision(session: Session, viewer: Viewer, revision_id: int) -> Revision:
-    """Restore a revision if the viewer may edit that item; returns the restored item's new revision."""
+    """Restore a revision (the mechanism checks the viewer may change the item as it is and as it
+    would become); returns the restored item's new revision."""
     rev = history.get_revision(session, revision_id)
-    if not can_edit(viewer.role, viewer.name, rev.item_type, rev.data):
-        raise PermissionDenied("只有客服主管可以恢复这项内容；客服只能恢复自己的个人快捷短语。")
     history.restore(session, revision_id, user=viewer.name)
     session.commit()
     return history.revisions(session, rev.item_type, rev.item_id)[0]
@@ -142,7 +141,13 @@ def item_page(
     request: Request, session: SessionDep, viewer: ViewerDep, item_type: str, item_id: int
 ) -> Response:
     data = item_data(session, item_type, item_id)
-    data["can_restore"] = can_edit(viewer.role, viewer.name, item_type, data["revisions"][0]["data"])
+    # A restore button only where the restore is allowed: the item as it is and as it would become.
+    now_data = data["revisions"][0]["data"] if data["exists"] else None
+    data["can_restore"] = now_data is None or can_edit(viewer.role, viewer.name, item_type, now_data)
+    for rev in data["revisions"]:
+        rev["can_restore"] = data["can_restore"] and can_edit(
+            viewer.role, viewer.name, item_type, rev["data"]
+        )
     return render(request, "history/item.html", data)
 
 

@@ -9,8 +9,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from replybook.store import users
+from replybook.store.errors import TooManyAttempts
 
-from .auth import PROTECTED, SessionDep, redirect, require_token, update_session
+from .auth import (
+    PROTECTED,
+    SessionDep,
+    ViewerDep,
+    check_login,
+    redirect,
+    require_token,
+    start_session,
+    update_session,
+)
 from .render import render
 
 router = APIRouter()
@@ -38,16 +48,24 @@ async def login(request: Request, session: SessionDep) -> Response:
     name = str(form.get("name") or "").strip()
     password = str(form.get("password") or "")
     target = _safe_next(str(form.get("next") or "/"))
-    user = users.authenticate(session, name, password) if name and password else None
+    try:
+        user = check_login(request, session, name, password) if name and password else None
+    except TooManyAttempts as exc:
+        data = {"next": target, "error": str(exc), "name": name}
+        return render(request, "login.html", data, status=429, headers={"Retry-After": str(exc.retry_after)})
     if user is None:
         error = "用户名或密码不对。请检查后重试；忘记密码请让客服主管在“用户”页重设。"
         return render(request, "login.html", {"next": target, "error": error, "name": name}, status=401)
     # A fresh CSRF token with every login, so a token seen before login is worth nothing after it.
-    update_session(request, u=user.name, c=secrets.token_urlsafe(24), f=None)
+    start_session(request, user)
+    update_session(request, c=secrets.token_urlsafe(24), f=None)
     return redirect(request, target)
 
 
 @router.post("/logout", include_in_schema=False, dependencies=PROTECTED)
-def logout(request: Request) -> Response:
-    update_session(request, u=None, c=secrets.token_urlsafe(24))
+def logout(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    """Logging out ends the session everywhere: a copy of this cookie is refused from now on."""
+    users.end_sessions(session, name=viewer.name)
+    session.commit()
+    update_session(request, u=None, g=None, t=None, c=secrets.token_urlsafe(24))
     return redirect(request, "/login")

@@ -1,5 +1,6 @@
 """The users page (supervisors only: who can log in, with which role; add a user, set a forgotten
-password) and each user's own account page (change one's password)."""
+password, log someone out everywhere) and each user's own account page (change one's password).
+A new password and "log out everywhere" end every session of that user (``store/users.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,17 @@ from replybook.store.errors import ConflictError, InvalidValue
 from replybook.store.timeutil import iso_shop
 
 from . import forms
-from .auth import ROLE_NAMES, SessionDep, SupervisorDep, Viewer, ViewerDep, flash, redirect
+from .auth import (
+    ROLE_NAMES,
+    SessionDep,
+    SupervisorDep,
+    Viewer,
+    ViewerDep,
+    check_login,
+    flash,
+    redirect,
+    start_session,
+)
 from .render import render
 
 router = APIRouter()
@@ -46,7 +57,11 @@ async def add_user(request: Request, session: SessionDep, viewer: SupervisorDep)
     values = {"name": forms.text(form, "name"), "role": forms.text(form, "role")}
     try:
         users.add_user(
-            session, name=values["name"], role=values["role"], password=forms.text(form, "password")
+            session,
+            name=values["name"],
+            role=values["role"],
+            password=forms.text(form, "password"),
+            hasher=request.app.state.hasher,
         )
         session.commit()
     except (InvalidValue, ConflictError) as exc:
@@ -57,13 +72,29 @@ async def add_user(request: Request, session: SessionDep, viewer: SupervisorDep)
     return redirect(request, "/users")
 
 
+def reset_password_of(
+    request: Request, session: Session, viewer: Viewer, *, name: str, password: str
+) -> None:
+    """A supervisor sets a new password for someone who forgot theirs; their sessions end (the
+    supervisor's own browser stays logged in when it was their own password)."""
+    user = users.set_password(session, name=name, password=password, hasher=request.app.state.hasher)
+    session.commit()
+    if name == viewer.name:
+        start_session(request, user)
+
+
+def end_sessions_of(request: Request, session: Session, viewer: Viewer, *, name: str) -> None:
+    """Log ``name`` out on every browser and device (a lost phone, a shared computer)."""
+    users.end_sessions(session, name=name)
+    session.commit()
+
+
 @router.post("/users/{name}/password")
 async def reset_password(request: Request, session: SessionDep, viewer: SupervisorDep, name: str) -> Response:
     """A supervisor sets a new password for someone who forgot theirs."""
     form = await request.form()
     try:
-        users.set_password(session, name=name, password=forms.text(form, "password"))
-        session.commit()
+        reset_password_of(request, session, viewer, name=name, password=forms.text(form, "password"))
     except InvalidValue as exc:
         session.rollback()
         data = {**users_data(session), "error": f"{name}：{exc}", "form": {}}
@@ -72,18 +103,32 @@ async def reset_password(request: Request, session: SessionDep, viewer: Supervis
     return redirect(request, "/users")
 
 
+@router.post("/users/{name}/logout")
+def end_sessions(request: Request, session: SessionDep, viewer: SupervisorDep, name: str) -> Response:
+    end_sessions_of(request, session, viewer, name=name)
+    flash(request, f"{name} 已在所有设备上退出登录，需要重新登录。")
+    return redirect(request, "/users")
+
+
 @router.get("/account")
 def account_page(request: Request, viewer: ViewerDep) -> Response:
     return render(request, "users/account.html", {"error": None})
 
 
-def change_own_password(session: Session, viewer: Viewer, *, current: str, new: str, repeat: str) -> None:
-    """Anyone changes their own password, after typing the current one (and the new one twice)."""
-    if users.authenticate(session, viewer.name, current) is None:
+def change_own_password(
+    request: Request, session: Session, viewer: Viewer, *, current: str, new: str, repeat: str
+) -> None:
+    """Anyone changes their own password, after typing the current one (and the new one twice; the
+    current one is checked behind the login throttle). Every other session of theirs ends; this
+    browser stays logged in."""
+    if check_login(request, session, viewer.name, current) is None:
         raise InvalidValue("当前密码不对，请重新输入。")
     if new != repeat:
         raise InvalidValue("两次输入的新密码不一致，请重新输入。")
-    users.set_password(session, name=viewer.name, password=new)
+    user = users.set_password(session, name=viewer.name, password=new, hasher=request.app.state.hasher)
+    session.commit()
+    if not getattr(request.state, "basic_auth", False):
+        start_session(request, user)
 
 
 @router.post("/account/password")
@@ -92,6 +137,7 @@ async def change_password(request: Request, session: SessionDep, viewer: ViewerD
     form = await request.form()
     try:
         change_own_password(
+            request,
             session,
             viewer,
             current=forms.text(form, "current"),

@@ -1,0 +1,70 @@
+"""JSON API twins of the users and account pages: add a user, set a forgotten password, log a user
+out everywhere, change one's own password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from replybook.store import users
+
+from . import users as users_page
+from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep
+
+router = APIRouter()
+
+
+class UserIn(BaseModel):
+    name: str = Field(examples=["小美"])
+    role: str = Field(examples=["agent"], description="supervisor | agent")
+    password: str = Field(description="至少 8 个字符")
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(description="至少 8 个字符")
+
+
+class OwnPasswordIn(BaseModel):
+    current: str
+    new: str = Field(description="至少 8 个字符")
+
+
+@router.post("/users", status_code=201, summary="添加用户（客服主管）")
+def api_add_user(
+    request: Request, session: SessionDep, viewer: SupervisorDep, body: UserIn
+) -> dict[str, Any]:
+    added = users.add_user(
+        session, name=body.name, role=body.role, password=body.password, hasher=request.app.state.hasher
+    )
+    session.commit()
+    return next(u for u in users_page.users_data(session)["users"] if u["name"] == added.name)
+
+
+@router.post(
+    "/users/{name}/password", summary="为忘记密码的用户设置新密码（客服主管；TA 的所有会话随之结束）"
+)
+def api_reset_password(
+    request: Request, session: SessionDep, viewer: SupervisorDep, name: str, body: PasswordIn
+) -> dict[str, Any]:
+    users_page.reset_password_of(request, session, viewer, name=name, password=body.password)
+    return {"name": name, "password_set": True}
+
+
+@router.post("/users/{name}/logout", summary="让这个用户在所有设备上退出登录（客服主管）")
+def api_end_sessions(
+    request: Request, session: SessionDep, viewer: SupervisorDep, name: str
+) -> dict[str, Any]:
+    users_page.end_sessions_of(request, session, viewer, name=name)
+    return {"name": name, "logged_out": True}
+
+
+@router.post("/account/password", summary="修改自己的密码（需当前密码；其他设备上的会话随之结束）")
+def api_change_own_password(
+    request: Request, session: SessionDep, viewer: ViewerDep, body: OwnPasswordIn
+) -> dict[str, Any]:
+    users_page.change_own_password(
+        request, session, viewer, current=body.current, new=body.new, repeat=body.new
+    )
+    return {"name": viewer.name, "role_name": ROLE_NAMES.get(viewer.role, viewer.role), "password_set": True}
