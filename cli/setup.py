@@ -167,4 +167,21 @@ def _run(settings: Settings, sock: socket.socket, host: str, port: int, logins) 
             label = "客服主管" if role == "supervisor" else "客服"
             console.print(f"  {name} / {password}（{label}）", markup=False)
     console.print("按 Ctrl+C 停止。", markup=False)
-    uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning")).run(sockets=[sock])
+    uvicorn.Server(server_config(app, settings, host=host, port=port)).run(sockets=[sock])
+
+
+def server_config(app, settings: Settings, *, host: str, port: int):
+    """uvicorn's configuration. ``X-Forwarded-For`` / ``-Proto`` count only from the proxies the
+    shop named (``REPLYBOOK_TRUSTED_PROXIES``): uvicorn would otherwise believe them from any local
+    client, and a forged address would slip past the per-address login throttle."""
+    import uvicorn
+
+    trusted = settings.trusted_proxies.strip()
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+    )

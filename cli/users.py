@@ -39,6 +39,21 @@ def passwd(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")
     console.print(f"已更新 {name} 的密码")
 
 
+@app.command("role")
+def role(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="登录名"),
+    new_role: str = typer.Option(..., "--role", help="supervisor（客服主管）或 agent（客服）"),
+) -> None:
+    """修改用户的角色（记入历史，可撤销）。
+
+    Example: replybook user role 小美 --role supervisor
+    """
+    with session(ctx) as s:
+        core.set_role(s, name=name, role=new_role, expected_version=None, by=None)
+    console.print(f"{name} 现在是{core.ROLE_NAMES[new_role]}")
+
+
 @app.command("logout")
 def logout(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")) -> None:
     """让用户在所有浏览器和设备上退出登录（例如手机丢了、在公用电脑上忘了退出）。

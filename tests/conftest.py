@@ -7,12 +7,14 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 # scrypt at a test-suite cost (N = 2^4), so creating users and logging in stay fast; the default (and
 # every shop) keeps OWASP's 2^17. Set before any Settings() is read; an explicit value wins.
 os.environ.setdefault("REPLYBOOK_PASSWORD_HASH_COST", "4")
+from fastapi.routing import APIRoute
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
@@ -123,3 +125,18 @@ def sample_engine(sample_cli: Cli) -> Iterator[Engine]:
     eng = db.make_engine(sample_cli.url)
     yield eng
     eng.dispose()
+
+
+def app_routes(app: Any) -> Iterator[tuple[str, str, APIRoute]]:
+    """(method, full path, route) for every API route the app serves, walking included routers."""
+
+    def walk(routes: Any, prefix: str) -> Iterator[tuple[str, str, APIRoute]]:
+        for route in routes:
+            context = getattr(route, "include_context", None)
+            if context is not None:
+                yield from walk(context.included_router.routes, prefix + context.prefix)
+            elif isinstance(route, APIRoute):
+                for method in sorted(route.methods):
+                    yield method, prefix + route.path, route
+
+    yield from walk(app.routes, "")

@@ -35,6 +35,7 @@ from replybook.web import tryit as tryit_page
 from replybook.web import users as users_page
 from replybook.web.app import create_app
 from replybook.web.autoreplies import rule_public, rules_data
+from tests.conftest import app_routes
 
 # "METHOD /path" of a page → the data or service function the page calls (and its API twin calls).
 PAGE_DATA: dict[str, Callable[..., Any]] = {
@@ -87,6 +88,8 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /users": users.add_user,
     "POST /users/{name}/password": users_page.reset_password_of,
     "POST /users/{name}/logout": users_page.end_sessions_of,
+    "POST /users/{name}/role": users_page.change_role_of,
+    "POST /users/{name}/delete": users_page.remove_user_of,
     "POST /account/password": users_page.change_own_password,
 }
 
@@ -130,18 +133,9 @@ def calls(endpoint: Callable[..., Any]) -> set[int]:
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
-    """("METHOD /path", route) for every route, walking included routers as tests/test_web.py does."""
-
-    def walk(routes: Any, prefix: str) -> Iterator[tuple[str, APIRoute]]:
-        for route in routes:
-            context = getattr(route, "include_context", None)
-            if context is not None:
-                yield from walk(context.included_router.routes, prefix + context.prefix)
-            elif isinstance(route, APIRoute):
-                for method in sorted(route.methods):
-                    yield f"{method} {prefix}{route.path}", route
-
-    yield from walk(app.routes, "")
+    """("METHOD /path", route) for every route."""
+    for method, path, route in app_routes(app):
+        yield f"{method} {path}", route
 
 
 def parity_problems(app: FastAPI) -> list[str]:

@@ -360,6 +360,20 @@ def test_an_idle_session_ends(sample_cli: Cli) -> None:
         assert client.get("/api/me").status_code == 401
 
 
+# issue 12 finding 5: a session kept busy through the JSON API alone (a script, the try box's calls)
+# is in use too — the idle time restarts on any response, not only on pages
+def test_json_requests_keep_a_session_alive_too(sample_cli: Cli) -> None:
+    clock = Clock()
+    app = make_app(sample_cli.url, clock)
+    with TestClient(app) as client:
+        assert login(client, AGENT).status_code == 303
+        for _ in range(3):
+            clock.advance(hours=11)
+            assert client.get("/api/me").status_code == 200
+        clock.advance(hours=12, minutes=1)
+        assert client.get("/api/me").status_code == 401
+
+
 # issue 12 finding 5
 def test_cookies_are_secure_over_https_and_a_configured_secret_is_not_stored(
     sample_cli: Cli, sample_engine
@@ -377,3 +391,27 @@ def test_cookies_are_secure_over_https_and_a_configured_secret_is_not_stored(
         )  # REPLYBOOK_SECRET_KEY set: no copy of the database has it
     with TestClient(make_app(sample_cli.url, Clock())) as client:
         assert "secure" not in login(client, AGENT).headers["set-cookie"].lower()
+
+
+# issue 12 finding 6: the per-address throttle counts the real client. X-Forwarded-For is believed
+# only from the proxies the shop names; by default nobody can forge an address to dodge the limit
+def test_forwarded_addresses_count_only_from_a_named_proxy(sample_cli: Cli, monkeypatch) -> None:
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    from cli.setup import server_config
+
+    def layers(config) -> list[type]:
+        config.load()
+        found, app = [], config.loaded_app
+        while app is not None:
+            found.append(type(app))
+            app = getattr(app, "app", None)
+        return found
+
+    app = make_app(sample_cli.url, Clock())
+    default = server_config(app, Settings(database_url=sample_cli.url), host="127.0.0.1", port=1)
+    assert ProxyHeadersMiddleware not in layers(default)
+    monkeypatch.setenv("REPLYBOOK_TRUSTED_PROXIES", "10.0.0.2")
+    behind = server_config(app, Settings(database_url=sample_cli.url), host="127.0.0.1", port=1)
+    assert ProxyHeadersMiddleware in layers(behind)
+    assert behind.forwarded_allow_ips == "10.0.0.2"

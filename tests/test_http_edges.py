@@ -251,11 +251,8 @@ def test_a_percent_or_underscore_in_a_search_is_the_character_typed(
 def test_every_response_carries_the_security_headers(api: TestClient, path: str) -> None:
     response = api.get(path, headers=AUTH)
     csp = response.headers["Content-Security-Policy"]
-    assert (
-        "script-src 'self'" in csp
-        and "frame-ancestors 'none'" in csp
-        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
-    )
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp  # neither inline script nor inline style
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -271,6 +268,32 @@ def test_no_template_has_an_inline_script_or_handler() -> None:
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), page
         assert not re.search(r"\son[a-z]+\s*=", html), page
+        if page.name != "report.html" or page.parent.name != "coverage":  # a file for disk, never served
+            assert not re.search(r"\sstyle\s*=", html), page  # sizes are SVG attributes (_charts.html)
+
+
+# issue 12 finding 9: the printable checklist keeps its own stylesheet, allowed by its hash alone
+def test_the_printable_checklist_allows_only_its_own_style_block(api: TestClient, any_engine: Engine) -> None:
+    import base64
+    import hashlib
+    from datetime import UTC, datetime
+
+    from replybook import campaigns
+
+    with Session(any_engine) as s:
+        start, end = datetime(2026, 12, 11, 12, tzinfo=UTC), datetime(2026, 12, 12, 16, tzinfo=UTC)
+        made = campaigns.create_campaign(s, data=campaigns.CampaignData(name="双12", start=start, end=end))
+        s.commit()
+        campaign_id = made.id
+    page = api.get(f"/campaigns/{campaign_id}/check/print", headers=AUTH)
+    assert page.status_code == 200
+    styles = re.findall(r"<style>(.*?)</style>", page.text, flags=re.S)
+    assert styles
+    csp = page.headers["Content-Security-Policy"]
+    for style in styles:
+        digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "unsafe-inline" not in csp and "script-src 'self'" in csp
 
 
 # issue 12 finding 9

@@ -20,7 +20,7 @@ from replybook.store import history
 from replybook.store.models import Campaign, CoverageRun, Entry
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
-from tests.conftest import Cli
+from tests.conftest import Cli, app_routes
 
 PASSWORD = "demo1234"
 SUPERVISOR, AGENT = "店长", "小美"
@@ -90,19 +90,9 @@ def entry_by_question(engine: Engine, question: str) -> Entry | None:
 
 def all_routes(app) -> list[tuple[str, str]]:
     """(method, path) of every route the app serves, with path parameters filled in."""
-    found: list[tuple[str, str]] = []
-
-    def walk(routes, prefix: str) -> None:
-        for route in routes:
-            context = getattr(route, "include_context", None)
-            if context is not None:
-                walk(context.included_router.routes, prefix + context.prefix)
-            elif hasattr(route, "methods"):
-                path = re.sub(r"\{[^}]+\}", "1", prefix + route.path)
-                found.extend((m, path) for m in sorted(route.methods) if m != "HEAD")
-
-    walk(app.routes, "")
-    return found
+    return [
+        (method, re.sub(r"\{[^}]+\}", "1", path)) for method, path, _ in app_routes(app) if method != "HEAD"
+    ]
 
 
 PUBLIC = {("GET", "/login"), ("POST", "/login")}

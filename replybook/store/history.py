@@ -1,8 +1,8 @@
 """Change history: every create, update and delete of an item keeps a full snapshot, so any
 earlier version can be viewed, compared and restored (SPEC §10: nothing is lost).
 
-The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign or review
-day): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
+The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign, review
+day or user): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
 when, records the snapshot once, and checks the version *in the write itself*: the models map
 ``version`` as SQLAlchemy's ``version_id_col``, so the UPDATE / DELETE says ``WHERE id = ? AND version
 = ?`` and a row count of 0 (someone saved since this edit was read) becomes ``StaleVersionError``.
@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
-from replybook.store.errors import ConflictError, NotFoundError, StaleVersionError
+from replybook.store.errors import ConflictError, NotFoundError, PermissionDenied, StaleVersionError
 from replybook.store.models import (
     AutoReply,
     Campaign,
@@ -31,9 +31,10 @@ from replybook.store.models import (
     Phrase,
     ReviewCount,
     Revision,
+    User,
     UTCDateTime,
 )
-from replybook.store.permissions import check_can_change
+from replybook.store.permissions import check_can_change, forget_roles
 from replybook.store.timeutil import now
 
 ITEM_TYPES: dict[str, type[SQLModel]] = {
@@ -43,15 +44,25 @@ ITEM_TYPES: dict[str, type[SQLModel]] = {
     "category": Category,
     "campaign": Campaign,
     "review": ReviewCount,
+    "user": User,
 }
 TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
 _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}
+# Columns a snapshot never holds (a password hash does not belong in a history anyone can read) and
+# columns a restore never brings back (an old session generation would revive the cookies it ended).
+_SECRET: dict[type[SQLModel], set[str]] = {User: {"password_hash"}}
+_NOT_RESTORED: dict[type[SQLModel], set[str]] = {User: {"password_hash", "session_generation"}}
+# What a re-created item gets for the columns it was not restored with.
+_UNUSABLE_PASSWORD = "!restored: set a new password"
 
 
 def snapshot(item: SQLModel) -> dict[str, Any]:
     """The item's columns as JSON-ready values."""
     data: dict[str, Any] = {}
+    secret = _SECRET.get(type(item), set())
     for column in inspect(type(item)).columns:
+        if column.key in secret:
+            continue
         value = getattr(item, column.key)
         if isinstance(value, datetime):
             value = _utc_text(value)
@@ -81,8 +92,9 @@ def _comparable(value: Any) -> Any:
 
 
 def _apply(item: SQLModel, data: dict[str, Any]) -> None:
+    kept = _NOT_RESTORED.get(type(item), set())
     for column in inspect(type(item)).columns:
-        if column.key in _BOOKKEEPING or column.key not in data:
+        if column.key in _BOOKKEEPING or column.key in kept or column.key not in data:
             continue
         value = data[column.key]
         if value is not None and isinstance(column.type, SADate):
@@ -95,6 +107,8 @@ def _apply(item: SQLModel, data: dict[str, Any]) -> None:
 def record(session: Session, item: SQLModel, action: str, *, user: str | None, summary: str = "") -> Revision:
     """Keep a snapshot of ``item`` for ``action``. Call after the change (before it, for delete)."""
     session.flush()
+    if isinstance(item, User):
+        forget_roles(session)
     rev = Revision(
         item_type=TYPE_OF[type(item)],
         item_id=item.id,  # type: ignore[attr-defined]
@@ -117,6 +131,7 @@ Changes = Mapping[str, Any] | Callable[[Any], object]
 
 def create(session: Session, item: Item, *, user: str | None, summary: str = "") -> Item:
     """Add a new item at version 1 and record it."""
+    _check_permission(session, item, user, [snapshot(item)])
     _stamp(item, version=1, user=user)
     session.add(item)
     _flush(session, item, expected=None)
@@ -151,6 +166,7 @@ def delete(
     """Delete a loaded item, keeping its last state in the history (restorable). The DELETE carries
     the version check too: a deletion never removes a version its user has not seen."""
     read = _check_expected(item, expected_version)
+    _check_permission(session, item, user, [snapshot(item)])
     # The deletion is a version of its own, so its history row never shares a number with the edit
     # before it (and a restore after it is the next one again).
     _stamp(item, version=read + 1, user=user)
@@ -171,11 +187,14 @@ def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel
     summary = f"恢复到第 {rev.version} 版"
     item = session.get(cls, rev.item_id)
     current = snapshot(item) if item is not None else None
-    check_can_change(session, user=user, item_type=rev.item_type, states=[current, rev.data])
+    check_can_change(session, user=user, item_type=rev.item_type, states=[current, rev.data], doing="恢复")
     try:
         if item is None:
             item = cls(id=rev.item_id)
             _apply(item, rev.data)
+            if cls is User:  # back without a password, and no cookie from before its deletion counts
+                item.password_hash = _UNUSABLE_PASSWORD  # type: ignore[attr-defined]
+                item.session_generation = int(rev.data.get("session_generation") or 0) + 1  # type: ignore[attr-defined]
             _stamp(item, version=_last_version(session, rev.item_type, rev.item_id) + 1, user=user)
             session.add(item)
             _flush(session, item, expected=None)
@@ -189,6 +208,7 @@ def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel
                 user=user,
                 action="restore",
                 summary=summary,
+                checked=True,
             )
     except IntegrityError:
         session.rollback()
@@ -207,8 +227,10 @@ def _change(
     user: str | None,
     action: str,
     summary: str,
+    checked: bool = False,
 ) -> Item:
     read = _check_expected(item, expected_version)
+    before = None if checked else snapshot(item)
     try:
         if callable(changes):
             changes(item)
@@ -217,11 +239,26 @@ def _change(
                 setattr(item, key, value)
     except StaleDataError:  # a query inside the fill flushed an earlier change of this session
         _stale(session, item, read)
+    if before is not None:
+        _check_permission(session, item, user, [before, snapshot(item)])
     _stamp(item, version=read + 1, user=user)
     session.add(item)
     _flush(session, item, expected=read)
     record(session, item, action, user=user, summary=summary)
     return item
+
+
+def _check_permission(
+    session: Session, item: SQLModel, user: str | None, states: list[dict[str, Any]]
+) -> None:
+    """The kind's hook (``store/permissions.py``) on the item before and after the change. A refused
+    change is undone in the session before the error goes up."""
+    try:
+        check_can_change(session, user=user, item_type=TYPE_OF[type(item)], states=list(states))
+    except PermissionDenied:
+        session.rollback()
+        forget_roles(session)
+        raise
 
 
 def _check_expected(item: SQLModel, expected: int | None) -> int:

@@ -41,6 +41,9 @@ FIELD_NAMES = {
     "neutral": "一般",
     "dissatisfied": "不满意",
     "very_dissatisfied": "很不满意",
+    "role": "角色",
+    "created_at": "创建时间",
+    "session_generation": "登录会话版本",
 }
 
 # The moments an auto-reply answers (``would_fire(event=...)``), as the try box and the checks say them.

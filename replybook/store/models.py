@@ -180,6 +180,7 @@ class User(SQLModel, table=True):
     it (logout, a new password, "log out everywhere") ends every session issued before."""
 
     __table_args__ = (_NEVER_REUSE_IDS,)
+    __mapper_args__ = _version_checked
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=64)

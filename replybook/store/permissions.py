@@ -21,8 +21,18 @@ def _own_personal_phrase(name: str, data: dict[str, Any]) -> bool:
     return data.get("scope") == PhraseScope.PERSONAL.value and data.get("owner") == name
 
 
+def _own_agent_account(name: str, data: dict[str, Any]) -> bool:
+    """Their own account (a new password), never with another role."""
+    return data.get("name") == name and data.get("role") == Role.AGENT.value
+
+
 # item type → whether agent ``name`` may change an item whose snapshot is ``data``.
-AGENT_MAY_EDIT: dict[str, Callable[[str, dict[str, Any]], bool]] = {"phrase": _own_personal_phrase}
+AGENT_MAY_EDIT: dict[str, Callable[[str, dict[str, Any]], bool]] = {
+    "phrase": _own_personal_phrase,
+    "user": _own_agent_account,
+}
+_WHAT_AGENTS_MAY = {"phrase": "自己的个人快捷短语", "user": "自己的密码"}
+_CACHE_KEY = "replybook.accounts"
 
 
 def can_edit(role: str, name: str, item_type: str, data: dict[str, Any] | None = None) -> bool:
@@ -34,20 +44,38 @@ def can_edit(role: str, name: str, item_type: str, data: dict[str, Any] | None =
 
 
 def check_can_change(
-    session: Session, *, user: str | None, item_type: str, states: list[dict[str, Any] | None]
+    session: Session,
+    *,
+    user: str | None,
+    item_type: str,
+    states: list[dict[str, Any] | None],
+    doing: str = "修改",
 ) -> None:
     """Refuse unless ``user`` may change an item in every one of ``states`` (None: not there, e.g. the
     item as it is now when it was deleted). A restore passes the item as it is *and* as it would
     become: permission on the old snapshot alone would let an agent pull a phrase the supervisor
     moved to the team library back into their own.
 
-    A name with no account (the CLI, the sample loader, None) is the shop's administrator.
+    A name with no account (the CLI, the sample loader, None) is the shop's administrator. The role
+    is looked up once per session and name (an import checks thousands of rows); a change to a user
+    forgets it.
     """
     if user is None:
         return
-    account = session.exec(select(User).where(User.name == user)).first()
-    if account is None:
+    roles: dict[str, str | None] = session.info.setdefault(_CACHE_KEY, {})
+    if user not in roles:
+        with session.no_autoflush:  # a change waiting to be written is not this lookup's to write
+            roles[user] = session.exec(select(User.role).where(User.name == user)).first()
+    role = roles[user]
+    if role is None:
         return
-    if all(can_edit(account.role, account.name, item_type, data) for data in states if data is not None):
+    if all(can_edit(role, user, item_type, data) for data in states if data is not None):
         return
-    raise PermissionDenied("只有客服主管可以恢复这项内容；客服只能恢复自己的个人快捷短语。")
+    may = _WHAT_AGENTS_MAY.get(item_type)
+    rest = f"客服只能{doing}{may}。" if may else "客服只能查看。"
+    raise PermissionDenied(f"只有客服主管可以{doing}这项内容；{rest}")
+
+
+def forget_roles(session: Session) -> None:
+    """After a user was changed: the next check reads the roles again."""
+    session.info.pop(_CACHE_KEY, None)

@@ -10,6 +10,7 @@
 | login_failures_per_address | REPLYBOOK_LOGIN_FAILURES_PER_ADDRESS | 50 | failed logins from one client address before it is refused (429) |
 | login_lockout_minutes | REPLYBOOK_LOGIN_LOCKOUT_MINUTES | 15 | how long failed logins are counted, and how long a refusal lasts |
 | password_hash_cost | REPLYBOOK_PASSWORD_HASH_COST | 17 | scrypt's N = 2^cost (OWASP: 17); lower only for a test suite, never in a shop |
+| trusted_proxies | REPLYBOOK_TRUSTED_PROXIES | (none) | behind a reverse proxy (nginx …): its addresses, comma-separated (e.g. `127.0.0.1`); only then do `X-Forwarded-For`/`-Proto` name the client, for the login throttle and `Secure` cookies |
 | host | REPLYBOOK_HOST | 127.0.0.1 | address `replybook serve` listens on |
 | port | REPLYBOOK_PORT | 8000 | port `replybook serve` listens on |
 | max_upload_bytes | REPLYBOOK_MAX_UPLOAD_BYTES | 52428800 (50 MB) | the most bytes one request (an upload) may send |
@@ -36,6 +37,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout: float = 30.0
     https: bool = False
+    trusted_proxies: str = ""
     session_idle_minutes: int = Field(default=720, ge=1, le=14 * 24 * 60)
     login_failures_per_user: int = Field(default=10, ge=1)
     login_failures_per_address: int = Field(default=50, ge=1)

@@ -13,8 +13,9 @@ from replybook.store.timeutil import now, parse_date, parse_datetime, today_shop
 
 from . import campaigns, coverage, dashboard, gold, tryit
 from .auth import SessionDep
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 @router.get("/dashboard", summary="概览：各分类问答数、上次覆盖测试、金牌客服、最近改动")

@@ -12,8 +12,9 @@ from replybook.store import users
 
 from . import users as users_page
 from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 class UserIn(BaseModel):
@@ -24,6 +25,11 @@ class UserIn(BaseModel):
 
 class PasswordIn(BaseModel):
     password: str = Field(description="至少 8 个字符")
+
+
+class RoleIn(BaseModel):
+    role: str = Field(examples=["supervisor"], description="supervisor | agent")
+    version: int | None = Field(default=None, description="读到的版本；他人已改过则 409")
 
 
 class OwnPasswordIn(BaseModel):
@@ -50,6 +56,18 @@ def api_reset_password(
 ) -> dict[str, Any]:
     users_page.reset_password_of(request, session, viewer, name=name, password=body.password)
     return {"name": name, "password_set": True}
+
+
+@router.post("/users/{name}/role", summary="修改用户的角色（客服主管；记入历史，可撤销）")
+def api_change_role(session: SessionDep, viewer: SupervisorDep, name: str, body: RoleIn) -> dict[str, Any]:
+    users_page.change_role_of(session, viewer, name=name, role=body.role, expected_version=body.version)
+    return next(u for u in users_page.users_data(session)["users"] if u["name"] == name)
+
+
+@router.delete("/users/{name}", summary="删除用户（客服主管；可在历史中恢复，恢复后需重设密码）")
+def api_delete_user(session: SessionDep, viewer: SupervisorDep, name: str) -> dict[str, Any]:
+    users_page.remove_user_of(session, viewer, name=name)
+    return {"name": name, "deleted": True}
 
 
 @router.post("/users/{name}/logout", summary="让这个用户在所有设备上退出登录（客服主管）")

@@ -50,15 +50,15 @@ from . import (
     users,
 )
 from .auth import PROTECTED, NotLoggedIn
-from .render import is_htmx, make_environment, render
+from .render import content_security_policy, is_htmx, make_environment, render
 from .uploads import UploadStore
 
 log = logging.getLogger("replybook.web")
-# Every response: only our own scripts run (no inline script or handler in any page), no framing,
-# no guessing of types, no page addresses sent to other sites. Inline style attributes draw the bars.
+# Every response: only our own scripts and stylesheets apply (no inline script, handler or style
+# attribute in any page: bars are SVG shapes), no framing, no guessing of types, no page addresses
+# sent to other sites. A page with a style block of its own allows exactly that block by its hash.
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": content_security_policy(),
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
@@ -163,6 +163,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
         response = await call_next(request)
+        # A session changed by a response that did not write it (JSON, a file: the idle time
+        # restarting on an API call) is written here, so every kind of use keeps a session alive.
+        auth.save_session(request, response)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):

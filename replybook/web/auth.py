@@ -34,7 +34,7 @@ from replybook.store.models import Role, User
 SESSION_COOKIE = "replybook_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-ROLE_NAMES = {Role.SUPERVISOR.value: "客服主管", Role.AGENT.value: "客服"}
+ROLE_NAMES = users.ROLE_NAMES
 
 
 class NotLoggedIn(Exception):
@@ -109,6 +109,7 @@ def save_session(request: Request, response: Response) -> Response:
             samesite="lax",
             secure=request.app.state.settings.https or request.url.scheme == "https",
         )
+        request.state.rb_session_dirty = False
     return response
 
 

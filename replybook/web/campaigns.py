@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -26,7 +26,7 @@ from replybook.store.timeutil import iso_shop
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
 from .conflict import conflict_page
-from .render import render
+from .render import render, standalone_page
 from .uploads import PostedForm, UploadRoute, file_bytes
 
 router = APIRouter(route_class=UploadRoute)
@@ -321,4 +321,4 @@ def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaig
 @router.get("/campaigns/{campaign_id}/check/print")
 def check_printable(session: SessionDep, viewer: ViewerDep, campaign_id: int) -> Response:
     """The same checklist as the printable page `replybook check --format html` writes."""
-    return HTMLResponse(readiness.render_html(run_check(session, get_by_id(session, campaign_id))))
+    return standalone_page(readiness.render_html(run_check(session, get_by_id(session, campaign_id))))

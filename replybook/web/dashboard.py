@@ -18,8 +18,9 @@ from . import gold
 from .auth import SessionDep
 from .history import recent_data
 from .render import render
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 def _count(session: Session, stmt: Any) -> int:

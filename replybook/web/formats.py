@@ -9,8 +9,9 @@ from fastapi.responses import Response
 from replybook.store.resources import formats_doc
 
 from .render import render
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 @router.get("/help/formats")

@@ -29,6 +29,7 @@ TYPE_NAMES = {
     "category": "分类",
     "campaign": "活动",
     "review": "评价数",
+    "user": "用户",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
@@ -39,6 +40,7 @@ ITEM_URLS = {
     "phrase": "/phrases/{id}",
     "campaign": "/campaigns/{id}",
     "review": "/gold",
+    "user": "/users",
 }
 
 

@@ -21,8 +21,9 @@ from replybook.store.timeutil import iso_shop, now, parse_datetime
 
 from .auth import SessionDep
 from .render import is_htmx, render
+from .uploads import UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 # What a buyer can do in the try box (a keyword is part of a message, not an event of its own).
 EVENTS = {k: v for k, v in EVENT_NAMES.items() if k != "keyword"}
 MAX_QUESTION = 500

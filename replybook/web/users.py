@@ -27,8 +27,9 @@ from .auth import (
     start_session,
 )
 from .render import render
+from .uploads import PostedForm, UploadRoute
 
-router = APIRouter()
+router = APIRouter(route_class=UploadRoute)
 
 
 def users_data(session: Session) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def users_data(session: Session) -> dict[str, Any]:
                 "role": u.role,
                 "role_name": ROLE_NAMES.get(u.role, u.role),
                 "created_at": iso_shop(u.created_at),
+                "version": u.version,
+                "history_url": f"/history/user/{u.id}",
             }
             for u in users.list_users(session)
         ],
@@ -52,8 +55,7 @@ def users_page(request: Request, session: SessionDep, viewer: SupervisorDep) -> 
 
 
 @router.post("/users")
-async def add_user(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    form = await request.form()
+def add_user(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
     values = {"name": forms.text(form, "name"), "role": forms.text(form, "role")}
     try:
         users.add_user(
@@ -90,9 +92,10 @@ def end_sessions_of(request: Request, session: Session, viewer: Viewer, *, name:
 
 
 @router.post("/users/{name}/password")
-async def reset_password(request: Request, session: SessionDep, viewer: SupervisorDep, name: str) -> Response:
+def reset_password(
+    request: Request, session: SessionDep, viewer: SupervisorDep, name: str, form: PostedForm
+) -> Response:
     """A supervisor sets a new password for someone who forgot theirs."""
-    form = await request.form()
     try:
         reset_password_of(request, session, viewer, name=name, password=forms.text(form, "password"))
     except InvalidValue as exc:
@@ -100,6 +103,51 @@ async def reset_password(request: Request, session: SessionDep, viewer: Supervis
         data = {**users_data(session), "error": f"{name}：{exc}", "form": {}}
         return render(request, "users/list.html", data, status=exc.http_status)
     flash(request, f"已为 {name} 设置新密码，请当面或私信告诉 TA，并提醒登录后自己修改。")
+    return redirect(request, "/users")
+
+
+def change_role_of(
+    session: Session, viewer: Viewer, *, name: str, role: str, expected_version: int | None
+) -> None:
+    """A new role for ``name``, from the version the supervisor saw (a stale form is refused)."""
+    if name == viewer.name and role != viewer.role:
+        raise InvalidValue("不能修改自己的角色：请让另一位客服主管来改，店里始终要有人能管理用户。")
+    users.set_role(session, name=name, role=role, expected_version=expected_version, by=viewer.name)
+    session.commit()
+
+
+def remove_user_of(session: Session, viewer: Viewer, *, name: str) -> None:
+    """Remove ``name``; the history keeps them, restorable (with a new password)."""
+    if name == viewer.name:
+        raise InvalidValue("不能删除自己的账号。")
+    users.remove_user(session, name=name, by=viewer.name)
+    session.commit()
+
+
+@router.post("/users/{name}/role")
+def change_role(
+    request: Request, session: SessionDep, viewer: SupervisorDep, name: str, form: PostedForm
+) -> Response:
+    role = forms.text(form, "role")
+    try:
+        change_role_of(session, viewer, name=name, role=role, expected_version=forms.version(form))
+    except InvalidValue as exc:
+        session.rollback()
+        data = {**users_data(session), "error": f"{name}：{exc}", "form": {}}
+        return render(request, "users/list.html", data, status=exc.http_status)
+    flash(request, f"{name} 现在是{ROLE_NAMES.get(role, role)}")
+    return redirect(request, "/users")
+
+
+@router.post("/users/{name}/delete")
+def delete_user(request: Request, session: SessionDep, viewer: SupervisorDep, name: str) -> Response:
+    try:
+        remove_user_of(session, viewer, name=name)
+    except InvalidValue as exc:
+        session.rollback()
+        data = {**users_data(session), "error": str(exc), "form": {}}
+        return render(request, "users/list.html", data, status=exc.http_status)
+    flash(request, f"已删除用户 {name}；可以在“历史”中恢复（恢复后需重设密码）。")
     return redirect(request, "/users")
 
 
@@ -132,9 +180,8 @@ def change_own_password(
 
 
 @router.post("/account/password")
-async def change_password(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+def change_password(request: Request, session: SessionDep, viewer: ViewerDep, form: PostedForm) -> Response:
     """Anyone changes their own password, after typing the current one."""
-    form = await request.form()
     try:
         change_own_password(
             request,
