@@ -17,8 +17,6 @@ import argparse
 import base64
 import os
 import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from serving import start_server
 
 AUTH = {"Authorization": "Basic " + base64.b64encode("店长:demo1234".encode()).decode()}
 ENTRY_FIELDS = ("category", "question", "answers", "similar", "keywords", "enabled")
@@ -36,25 +35,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def start(url: str, port: int) -> subprocess.Popen[bytes]:
-    exe = [str(Path(sys.executable).parent / "replybook")]
-    subprocess.run([*exe, "--db", url, "init", "--sample"], check=True, capture_output=True)
-    proc = subprocess.Popen(
-        [*exe, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def measure(base: str, writers: int, rounds: int) -> dict[str, float]:
@@ -152,7 +132,7 @@ def main() -> None:
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, url, dbname in targets:
         port = free_port()
-        proc = start(url, port)
+        proc = start_server(url, port)
         try:
             f = measure(f"http://127.0.0.1:{port}", args.writers, args.rounds)
         finally:

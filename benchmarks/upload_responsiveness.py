@@ -16,52 +16,16 @@ from __future__ import annotations
 
 import argparse
 import base64
-import io
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import httpx
+from serving import phrase_csv, start_server
 
 AUTH = {"Authorization": "Basic " + base64.b64encode("店长:demo1234".encode()).decode()}
-TEXT = "亲，这件针织开衫是羊毛混纺的，手洗或干洗都可以，平铺晾干不变形，有任何问题随时联系客服哦~" * 3
-
-
-def phrase_csv(megabytes: int) -> bytes:
-    """A team phrase CSV of about ``megabytes`` MB: new codes, long texts, GBK like Qianniu's own."""
-    out = io.BytesIO()
-    out.write("快捷短语编码,快捷短语,快捷短语分组\n".encode("gbk"))
-    i = 0
-    while out.tell() < megabytes * 1024 * 1024:
-        out.write(f"big{i},{TEXT}{i},测试分组{i % 50}\n".encode("gbk"))
-        i += 1
-    return out.getvalue()
-
-
-def start(url: str, port: int, source: str | None) -> subprocess.Popen[bytes]:
-    exe = [str(Path(sys.executable).parent / "replybook")]
-    env = {**os.environ, "PYTHONPATH": source} if source else None
-    subprocess.run([*exe, "--db", url, "init", "--sample"], check=True, capture_output=True, env=env)
-    proc = subprocess.Popen(
-        [*exe, "--db", url, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
-            return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
 
 
 def probe(client: httpx.Client) -> float:
@@ -88,7 +52,7 @@ def main() -> None:
     args = parser.parse_args()
     body = phrase_csv(args.megabytes)
     base = f"http://127.0.0.1:{args.port}"
-    proc = start(str(Path(tempfile.mkdtemp()) / "bench.db"), args.port, args.source)
+    proc = start_server(str(Path(tempfile.mkdtemp()) / "bench.db"), args.port, args.source)
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             idle = []

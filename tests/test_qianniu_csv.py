@@ -297,3 +297,16 @@ def test_question_marks_that_were_emoji(text: str, stored: str | None, lost: boo
 def test_writer_rejects_other_encodings() -> None:
     with pytest.raises(InvalidValue):
         CsvWriter(io.BytesIO(), encoding="utf-16")
+
+
+# issue 12 finding 8: a bad byte in a UTF-16 file is named like any other: its line, its position
+# counted from 1, the bytes themselves
+def test_a_bad_byte_in_a_utf16_file_names_its_line_and_its_position_from_one() -> None:
+    good = (HEADER + "hi,您好,问候\r\n").encode("utf-16")  # BOM, then little-endian text
+    lone_surrogate = b"\x00\xd8"  # a high surrogate followed by an ordinary character: invalid
+    data = good + lone_surrogate + "x,y,z\r\n".encode("utf-16-le")
+    found = problems_of(data)
+    assert len(found) == 1, found
+    assert found[0].startswith(
+        f"第 3 行：文件第 {len(good) + 1} 个字节起（00 D8 78 00）无法按 UTF-16 解码"
+    ), found

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from benchmarks.serving import phrase_csv as big_phrase_csv
 from replybook.store.models import Campaign, CoverageRun, Entry, Phrase, ReviewCount, Revision, ServiceScore
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
@@ -182,18 +183,6 @@ def test_an_upload_within_the_limit_still_previews_and_imports(app, boss: Browse
 
 
 # ---------------------------------------------------------------- responsiveness on a real server
-
-
-def big_phrase_csv(megabytes: int) -> bytes:
-    """A team phrase CSV of about ``megabytes`` MB: new codes, long texts, GBK like Qianniu's own."""
-    text = "亲，这件针织开衫是羊毛混纺的，手洗或干洗都可以，平铺晾干不变形，有任何问题随时联系客服哦~" * 3
-    out = io.BytesIO()
-    out.write("快捷短语编码,快捷短语,快捷短语分组\n".encode("gbk"))
-    i = 0
-    while out.tell() < megabytes * 1024 * 1024:
-        out.write(f"big{i},{text}{i},测试分组{i % 50}\n".encode("gbk"))
-        i += 1
-    return out.getvalue()
 
 
 class Server:

@@ -171,9 +171,15 @@ class CsvReader:
             data = self.stream.read()
             hasher.update(data)
             try:
-                yield from io.StringIO(data.decode(self._codec), newline="")
+                text = data.decode(self._codec)
             except UnicodeDecodeError as exc:
-                self._decode_errors[1] = f"第 {exc.start} 字节起无法按 {self._codec.upper()} 解码"
+                line = data[: exc.start].decode(self._codec, errors="replace").count("\n") + 1
+                bad = data[exc.start : exc.start + 4].hex(" ").upper()
+                self._decode_errors[line] = (
+                    f"文件第 {exc.start + 1} 个字节起（{bad}）无法按 {encoding_name(self.encoding)} 解码"
+                )
+                text = data.decode(self._codec, errors="replace")
+            yield from io.StringIO(text, newline="")
             return
         first = True
         done = 0
