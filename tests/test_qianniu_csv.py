@@ -308,5 +308,5 @@ def test_a_bad_byte_in_a_utf16_file_names_its_line_and_its_position_from_one() -
     found = problems_of(data)
     assert len(found) == 1, found
     assert found[0].startswith(
-        f"第 3 行：文件第 {len(good) + 1} 个字节起（00 D8 78 00）无法按 UTF-16 解码"
+        f"第 3 行：文件第 {len(good) + 1} 个字节起（00 D8 78 00）无法按 UTF-16（带 BOM） 解码"
     ), found
