@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from replybook.gold.review_csv import (
@@ -256,8 +255,7 @@ def set_day(
             setattr(row, level, n)
         try:
             return history.create(session, row, user=user, summary=f"录入 {what}")
-        except IntegrityError:  # someone stored the same day/source/agent a moment ago
-            session.rollback()
+        except ConflictError:  # someone stored the same day/source/agent a moment ago
             raise DayAlreadyStored(
                 the_day, kind.value, agent, stored_day(session, day=the_day, source=kind.value, agent=agent)
             ) from None

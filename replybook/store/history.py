@@ -210,8 +210,7 @@ def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel
                 summary=summary,
                 checked=True,
             )
-    except IntegrityError:
-        session.rollback()
+    except ConflictError:
         raise ConflictError(
             f"无法恢复：当前已有与第 {rev.version} 版冲突的内容（同样的问题或编码）"
         ) from None
@@ -276,12 +275,20 @@ def _stamp(item: SQLModel, *, version: int, user: str | None) -> None:
         item.updated_by = user  # type: ignore[attr-defined]
 
 
+_DUPLICATE = "已有同样的内容（同样的问题、名称或编码），可能刚刚被他人新增或修改；请刷新后再试。"
+
+
 def _flush(session: Session, item: SQLModel, *, expected: int | None) -> None:
-    """Write now, turning "0 rows matched ``version = expected``" into StaleVersionError."""
+    """Write now, turning "0 rows matched ``version = expected``" into StaleVersionError, and a
+    unique key taken by a concurrent writer (between the kind's own check and this write: a race the
+    check cannot see on PostgreSQL) into ConflictError, never a 500."""
     try:
         session.flush()
     except StaleDataError:
         _stale(session, item, expected)
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError(_DUPLICATE) from None
 
 
 def _stale(session: Session, item: SQLModel, expected: int | None) -> None:
