@@ -23,7 +23,7 @@ from replybook.library import entries
 from replybook.shop.sample import load_sample
 from replybook.store import db, history
 from replybook.store.errors import StaleVersionError
-from replybook.store.models import AutoReply, Campaign, Category, Entry, Phrase, ReviewCount
+from replybook.store.models import AutoReply, BotSettings, Campaign, Category, Entry, Phrase, ReviewCount
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
@@ -211,7 +211,8 @@ def test_concurrent_api_saves_from_one_version_get_one_200_and_the_rest_409(any_
 def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engine: Engine) -> None:
     """history.ITEM_TYPES lists the versioned kinds; each maps ``version`` as the column every UPDATE
     and DELETE checks, and a write from an old version through the one mechanism is refused."""
-    assert set(history.ITEM_TYPES) == {"entry", "autoreply", "phrase", "category", "campaign", "review"}
+    # issue 16: the bot settings are a versioned kind
+    assert set(history.ITEM_TYPES) == {"entry", "autoreply", "phrase", "category", "campaign", "review", "bot"}
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
         assert mapper.version_id_col is cls.__table__.c.version, item_type  # type: ignore[attr-defined]
@@ -227,6 +228,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
             name="双12", start=datetime(2026, 12, 10, tzinfo=UTC), end=datetime(2026, 12, 13, tzinfo=UTC)
         ),
         "review": lambda: ReviewCount(day=date(2026, 11, 1), source="bot", very_satisfied=3),
+        "bot": lambda: BotSettings(id=1, mode="full_auto"),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():

@@ -1,8 +1,8 @@
 """Change history: every create, update and delete of an item keeps a full snapshot, so any
 earlier version can be viewed, compared and restored (SPEC §10: nothing is lost).
 
-The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign or review
-day): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
+The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign, review
+day or the bot settings): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
 when, records the snapshot once, and checks the version *in the write itself*: the models map
 ``version`` as SQLAlchemy's ``version_id_col``, so the UPDATE / DELETE says ``WHERE id = ? AND version
 = ?`` and a row count of 0 (someone saved since this edit was read) becomes ``StaleVersionError``.
@@ -33,6 +33,7 @@ from replybook.store.models import (
     Revision,
     UTCDateTime,
 )
+from replybook.store.models_bot import BotSettings
 from replybook.store.permissions import check_can_change
 from replybook.store.timeutil import now
 
@@ -43,6 +44,7 @@ ITEM_TYPES: dict[str, type[SQLModel]] = {
     "category": Category,
     "campaign": Campaign,
     "review": ReviewCount,
+    "bot": BotSettings,
 }
 TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
 _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}
