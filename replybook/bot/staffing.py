@@ -10,7 +10,7 @@ when (a chat log's times) — and the hand-off decision of each:
   productivity)⌉ (every input a bot setting: 2 minutes, 3 buyers, 0.8 by default);
 - agents scheduled in hour h = the agents of every shift working at least half of that hour; an hour
   no shift works is outside the service hours: its hand-offs wait for the next shift (counted apart,
-  not as staff needed).
+  not as staff needed). A shop without shifts has every hour served by 0 agents.
 
 Arithmetic is exact (fractions), so a figure reproduces by hand without rounding surprises.
 """
@@ -53,7 +53,9 @@ def scheduled_agents(config: BotConfig, hour: int) -> int:
 
 
 def in_service(config: BotConfig, hour: int) -> bool:
-    return any(s.minutes_in_hour(hour) >= HALF_HOUR for s in config.shifts)
+    """A shift works at least half of ``hour``; without any shift the hours are unknown, so every hour
+    counts as served (nothing waits, as in ``bot.decide``) and shows 0 agents scheduled."""
+    return not config.shifts or any(s.minutes_in_hour(hour) >= HALF_HOUR for s in config.shifts)
 
 
 @dataclass
