@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from replybook import autoreplies
+from replybook import autoreplies, bot
 from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
 from replybook.coverage.question_files import read_questions, truncation_warning
 from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
@@ -136,7 +136,7 @@ def ask(
         "first_contact", "--event", help="同时发生的事件：first_contact（当天首次咨询）、message、away、busy"
     ),
 ) -> None:
-    """试一个问题：最接近的三条问答及分数、机器人会发的答案、此刻会触发的自动回复。
+    """试一个问题：最接近的三条问答及分数、机器人会发的答案、会不会转人工及原因、此刻会触发的自动回复。
 
     Example: replybook ask "今天能发吗" --at 2026-12-10T10:00:00+08:00
     """
@@ -175,6 +175,15 @@ def ask(
         if result.status != "uncovered" and result.answers:
             extra = f"（共 {len(result.answers)} 个答案，随机发送其一）" if len(result.answers) > 1 else ""
             console.print(f"答案{extra}：{result.answers[0]}", markup=False)
+        handoff = bot.decide(
+            bot.get_bot_settings(s),
+            question=question,
+            status=result.status,
+            category=result.category,
+            entry=result.question,
+            at=moment,
+        )
+        console.print(f"转人工：{handoff.verdict}——{handoff.reason}", markup=False)
         trigger = EVENT_NAMES.get(event, event)
         if firing.rule is None:
             console.print(f"自动回复（{trigger}）：无", markup=False)

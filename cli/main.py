@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import campaigns, check, coverage, gold, library, phrases, setup, users
+from . import bot, campaigns, check, coverage, gold, library, phrases, setup, users
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ app.add_typer(phrases.app, name="phrases")
 app.add_typer(campaigns.app, name="campaign")
 app.command("check")(check.check)
 app.add_typer(gold.app, name="gold")
+app.add_typer(bot.app, name="bot")
 
 
 def main() -> None:

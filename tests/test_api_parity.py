@@ -15,13 +15,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from replybook import autoreplies, phrases
+from replybook import autoreplies, bot, phrases
 from replybook import campaigns as campaign_store
 from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.library import entries
 from replybook.store import users
 from replybook.store.settings import Settings
+from replybook.web import botsettings as bot_page
 from replybook.web import campaigns as campaigns_page
 from replybook.web import categories as categories_page
 from replybook.web import coverage as coverage_page
@@ -78,6 +79,8 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /campaigns/{campaign_id}/delete": campaign_store.delete_campaign,
     "GET /campaigns/{campaign_id}/check": campaigns_page.run_check,
     "GET /campaigns/{campaign_id}/check/print": campaigns_page.run_check,
+    "GET /bot": bot_page.bot_data,  # issue 16
+    "POST /bot": bot.save_bot_settings,
     "GET /gold": gold_page.gold_data,
     "POST /gold/day": gold_page.save_day,
     "POST /gold/import": reviews.import_reviews,

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "replybook.store": 0,
     "replybook.tabular": 1,
+    "replybook.bot": 1.5,  # mode, transfer rules, shifts: read by the library file, coverage, campaigns
     "replybook.library": 2,
     "replybook.autoreplies": 2,
     "replybook.phrases": 2,
@@ -25,7 +26,7 @@ LAYERS = {
     "replybook.web": 6,
     "cli": 7,  # `replybook serve` starts the web app
 }
-DOMAIN = [name for name, level in LAYERS.items() if 2 <= level <= 4]
+DOMAIN = [name for name, level in LAYERS.items() if 1.5 <= level <= 4]
 MAX_LINES = 400
 
 

@@ -23,7 +23,16 @@ from replybook.library import entries
 from replybook.shop.sample import load_sample
 from replybook.store import db, history
 from replybook.store.errors import StaleVersionError
-from replybook.store.models import AutoReply, Campaign, Category, Entry, Phrase, ReviewCount, User
+from replybook.store.models import (
+    AutoReply,
+    BotSettings,
+    Campaign,
+    Category,
+    Entry,
+    Phrase,
+    ReviewCount,
+    User,
+)
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
@@ -219,6 +228,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "campaign",
         "review",
         "user",
+        "bot",  # issue 16: the bot settings are a versioned kind
     }
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
@@ -236,6 +246,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         ),
         "review": lambda: ReviewCount(day=date(2026, 11, 1), source="bot", very_satisfied=3),
         "user": lambda: User(name="小雨", role="agent", password_hash="x"),
+        "bot": lambda: BotSettings(id=1, mode="full_auto"),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():

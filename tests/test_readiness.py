@@ -24,7 +24,38 @@ def _status(cli: Cli, name: str) -> tuple[int, dict]:
     return result.exit_code, next(c for c in doc["checks"] if c["name"] == name)
 
 
+def _staff_the_peak(cli: Cli) -> None:
+    """The sample shop's one gap (issue 16): 晚班 has one agent for an hour that needs two."""
+    assert cli("bot", "shift", "晚班", "--add-agent", "小新").exit_code == 0
+
+
+# issue 16: on the sample shop the check prints the hand-off rate, the peak hour and the staffing
+# item; one hour is under-staffed, named with its gap; one more agent on that shift makes it pass
+def test_sample_campaign_is_under_staffed_for_one_hour_until_an_agent_is_added(sample_cli: Cli) -> None:
+    table = sample_cli("check", "--campaign", "聚划算")
+    assert table.exit_code == 1 and "尚未就绪：1 项未通过" in table.output
+    result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
+    doc = json.loads(result.stdout)
+    staffing = next(c for c in doc["checks"] if c["name"] == "staffing")
+    assert [c["name"] for c in doc["checks"] if c["status"] == "fail"] == ["staffing"]
+    assert "预计转人工率（全自动）" in staffing["detail"] and "按次数加权" in staffing["detail"]
+    assert "高峰 21:00–22:00" in staffing["detail"]
+    assert (
+        "人手不足：21:00–22:00 缺 1 人（加人：replybook bot shift 晚班 --add-agent 客服名）"
+        in staffing["detail"]
+    )
+    assert staffing["items"][0] == "21:00–22:00 缺 1 人：需要 2 人，排班 1 人（晚班 16:00–24:00：小雨）"
+    assert [h["label"] for h in doc["handoff"]["understaffed"]] == ["21:00–22:00"]
+    # the 00:00–01:00 peak is outside the service hours: its hand-offs wait, they need no one on duty
+    midnight = doc["handoff"]["hours"][0]
+    assert midnight["in_service"] is False and midnight["handoffs"] > 0 and midnight["short"] == 0
+    _staff_the_peak(sample_cli)
+    after = sample_cli("check", "--campaign", "聚划算")
+    assert after.exit_code == 0 and "可以开始活动" in after.output
+
+
 def test_sample_campaign_is_ready(sample_cli: Cli) -> None:
+    _staff_the_peak(sample_cli)
     result = sample_cli("check", "--campaign", "聚划算", "--format", "json")
     doc = json.loads(result.stdout)
     assert result.exit_code == 0, result.output
@@ -39,6 +70,7 @@ def test_sample_campaign_is_ready(sample_cli: Cli) -> None:
 
 
 def test_table_and_html(sample_cli: Cli, tmp_path: Path) -> None:
+    _staff_the_peak(sample_cli)
     table = sample_cli("check", "--campaign", "聚划算")
     assert table.exit_code == 0 and "可以开始活动" in table.output
     out = tmp_path / "check.html"
@@ -48,6 +80,9 @@ def test_table_and_html(sample_cli: Cli, tmp_path: Path) -> None:
     assert "聚划算 活动前检查清单" in page and "可以开始活动" in page
     # a checklist to print: the window in shop time as people write it, not ISO 8601
     assert "活动时间：2026-12-10 00:00 至 2026-12-12 24:00" in page and "T00:00:00+08:00" not in page
+    # issue 16: the printed checklist carries the staffing forecast and a sign-off line
+    assert 'id="chart-staffing"' in page and "高峰 <b>21:00–22:00</b>" in page
+    assert "负责人：" in page and "日期：" in page
 
 
 def test_unknown_campaign_is_an_error(sample_cli: Cli) -> None:
@@ -120,7 +155,7 @@ def test_promotion_window_out_of_step(sample_cli: Cli, start, end, expected) -> 
 def test_checks_run_through_the_core(sample_engine) -> None:
     with db.session_scope(sample_engine) as s:
         result = readiness.run_checks(s, campaign="聚划算")
-    assert result.ready
+    assert [c.name for c in result.failing] == ["staffing"]
 
 
 def test_empty_team_phrases_make_the_shop_not_ready(sample_cli: Cli, tmp_path: Path) -> None:
@@ -197,6 +232,7 @@ def test_colliding_phrase_codes_make_the_shop_not_ready(sample_cli: Cli, sample_
 def test_personal_code_shadowing_a_team_code_is_only_a_warning(sample_cli: Cli, sample_engine) -> None:
     from replybook.store.models import Phrase
 
+    _staff_the_peak(sample_cli)
     with db.session_scope(sample_engine) as s:
         team = s.exec(select(Phrase).where(Phrase.scope == "team")).first()
         assert team is not None

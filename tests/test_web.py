@@ -1162,12 +1162,17 @@ CAMPAIGN_FORM = {
 
 
 def test_the_campaign_page_lists_campaigns_and_checks_one_as_the_cli_does(
-    boss: Browser, agent: Browser
+    boss: Browser, agent: Browser, sample_cli: Cli
 ) -> None:
     listed = boss.get("/campaigns")
     assert listed.status_code == 200
     assert "聚划算" in listed.text and "campaign_questions.csv" in listed.text and "90%" in listed.text
     assert 'href="/campaigns/new"' in listed.text and 'href="/campaigns/1/check"' in listed.text
+    # issue 16: the sample shop's one gap (an under-staffed hour) with the link to fix it
+    gap = boss.get("/campaigns/1/check").text
+    assert "1 项未通过" in gap and '<a class="small" href="/bot">去修改 →</a>' in gap
+    assert 'id="chart-staffing"' in gap and "21:00–22:00 缺 1 人" in gap
+    assert sample_cli("bot", "shift", "晚班", "--add-agent", "小新").exit_code == 0
     check = boss.get("/campaigns/1/check")
     assert check.status_code == 200
     assert "可以开始活动" in check.text
@@ -1236,8 +1241,10 @@ def test_the_api_lists_campaigns_and_runs_the_check_as_the_cli_json(
 ) -> None:
     listed = anon.get("/api/campaigns", headers=basic(AGENT)).json()["campaigns"]
     assert [c["name"] for c in listed] == ["聚划算"] and listed[0]["coverage_target"] == 0.9
+    assert sample_cli("bot", "shift", "晚班", "--add-agent", "小新").exit_code == 0  # issue 16: staffed
     checked = anon.get(f"/api/campaigns/{listed[0]['id']}/check", headers=basic(AGENT)).json()
-    assert set(checked) == {"campaign", "ready", "checks"} and checked["ready"] is True
+    assert set(checked) == {"campaign", "ready", "checks", "handoff"} and checked["ready"] is True
+    assert checked["handoff"]["peak"]["label"] == "21:00–22:00"
     assert {"name", "status", "detail", "items"} <= set(checked["checks"][0])
     cli = sample_cli("check", "--campaign", "聚划算", "--format", "json")
     assert [(c["name"], c["status"]) for c in checked["checks"]] == [

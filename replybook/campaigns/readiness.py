@@ -4,30 +4,21 @@ window, each pass / warn / fail with its detail and the offending items."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
-from replybook import autoreplies, campaigns
+from replybook import autoreplies, bot, campaigns
+from replybook.campaigns.readiness_types import FAIL, PASS, WARN, CheckResult
+from replybook.campaigns.staffing import check_staffing
 from replybook.library.entries import BUILTIN_CATEGORIES, list_categories
 from replybook.store.errors import InvalidValue
 from replybook.store.labels import event_name
 from replybook.store.models import Campaign, Entry, Trigger
 from replybook.store.timeutil import iso_shop, shop_text
-
-PASS, WARN, FAIL = "pass", "warn", "fail"
-
-
-@dataclass
-class CheckResult:
-    name: str
-    title: str
-    status: str
-    detail: str
-    items: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -35,6 +26,7 @@ class Readiness:
     campaign: Campaign
     checks: list[CheckResult]
     shop: str | None = None
+    handoff: dict[str, Any] | None = None  # the hand-off and staffing forecast of the question set
 
     @property
     def ready(self) -> bool:
@@ -55,7 +47,12 @@ class Readiness:
             },
             "ready": self.ready,
             "checks": [asdict(check) for check in self.checks],
+            "handoff": self.handoff,
         }
+
+    @property
+    def failing(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.status == FAIL]
 
 
 def _covers(start: datetime | None, end: datetime | None, c: Campaign) -> bool:
@@ -192,7 +189,9 @@ def check_phrases(session: Session, c: Campaign) -> list[CheckResult]:
     return [personal, team_check, lint]
 
 
-def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> CheckResult:
+def _coverage_check(
+    session: Session, c: Campaign, questions: Path | None, forecast: dict[str, Any] | None = None
+) -> CheckResult:
     from replybook.coverage.question_files import read_questions
     from replybook.coverage.run import run_coverage
     from replybook.coverage.verdict import campaign_verdict
@@ -210,6 +209,8 @@ def _coverage_check(session: Session, c: Campaign, questions: Path | None) -> Ch
         report = run_coverage(session, asked, at=c.start, source=source)
     except InvalidValue as exc:  # a label that names no category or entry: this item fails, not the check
         return CheckResult("coverage", "活动问题覆盖率", FAIL, str(exc))
+    if forecast is not None and report.handoff is not None:
+        forecast.update(report.handoff)  # the staffing check reads it: the set is matched once
     summary = report.summary
     verdict = campaign_verdict(summary, c.coverage_target)  # the coverage page's verdict too
     items = [
@@ -286,13 +287,15 @@ def run_checks(
 ) -> Readiness:
     """Run every readiness check for ``campaign``; ``questions`` overrides its question file."""
     c = campaigns.get_campaign(session, campaign)
+    forecast: dict[str, Any] = {}
     steps: list[Callable[[Session, Campaign], CheckResult | list[CheckResult]]] = [
         check_entries,
         check_campaign_autoreply,
         check_autoreply_ties,
         check_promotion_windows,
         check_phrases,
-        lambda session, c: _coverage_check(session, c, questions),
+        lambda session, c: _coverage_check(session, c, questions, forecast),
+        lambda session, c: check_staffing(forecast or None, bot.get_bot_settings(session)),
         check_ambiguous_pairs,
         check_gold,
     ]
@@ -304,7 +307,7 @@ def run_checks(
         results.extend(out if isinstance(out, list) else [out])
     from replybook.library.file import get_shop_name
 
-    return Readiness(c, results, shop=get_shop_name(session))
+    return Readiness(c, results, shop=get_shop_name(session), handoff=forecast or None)
 
 
 def render_html(result: Readiness) -> str:
@@ -325,4 +328,5 @@ def render_html(result: Readiness) -> str:
         fails=sum(ch.status == FAIL for ch in result.checks),
         warns=sum(ch.status == WARN for ch in result.checks),
         checks=result.checks,
+        handoff=result.handoff,
     )

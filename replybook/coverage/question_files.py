@@ -2,11 +2,12 @@
 
 - ``.txt``: one question per line (blank lines skipped). If the lines are a chat log —
   ``2026-11-20 10:01:02 买家 小王: 还有货吗`` / ``2026-11-20 10:01:30 客服 小美: 有的亲`` — only the
-  buyer's (买家) lines are questions.
+  buyer's (买家) lines are questions, each with its time.
 - ``.csv``: the question column is ``--column``, else the first of 问题 / 买家问题 / 客户问题 / question /
   内容 / 消息 / 消息内容; a CSV with none of them is an error (one that is a quick-phrase or review
   CSV says so), never silently its first column. Optional columns: 标准问题 (expected entry; empty =
-  should be uncovered), 分类 (expected category: its key or its name), 次数 (how often it was asked).
+  should be uncovered), 分类 (expected category: its key or its name), 次数 (how often it was asked),
+  时间 (when it was asked: a date and time; the hand-off forecast counts the load per hour from it).
   A CSV with a 角色 / 发送方 column is a chat log: only rows whose role is 买家 are questions.
   Labels are checked against the library by ``coverage.resolve_labels`` (here there is no database).
 
@@ -18,12 +19,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from replybook.gold import review_csv
 from replybook.phrases import qianniu_csv
 from replybook.store.controls import control_problem
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
+from replybook.store.timeutil import parse_datetime
 from replybook.tabular.encodings import detect_and_decode
 from replybook.tabular.records import read_records
 
@@ -32,6 +35,7 @@ EXPECTED_COLUMNS = ("标准问题", "期望问题", "expected", "entry")
 CATEGORY_COLUMNS = ("分类", "意图分类", "category")
 COUNT_COLUMNS = ("次数", "数量", "频次", "count")
 ROLE_COLUMNS = ("角色", "发送方", "身份", "role")
+TIME_COLUMNS = ("时间", "发送时间", "日期时间", "time")  # when it was asked: the hourly load forecast
 # What the upload form and `replybook test --help` say: built from the names above, so it cannot drift.
 COLUMNS_HINT = (
     f".txt 每行一个问题；.csv 需有“{QUESTION_COLUMNS[0]}”列（或 {'、'.join(QUESTION_COLUMNS[1:])}），"
@@ -59,6 +63,7 @@ class Question:
     expected_category: str | None = None  # "" = should be uncovered
     where: str = ""
     truncated: bool = False  # the question was longer than MAX_QUESTION and was cut there
+    at: datetime | None = None  # when it was asked (a chat log's time, a CSV's 时间 column)
 
     @property
     def labelled(self) -> bool:
@@ -119,8 +124,10 @@ def _read_text(text: str, source: str) -> list[Question]:
             m = CHAT_LINE.match(line)
             if m is None or m.group(2).lower() not in BUYER_ROLES or not m.group(4).strip():
                 continue
-            line = m.group(4)
-        question = _question(line, f"第 {no} 行", problems)
+            line, at = m.group(4), _moment(m.group(1), f"第 {no} 行", None, problems)
+        else:
+            at = None
+        question = _question(line, f"第 {no} 行", problems, at=at)
         if question is not None:
             out.append(question)
     if problems:
@@ -173,6 +180,7 @@ def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
     c_col = _pick(header, CATEGORY_COLUMNS)
     n_col = _pick(header, COUNT_COLUMNS)
     r_col = _pick(header, ROLE_COLUMNS)
+    t_col = _pick(header, TIME_COLUMNS)
     problems: list[Problem] = []
     out: list[Question] = []
     for no, row in enumerate(rows[1:], start=2):
@@ -193,12 +201,14 @@ def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
             problems.append(Problem(where, f"超过 {MAX_CELL:,} 个字", _name(header, long_cell)))
             continue
         count = _count(cell(n_col), where, _name(header, n_col), problems)
-        labels = {"expected": cell(e_col)}
+        labels: dict[str, object] = {"expected": cell(e_col)}
         labels["expected_category"] = cell(c_col) if e_col is None else (cell(c_col) or None)
-        bad_label = next((v for v in labels.values() if v and control_problem(v)), None)
+        bad_label = next((v for v in labels.values() if isinstance(v, str) and control_problem(v)), None)
         if bad_label:
             problems.append(Problem(where, control_problem(bad_label) or "", _name(header, e_col or c_col)))
             continue
+        if cell(t_col):
+            labels["at"] = _moment(cell(t_col) or "", where, _name(header, t_col), problems)
         question = _question(text_, where, problems, _name(header, q_col), count=count, **labels)
         if question is not None:
             out.append(question)
@@ -211,6 +221,18 @@ def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
 
 def _name(header: list[str], index: int | None) -> str | None:
     return header[index] if index is not None and index < len(header) else None
+
+
+def _moment(raw: str, where: str, column: str | None, problems: list[Problem]) -> datetime | None:
+    """时间: a date and time (shop time unless it carries an offset), e.g. 2026-09-10 20:15:00."""
+    text = raw.strip().replace("/", "-")
+    if len(text) > 10:  # a date alone says no hour
+        try:
+            return parse_datetime(text)
+        except InvalidValue:
+            pass
+    problems.append(Problem(where, f"时间 {raw[:30]!r} 应为日期和时间，例如 2026-09-10 20:15:00", column))
+    return None
 
 
 def _count(raw: str | None, where: str, column: str | None, problems: list[Problem]) -> int:

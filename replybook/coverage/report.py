@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from replybook.coverage.handoff import render_forecast
 from replybook.coverage.run import CoverageReport
 from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL
 from replybook.store.resources import data_dir
@@ -114,6 +115,8 @@ def render_table(report: CoverageReport, *, limit: int = 10) -> RenderableType:
         parts.append(
             Text("没有匹配到任何问题的问答：" + "、".join(d["question"] for d in report.dead_entries[:20]))
         )
+    if report.handoff is not None:
+        parts.append(render_forecast(report.handoff))
     return Group(*parts)
 
 
@@ -192,6 +195,7 @@ def render_html(report: CoverageReport) -> str:
         histogram=_histogram(report),
         clusters=report.clusters,
         dead_entries=report.dead_entries,
+        handoff=report.handoff,
         problems=[r for r in results if r["status"] != "covered" or r.get("correct") is False][:500],
         status_names=STATUS_NAMES,
         labels={"coverage": COVERAGE_LABEL, "weighted_coverage": WEIGHTED_LABEL},

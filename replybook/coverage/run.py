@@ -19,7 +19,9 @@ from typing import Any, TextIO
 import numpy as np
 from sqlmodel import Session
 
+from replybook import bot
 from replybook.coverage.clusters import cluster_questions
+from replybook.coverage.handoff import handoff_forecast
 from replybook.coverage.labels import (
     expected_category,
     is_correct,
@@ -54,6 +56,7 @@ class CoverageReport:
     clusters: list[dict[str, Any]] = field(default_factory=list)
     dead_entries: list[dict[str, Any]] = field(default_factory=list)
     category_names: dict[str, str] = field(default_factory=dict)  # key → 名称
+    handoff: dict[str, Any] | None = None  # the hand-off and staffing forecast (bot settings of the shop)
 
     @property
     def results(self) -> ResultRows:
@@ -99,6 +102,7 @@ class CoverageReport:
             "clusters": self.clusters,
             "dead_entries": self.dead_entries,
             "categories": self.category_names,
+            **({"handoff": self.handoff} if self.handoff is not None else {}),
         }
 
 
@@ -145,6 +149,8 @@ def run_coverage(
     matcher = Matcher.build(session, at=at, threshold=threshold, margin=margin)
     report = report_for(matcher, questions, at=at, progress=progress, use_index=use_index)
     report.category_names = {c.key: c.name for c in list_categories(session)}
+    config = bot.get_bot_settings(session)
+    report.handoff = handoff_forecast(config, questions, matcher, report.outcomes).to_json()
     # Categories in the shop's order (Qianniu's for the built-in ones), then anything else.
     order = {key: i for i, key in enumerate(report.category_names)}
     by_category = report.summary["by_category"]
@@ -304,6 +310,8 @@ def save_run(
         "dead_entries": report.dead_entries,
         "categories": report.category_names,
     }
+    if report.handoff is not None:
+        data["handoff"] = report.handoff
     if campaign is not None:
         data["campaign"] = {"name": campaign.name, "coverage_target": campaign.coverage_target}
     if len(report.questions) <= STORED_RESULTS_LIMIT:

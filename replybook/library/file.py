@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
+from replybook.bot import BotConfig, get_bot_settings
+from replybook.library.bot_section import apply_bot_settings, bot_section_lines, plan_bot_settings
 from replybook.library.entries import (
     EntryData,
     add_category,
@@ -50,14 +52,16 @@ class LibraryPlan:
     # What ``remove`` would delete, as plain data: it outlives the session, which a dry run rolls back.
     removed_entries: list[EntryData] = field(default_factory=list)
     unchanged: int = 0
+    bot: BotConfig | None = None  # the file's bot settings (its ``bot:`` section), if any
     warnings: list[str] = field(default_factory=list)  # one line per entry, e.g. a redundant wording
 
 
 def read_library(
-    text: str, *, source: str, known_categories: set[str]
+    text: str, *, source: str, known_categories: set[str], sections: dict[str, Any] | None = None
 ) -> tuple[str | None, list[tuple[str, str]], list[EntryData]]:
     """Parse and validate a library document: its shop name, its shop-defined categories (key, name)
-    and its entries. Raises ImportFormatError listing every problem."""
+    and its entries. Raises ImportFormatError listing every problem. ``sections`` (when given)
+    receives the document's other top-level sections (``bot``) as read."""
     doc = load_yaml(text, source=source)
     if doc is None:
         # An empty file is far more often a failed save than a wish to empty the library.
@@ -71,6 +75,8 @@ def read_library(
     if doc.get("shop") is not None and shop is None:
         problems.append(Problem("shop", "店铺名应为文字"))
     categories = _read_categories(doc.get("categories"), problems)
+    if sections is not None:
+        sections["bot"] = doc.get("bot")
     known_categories = known_categories | {key for key, _ in categories}
     entries: list[EntryData] = []
     seen: dict[str, tuple[int, str]] = {}
@@ -192,7 +198,10 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
         raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge、replace")
     ensure_builtin_categories(session)
     cats = {c.id: c.key for c in list_categories(session)}
-    shop, categories, incoming = read_library(text, source=source, known_categories=set(cats.values()))
+    sections: dict[str, Any] = {}
+    shop, categories, incoming = read_library(
+        text, source=source, known_categories=set(cats.values()), sections=sections
+    )
     current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
     plan = LibraryPlan(shop=shop)
     plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
@@ -214,6 +223,14 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
         plan.remove = [e for k, e in current.items() if k not in in_file]
         plan.removed_entries = [entry_data(e, cats[e.category_id]) for e in plan.remove]
     _check_against_library(plan, current, source)
+    plan.bot = plan_bot_settings(
+        session,
+        sections.get("bot"),
+        removed=[d.question for d in plan.removed_entries],
+        incoming=[d.question for d in incoming],
+        new_categories=dict(plan.new_categories),
+        source=source,
+    )
     return plan
 
 
@@ -258,6 +275,8 @@ def apply_import(session: Session, plan: LibraryPlan, *, user: str | None = None
     if plan.shop is not None:
         set_shop_name(session, plan.shop)
     session.flush()
+    if plan.bot is not None:
+        apply_bot_settings(session, plan.bot, user=user)
 
 
 def import_library(
@@ -317,6 +336,9 @@ def export_text(session: Session) -> str:
         lines.append("categories:")
         for c in own:
             lines += [f"  - key: {c.key}", f"    name: {_scalar(c.name)}"]
+    settings = get_bot_settings(session)
+    if settings.version is not None:
+        lines += bot_section_lines(settings)
     entries = list(session.exec(select(Entry).order_by(col(Entry.id))))
     if not entries:
         lines.append("entries: []")

@@ -6,40 +6,14 @@ their entry, never queried alone. Times are stored as UTC and always come back t
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
-from sqlalchemy.orm import declared_attr
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from replybook.store.timeutil import now
-
-
-class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, stored as naive UTC (portable across SQLite and PostgreSQL), aware UTC out."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTCDateTime column")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-def _utcnow() -> datetime:
-    return now()
-
-
-def _time_col(nullable: bool = True) -> Any:
-    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+from replybook.store.columns import _NEVER_REUSE_IDS, UTCDateTime, _time_col, _utcnow, _version_checked
 
 
 class Role(StrEnum):
@@ -73,21 +47,6 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str
-
-
-# Items with a change history keep their id for ever: SQLite would otherwise hand a deleted item's id
-# to the next new one, which would then inherit its history (and a restore would overwrite it).
-_NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
-
-
-def _version_mapping(cls: Any) -> dict[str, Any]:
-    """Every UPDATE and DELETE of a versioned item carries ``AND version = <the version read>`` and
-    fails (StaleDataError) when no row matched: two saves from one version cannot both land. The
-    new version number is set by ``history`` (not generated), so a restored item continues its count."""
-    return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
-
-
-_version_checked: Any = declared_attr(_version_mapping)  # type: ignore[arg-type]
 
 
 class Category(SQLModel, table=True):
@@ -281,3 +240,7 @@ class CoverageRun(SQLModel, table=True):
     uncovered: int = 0
     coverage: float = 0.0
     report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# Tables of their own modules (one per kind, so parallel work does not collide in this file).
+from replybook.store.models_bot import BotSettings as BotSettings  # noqa: E402

@@ -41,6 +41,24 @@ FIELD_LABELS = (
     ("min_team_phrases", "团队短语至少"),
 )
 STATUS_NAMES = {readiness.PASS: "通过", readiness.WARN: "注意", readiness.FAIL: "未通过"}
+# Where each readiness item is fixed ({id}: the campaign's).
+FIX_URLS = {
+    "entries": "/entries",
+    "campaign_autoreply": "/autoreplies",
+    "autoreply_ties": "/autoreplies",
+    "promotion_windows": "/entries?category=promotions",
+    "personal_phrases": "/phrases",
+    "team_phrases": "/phrases",
+    "phrase_codes": "/phrases",
+    "coverage": "/campaigns/{id}",
+    "staffing": "/bot",
+    "ambiguous_pairs": "/entries",
+    "gold_team": "/gold",
+}
+
+
+def fix_url(check_name: str, campaign_id: int | None) -> str:
+    return FIX_URLS.get(check_name, "/campaigns/{id}").format(id=campaign_id)
 
 
 def campaign_public(c: Campaign) -> dict[str, Any]:
@@ -314,6 +332,8 @@ def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaig
             "checks": result.checks,
             "fails": sum(ch.status == readiness.FAIL for ch in result.checks),
             "warns": sum(ch.status == readiness.WARN for ch in result.checks),
+            "fix_urls": {ch.name: fix_url(ch.name, c.id) for ch in result.checks},
+            "handoff": result.handoff,
         }
     return render(request, "campaigns/check.html", data, status=200 if error is None else 422)
 

@@ -30,6 +30,7 @@ TYPE_NAMES = {
     "campaign": "活动",
     "review": "评价数",
     "user": "用户",
+    "bot": "机器人设置",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
@@ -41,12 +42,15 @@ ITEM_URLS = {
     "campaign": "/campaigns/{id}",
     "review": "/gold",
     "user": "/users",
+    "bot": "/bot",
 }
 
 
 def revision_public(rev: Revision) -> dict[str, Any]:
     data = rev.data or {}
     title = data.get("question") or data.get("name") or data.get("code") or f"#{rev.item_id}"
+    if rev.item_type == "bot":
+        title = "机器人设置"
     if rev.item_type == "review" and data.get("day"):
         source = SOURCE_NAMES.get(data.get("source", ""), data.get("source", ""))
         title = f"{data['day']} {source}" + (f"·{data['agent']}" if data.get("agent") else "")

@@ -1,5 +1,5 @@
 """Try a question: answers as you type (htmx) with the top matches and their scores, the answer the
-bot would send, and the auto-reply that would fire at that moment (the same services as `replybook ask`)."""
+bot would send, whether it would be handed over to a person (and why), and the auto-reply that would fire at that moment (the same services as `replybook ask`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from replybook import autoreplies
+from replybook import autoreplies, bot
 from replybook.coverage.matching import Matcher
 from replybook.coverage.report import STATUS_NAMES
 from replybook.library import entries
@@ -105,6 +105,14 @@ def try_data(
         "answers": list(result.answers) if result.status != "uncovered" else [],
         "runner_up": result.runner_up.question if result.runner_up else None,
     }
+    data["handoff"] = bot.decide(
+        bot.get_bot_settings(session),
+        question=q,
+        status=result.status,
+        category=result.category,
+        entry=result.question,
+        at=at,
+    ).to_json()
     return data
 
 
