@@ -26,6 +26,8 @@ from replybook.coverage.labels import (
     resolve_labels,
 )
 from replybook.coverage.matching import STATUSES, Matcher, Outcomes, Progress
+
+COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score")  # Outcomes' arrays
 from replybook.coverage.question_files import Question, read_questions
 from replybook.library.entries import list_categories
 from replybook.store.models import Campaign, CoverageRun
@@ -162,12 +164,30 @@ def report_for(
     progress: Progress | None = None,
     use_index: bool = True,
 ) -> CoverageReport:
-    outcomes = matcher.match_many([q.text for q in questions], use_index=use_index, progress=progress)
+    outcomes = _match_distinct(matcher, questions, use_index=use_index, progress=progress)
     report = CoverageReport(questions=questions, matcher=matcher, outcomes=outcomes, at=at)
     report.summary = _summary(report)
     report.clusters = _clusters(report)
     report.dead_entries = _dead_entries(report)
     return report
+
+
+def _match_distinct(
+    matcher: Matcher, questions: list[Question], *, use_index: bool, progress: Progress | None
+) -> Outcomes:
+    """``match_many`` over the distinct texts only (chat logs repeat 在吗 thousands of times, and
+    normalising is most of the per-question work), spread back to every question."""
+    first: dict[str, int] = {}
+    inverse = np.fromiter(
+        (first.setdefault(q.text, len(first)) for q in questions), np.int64, len(questions)
+    )
+    if len(first) == len(questions):
+        return matcher.match_many(list(first), use_index=use_index, progress=progress)
+    n, d = len(questions), len(first)
+    scaled = None if progress is None else (lambda done, _: progress(n if done == d else done * n // d, n))
+    distinct = matcher.match_many(list(first), use_index=use_index, progress=scaled)
+    del first
+    return Outcomes(**{name: getattr(distinct, name)[inverse] for name in COLUMNS})
 
 
 def _summary(report: CoverageReport) -> dict[str, Any]:
@@ -261,13 +281,13 @@ def _accuracy(report: CoverageReport, labelled: list[int]) -> dict[str, Any]:
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
     texts: Counter[str] = Counter()
     closest: dict[str, Counter[str]] = {}
-    for i, q in enumerate(report.questions):
-        if report.outcomes.status[i] != 2:
-            continue
+    questions, entry, entries = report.questions, report.outcomes.entry, report.matcher.entries
+    for i in np.flatnonzero(report.outcomes.status == 2).tolist():
+        q = questions[i]
         texts[q.text] += q.count
-        e = int(report.outcomes.entry[i])
+        e = int(entry[i])
         if e >= 0:
-            closest.setdefault(q.text, Counter())[report.matcher.entries[e].category] += q.count
+            closest.setdefault(q.text, Counter())[entries[e].category] += q.count
     clusters = cluster_questions(texts)
     for c in clusters:
         votes: Counter[str] = Counter()
