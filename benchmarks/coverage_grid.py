@@ -138,7 +138,9 @@ def main(argv: list[str]) -> None:
         return
     import argparse
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--grid", action="store_true")
     parser.add_argument("--sizes", default=DEFAULT, help="kind:QxW,… (kind realistic or random)")
     parser.add_argument("--big", action="store_true", help="also the big sizes (tens of minutes)")

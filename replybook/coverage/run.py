@@ -91,8 +91,9 @@ class CoverageReport:
         """The same as ``json.dump(to_json())`` but streamed, one result at a time."""
         head = json.dumps(self._head(), ensure_ascii=False, indent=2)
         out.write(head[:-2] + ',\n  "results": [')
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps builds per call
         for i, row in enumerate(self.results):
-            out.write(("\n    " if i == 0 else ",\n    ") + json.dumps(row, ensure_ascii=False))
+            out.write(("\n    " if i == 0 else ",\n    ") + encode(row))
         out.write("\n  ]\n}\n")
 
     def _head(self) -> dict[str, Any]:
@@ -117,8 +118,40 @@ class ResultRows(Sequence[dict[str, Any]]):
         return self.report.result_row(i)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for i in range(len(self)):
-            yield self.report.result_row(i)
+        """The same rows as ``result_row``, read from the outcome columns in one pass."""
+        report = self.report
+        out, entries, texts = report.outcomes, report.matcher.entries, report.matcher.texts
+        columns = zip(
+            out.status.tolist(),
+            out.entry.tolist(),
+            out.wording.tolist(),
+            out.score.tolist(),
+            out.runner_up.tolist(),
+            out.runner_up_score.tolist(),
+            strict=True,
+        )
+        for i, (status, e, wording, score, runner, runner_score) in enumerate(columns):
+            q = report.questions[i]
+            if q.labelled:
+                yield report.result_row(i)
+                continue
+            entry = entries[e] if e >= 0 else None
+            row: dict[str, Any] = {
+                "question": q.text,
+                "status": STATUSES[status],
+                "category": entry.category if entry else None,
+                "entry": entry.question if entry else None,
+                "matched": texts[wording] if entry else None,
+                "score": round(score, 1) if entry else 0.0,
+            }
+            if q.count != 1:
+                row["count"] = q.count
+            if entry and runner >= 0:
+                row["runner_up"] = {
+                    "entry": entries[runner].question,
+                    "score": round(round(runner_score, 1), 1),
+                }
+            yield row
 
 
 # ---------------------------------------------------------------- labels
@@ -178,9 +211,7 @@ def _match_distinct(
     """``match_many`` over the distinct texts only (chat logs repeat 在吗 thousands of times, and
     normalising is most of the per-question work), spread back to every question."""
     first: dict[str, int] = {}
-    inverse = np.fromiter(
-        (first.setdefault(q.text, len(first)) for q in questions), np.int64, len(questions)
-    )
+    inverse = np.fromiter((first.setdefault(q.text, len(first)) for q in questions), np.int64, len(questions))
     if len(first) == len(questions):
         return matcher.match_many(list(first), use_index=use_index, progress=progress)
     n, d = len(questions), len(first)

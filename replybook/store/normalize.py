@@ -57,10 +57,29 @@ def _traditional() -> frozenset[str]:
     return frozenset(ch for ch in chars if len(ch) == 1)
 
 
+@lru_cache(maxsize=1)
+def _single_characters() -> tuple[dict[int, str], frozenset[str]]:
+    """t2s character by character (TSCharacters' first choice), and the characters a TSPhrases
+    entry starts with: a text with none of those converts one character at a time."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    table: dict[int, str] = {}
+    for line in (folder / "TSCharacters.txt").open(encoding="utf-8"):
+        key, _, values = line.rstrip("\n").partition("\t")
+        if len(key) == 1 and values:
+            table[ord(key)] = values.split(" ")[0]
+    starts = {line[0] for line in (folder / "TSPhrases.txt").open(encoding="utf-8") if line.strip()}
+    return table, frozenset(starts)
+
+
 def to_simplified(text: str) -> str:
     # Most questions are already simplified: skip the (slow, pure-Python) converter for them.
     if _traditional().isdisjoint(text):
         return text
+    table, phrase_starts = _single_characters()
+    if phrase_starts.isdisjoint(text):
+        return text.translate(table)  # what the converter gives, without its segmentation
     return _t2s().convert(text)
 
 
