@@ -27,7 +27,6 @@ from replybook.coverage.labels import (
 )
 from replybook.coverage.matching import STATUSES, Matcher, Outcomes, Progress
 
-COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score")  # Outcomes' arrays
 from replybook.coverage.question_files import Question, read_questions
 from replybook.library.entries import list_categories
 from replybook.store.models import Campaign, CoverageRun
@@ -43,6 +42,7 @@ __all__ = [
     "save_run",
 ]
 
+COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score")  # Outcomes' arrays
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
