@@ -26,7 +26,6 @@ from replybook.coverage.labels import (
     resolve_labels,
 )
 from replybook.coverage.matching import STATUSES, Matcher, Outcomes, Progress
-
 from replybook.coverage.question_files import Question, read_questions
 from replybook.library.entries import list_categories
 from replybook.store.models import Campaign, CoverageRun
