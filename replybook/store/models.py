@@ -280,3 +280,6 @@ class CoverageRun(SQLModel, table=True):
     uncovered: int = 0
     coverage: float = 0.0
     report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+from replybook.store.models_library import LibraryVersion  # noqa: E402, F401  (library's version counter)

@@ -1,0 +1,39 @@
+"""The library's version counter: one row, bumped in the same transaction as every write to an
+entry or a category (a ``before_flush`` hook, so no write path can forget it). The try box reads it
+(one primary-key lookup) to know whether the matcher it built is still the library's."""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Field, SQLModel
+
+LIBRARY_TABLES = frozenset({"entry", "category"})  # the tables the matcher is built from
+
+
+class LibraryVersion(SQLModel, table=True):
+    __tablename__ = "library_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+
+
+def library_version(session: Any) -> int:
+    """The counter as committed (0 before the first library write)."""
+    value = session.execute(select(LibraryVersion.version).where(LibraryVersion.id == 1)).scalar()
+    return int(value or 0)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _bump_on_library_writes(session: OrmSession, _context: Any, _instances: Any) -> None:
+    changed = chain(session.new, (o for o in session.dirty if session.is_modified(o)), session.deleted)
+    if not any(getattr(o, "__tablename__", None) in LIBRARY_TABLES for o in changed):
+        return
+    bumped = session.execute(
+        update(LibraryVersion).where(LibraryVersion.id == 1).values(version=LibraryVersion.version + 1)
+    )
+    if not bumped.rowcount:  # type: ignore[attr-defined]
+        session.execute(insert(LibraryVersion).values(id=1, version=1))
