@@ -150,3 +150,20 @@ def test_traditional_text_converts_as_the_converter_does() -> None:
         shortcut += starts.isdisjoint(text)
         assert to_simplified(text) == _t2s().convert(text), text
     assert shortcut > 1000 and table[ord("發")] == "发"
+
+
+@pytest.mark.parametrize("alphabet", [40, 3000])
+def test_the_character_index_finds_the_same_leaders_as_comparing_with_all(
+    monkeypatch: pytest.MonkeyPatch, alphabet: int
+) -> None:
+    # issue 14: blocking candidates by shared characters never changes a cluster
+    rng = random.Random(alphabet)
+    chars = [chr(0x4E00 + i) for i in range(alphabet)]
+    texts = Counter(
+        {"".join(rng.choice(chars) for _ in range(rng.randint(2, 9))): rng.randint(1, 5) for _ in range(2500)}
+    )
+    monkeypatch.setattr(clusters, "ROW_CHUNK", 300)
+    blocked = cluster_questions(texts)
+    monkeypatch.setattr(clusters._Leaders, "DENSE_SHARE", -1.0)  # every row against every leader
+    assert cluster_questions(texts) == blocked
+    assert any(c["wordings"] > 1 for c in blocked)

@@ -11,6 +11,7 @@ questions were asked.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -25,27 +26,106 @@ MAX_SIMILAR = 10
 TYPICAL_SAMPLE = 200  # the typical wording is judged against a cluster's most frequent forms
 
 
-def _leaders(forms: list[str]) -> np.ndarray:
-    """The cluster (index of its leader in ``forms``) of each form, ``forms`` most frequent first."""
-    n = len(forms)
-    cluster = np.full(n, -1, np.int64)
-    leaders: list[int] = []
-    for start in range(0, n, ROW_CHUNK):
-        stop = min(n, start + ROW_CHUNK)
-        block = forms[start:stop]
-        if leaders:
+def _tokens(form: str) -> list[tuple[str, int]]:
+    """("的", 1), ("的", 2) …: shared tokens of two forms are their shared characters as multisets."""
+    seen: dict[str, int] = {}
+    out = []
+    for ch in form:
+        k = seen[ch] = seen.get(ch, 0) + 1
+        out.append((ch, k))
+    return out
+
+
+class _Leaders:
+    """The cluster leaders so far, with a character index over them.
+
+    ``fuzz.ratio`` = 200·LCS / (la + lb) ≤ 200·shared / (la + lb), ``shared`` the characters two forms
+    have in common: a leader sharing too few characters cannot reach ``CLUSTER_SCORE`` and is not
+    scored. Rows whose characters are common (the index would touch more than ``DENSE_SHARE`` of
+    the leaders) are compared with every leader instead; both ways give the same best leader.
+    """
+
+    DENSE_SHARE = 0.25
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []  # positions in the forms list, in order of creation
+        self.forms: list[str] = []
+        self.lengths: list[int] = []
+        self.postings: dict[tuple[str, int], list[int]] = {}
+
+    def add(self, position: int, form: str) -> None:
+        slot = len(self.ids)
+        self.ids.append(position)
+        self.forms.append(form)
+        self.lengths.append(len(form))
+        for token in _tokens(form):
+            self.postings.setdefault(token, []).append(slot)
+
+    def best(self, block: list[str]) -> np.ndarray:
+        """The best leader's position for each form of ``block`` (≥ CLUSTER_SCORE), else -1."""
+        n = len(self.ids)
+        out = np.full(len(block), -1, np.int64)
+        if not n:
+            return out
+        ids = np.asarray(self.ids, np.int64)
+        lengths = np.asarray(self.lengths, np.float64)
+        dense: list[int] = []
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        for r, form in enumerate(block):
+            lists = [p for t in _tokens(form) if (p := self.postings.get(t))]
+            if sum(map(len, lists)) > self.DENSE_SHARE * n:
+                dense.append(r)
+                continue
+            if not lists:
+                continue
+            shared = np.bincount(np.fromiter(chain.from_iterable(lists), np.int64))
+            # 200·shared/(la + lb) ≥ 49: a little below the cutoff, whatever rapidfuzz rounds.
+            slots = np.flatnonzero(200 * shared >= 49 * (len(form) + lengths[: len(shared)]))
+            rows.append(np.full(len(slots), r, np.int64))
+            cols.append(slots)
+        if dense:
             sim = process.cdist(
-                block,
-                [forms[i] for i in leaders],
+                [block[r] for r in dense],
+                self.forms,
                 scorer=fuzz.ratio,
                 score_cutoff=CLUSTER_SCORE,
                 workers=-1,
                 dtype=np.uint8,
             )
             best = sim.argmax(axis=1)  # the first of equal leaders: the most frequent one
-            hit = sim[np.arange(len(block)), best] >= CLUSTER_SCORE
-            chosen = np.asarray(leaders, np.int64)[best]
-            cluster[start:stop] = np.where(hit, chosen, -1)
+            hit = sim[np.arange(len(dense)), best] >= CLUSTER_SCORE
+            out[np.asarray(dense)[hit]] = ids[best[hit]]
+        if rows:
+            r_all, c_all = np.concatenate(rows), np.concatenate(cols)
+            if len(r_all):
+                scores = process.cpdist(
+                    [block[r] for r in r_all.tolist()],
+                    [self.forms[c] for c in c_all.tolist()],
+                    scorer=fuzz.ratio,
+                    score_cutoff=CLUSTER_SCORE,
+                    workers=-1,
+                    dtype=np.uint8,
+                )
+                keep = scores >= CLUSTER_SCORE
+                r_k, c_k, s_k = r_all[keep], c_all[keep], scores[keep]
+                order = np.lexsort((c_k, -s_k.astype(np.int64), r_k))  # per row: best, then first
+                r_k, c_k = r_k[order], c_k[order]
+                if len(r_k):
+                    first = np.r_[True, r_k[1:] != r_k[:-1]]
+                    out[r_k[first]] = ids[c_k[first]]
+        return out
+
+
+def _leaders(forms: list[str]) -> np.ndarray:
+    """The cluster (index of its leader in ``forms``) of each form, ``forms`` most frequent first."""
+    n = len(forms)
+    cluster = np.full(n, -1, np.int64)
+    leaders = _Leaders()
+    for start in range(0, n, ROW_CHUNK):
+        stop = min(n, start + ROW_CHUNK)
+        block = forms[start:stop]
+        cluster[start:stop] = leaders.best(block)
         rest = np.flatnonzero(cluster[start:stop] < 0)
         if not len(rest):
             continue
@@ -66,7 +146,7 @@ def _leaders(forms: list[str]) -> np.ndarray:
             else:
                 new.append(r)
                 cluster[start + rest[r]] = start + rest[r]
-                leaders.append(start + int(rest[r]))
+                leaders.add(start + int(rest[r]), block[rest[r]])
     return cluster
 
 
