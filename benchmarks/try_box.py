@@ -86,6 +86,9 @@ def login(client) -> None:  # type: ignore[no-untyped-def]
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     client.post("/login", data={"name": "店长", "password": PASSWORD, "csrf_token": token})
+    page = client.get("/entries")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    client.headers["X-CSRF-Token"] = token
 
 
 def timed(fn) -> float:  # type: ignore[no-untyped-def]
@@ -148,7 +151,7 @@ def concurrent(url: str, port: int, clients: int, seconds: float) -> dict[str, t
             lock = threading.Lock()
             stop = time.perf_counter() + seconds
 
-            def work(c: httpx.Client, k: int) -> None:
+            def work(c: httpx.Client, k: int, path: str = path, stop: float = stop) -> None:
                 mine = []
                 i = k
                 while time.perf_counter() < stop:

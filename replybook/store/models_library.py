@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 
 LIBRARY_TABLES = frozenset({"entry", "category"})  # the tables the matcher is built from
+LIBRARY_WRITTEN = "replybook.library_written"  # session.info: library rows written, not yet ended
 
 
 class LibraryVersion(SQLModel, table=True):
@@ -32,8 +33,15 @@ def _bump_on_library_writes(session: OrmSession, _context: Any, _instances: Any)
     changed = chain(session.new, (o for o in session.dirty if session.is_modified(o)), session.deleted)
     if not any(getattr(o, "__tablename__", None) in LIBRARY_TABLES for o in changed):
         return
+    session.info[LIBRARY_WRITTEN] = True
     bumped = session.execute(
         update(LibraryVersion).where(LibraryVersion.id == 1).values(version=LibraryVersion.version + 1)
     )
     if not bumped.rowcount:  # type: ignore[attr-defined]
         session.execute(insert(LibraryVersion).values(id=1, version=1))
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _transaction_ended(session: OrmSession) -> None:
+    session.info.pop(LIBRARY_WRITTEN, None)
