@@ -117,10 +117,9 @@ def sequential(url: str, requests: int) -> dict[str, list[float]]:
                 if k in body
             }
             edit["similar"] = [*body["similar"][:3], f"改过的问法{i}"]
-            out["edit"].append(timed(lambda: client.put(f"/api/entries/{entry_id}", json=edit)))  # noqa: B023
-            out["try after edit"].append(
-                timed(lambda: client.get("/api/try", params={"q": f"改过的问法{i}"}))
-            )  # noqa: B023
+            put, asked = f"/api/entries/{entry_id}", {"q": f"改过的问法{i}"}
+            out["edit"].append(timed(lambda: client.put(put, json=edit)))  # noqa: B023
+            out["try after edit"].append(timed(lambda: client.get("/api/try", params=asked)))  # noqa: B023
     return out
 
 
@@ -151,14 +150,16 @@ def concurrent(url: str, port: int, clients: int, seconds: float) -> dict[str, t
             lock = threading.Lock()
             stop = time.perf_counter() + seconds
 
-            def work(c: httpx.Client, k: int, path: str = path, stop: float = stop) -> None:
+            def work(
+                c: httpx.Client, k: int, path: str = path, stop: float = stop, times: list[float] = times
+            ) -> None:
                 mine = []
                 i = k
                 while time.perf_counter() < stop:
                     params = {"q": QUESTIONS[i % len(QUESTIONS)]} if path == "/api/try" else None
                     mine.append(timed(lambda: c.get(path, params=params)))  # noqa: B023
                     i += 1
-                with lock:
+                with lock:  # noqa: B023
                     times.extend(mine)
 
             threads = [threading.Thread(target=work, args=(c, k)) for k, c in enumerate(sessions)]
