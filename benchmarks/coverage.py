@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/coverage.py                      # 100,000 questions × 10,000 wordings
     .venv/bin/python benchmarks/coverage.py --questions 1000000  # the memory bound (peak RSS < 500 MB)
     .venv/bin/python benchmarks/coverage.py --calibrate          # scorer / threshold / margin table
+    .venv/bin/python benchmarks/coverage.py --grid               # issue 14's grid (coverage_grid.py)
 
 On the same synthetic data, in one process:
   (a) `replybook test`'s matching: Matcher.match_many (normalising, de-duplicating, the candidate
@@ -226,6 +227,11 @@ def calibrate() -> None:
 
 
 def main() -> None:
+    if "--grid" in sys.argv:
+        import coverage_grid  # benchmarks/coverage_grid.py: the whole run against the floor, size by size
+
+        coverage_grid.main(sys.argv[1:])
+        return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -202,18 +202,24 @@ class Matcher:
         if not self.entries:
             return []
         form = self.prepare(question)
-        scores = self._dense([form])
+        return self._top(self._dense([form]), form, n)
+
+    def _top(self, scores: np.ndarray, form: str, n: int) -> list[Match]:
         entry_scores, via_keyword = self._entry_scores(scores, [form])
         row = entry_scores[0]
-        order = sorted(range(len(self.entries)), key=lambda i: (-row[i], i))
-        out: list[Match] = []
-        for i in order[:n]:
-            if row[i] <= 0:
-                break
-            out.append(
-                self._match(i, self._matched_wording(scores[0], i, int(via_keyword[0, i])), float(row[i]))
+        # The n best by (-score, entry): a partition, then a sort of those alone (and their ties).
+        k = min(n, len(row))
+        if k <= 0:
+            return []
+        kth = np.partition(row, len(row) - k)[len(row) - k]
+        picked = np.flatnonzero((row >= kth) & (row > 0))
+        order = picked[np.lexsort((picked, -row[picked]))][:k]
+        return [
+            self._match(
+                int(i), self._matched_wording(scores[0], int(i), int(via_keyword[0, i])), float(row[i])
             )
-        return out
+            for i in order
+        ]
 
     def classify(self, question: str) -> Result:
         """Covered, ambiguous or uncovered, with the best entry (SPEC §7)."""

@@ -43,6 +43,7 @@ __all__ = [
     "save_run",
 ]
 
+COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score")  # Outcomes' arrays
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
@@ -90,10 +91,16 @@ class CoverageReport:
 
     def write_json(self, out: TextIO) -> None:
         """The same as ``json.dump(to_json())`` but streamed, one result at a time."""
-        head = json.dumps(self._head(), ensure_ascii=False, indent=2)
-        out.write(head[:-2] + ',\n  "results": [')
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps builds per call
+        head = self._head()
+        clusters, head["clusters"] = head["clusters"], "\0clusters"
+        text = json.dumps(head, ensure_ascii=False, indent=2)
+        # The clusters one a line, like the results (an indented dump of 20,000 is slow).
+        lines = ",\n    ".join(encode(c) for c in clusters)
+        text = text.replace('"\\u0000clusters"', "[" + (f"\n    {lines}\n  " if clusters else "") + "]", 1)
+        out.write(text[:-2] + ',\n  "results": [')
         for i, row in enumerate(self.results):
-            out.write(("\n    " if i == 0 else ",\n    ") + json.dumps(row, ensure_ascii=False))
+            out.write(("\n    " if i == 0 else ",\n    ") + encode(row))
         out.write("\n  ]\n}\n")
 
     def _head(self) -> dict[str, Any]:
@@ -119,8 +126,40 @@ class ResultRows(Sequence[dict[str, Any]]):
         return self.report.result_row(i)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for i in range(len(self)):
-            yield self.report.result_row(i)
+        """The same rows as ``result_row``, read from the outcome columns in one pass."""
+        report = self.report
+        out, entries, texts = report.outcomes, report.matcher.entries, report.matcher.texts
+        columns = zip(
+            out.status.tolist(),
+            out.entry.tolist(),
+            out.wording.tolist(),
+            out.score.tolist(),
+            out.runner_up.tolist(),
+            out.runner_up_score.tolist(),
+            strict=True,
+        )
+        for i, (status, e, wording, score, runner, runner_score) in enumerate(columns):
+            q = report.questions[i]
+            if q.labelled:
+                yield report.result_row(i)
+                continue
+            entry = entries[e] if e >= 0 else None
+            row: dict[str, Any] = {
+                "question": q.text,
+                "status": STATUSES[status],
+                "category": entry.category if entry else None,
+                "entry": entry.question if entry else None,
+                "matched": texts[wording] if entry else None,
+                "score": round(score, 1) if entry else 0.0,
+            }
+            if q.count != 1:
+                row["count"] = q.count
+            if entry and runner >= 0:
+                row["runner_up"] = {
+                    "entry": entries[runner].question,
+                    "score": round(round(runner_score, 1), 1),
+                }
+            yield row
 
 
 # ---------------------------------------------------------------- labels
@@ -168,12 +207,28 @@ def report_for(
     progress: Progress | None = None,
     use_index: bool = True,
 ) -> CoverageReport:
-    outcomes = matcher.match_many([q.text for q in questions], use_index=use_index, progress=progress)
+    outcomes = _match_distinct(matcher, questions, use_index=use_index, progress=progress)
     report = CoverageReport(questions=questions, matcher=matcher, outcomes=outcomes, at=at)
     report.summary = _summary(report)
     report.clusters = _clusters(report)
     report.dead_entries = _dead_entries(report)
     return report
+
+
+def _match_distinct(
+    matcher: Matcher, questions: list[Question], *, use_index: bool, progress: Progress | None
+) -> Outcomes:
+    """``match_many`` over the distinct texts only (chat logs repeat 在吗 thousands of times, and
+    normalising is most of the per-question work), spread back to every question."""
+    first: dict[str, int] = {}
+    inverse = np.fromiter((first.setdefault(q.text, len(first)) for q in questions), np.int64, len(questions))
+    if len(first) == len(questions):
+        return matcher.match_many(list(first), use_index=use_index, progress=progress)
+    n, d = len(questions), len(first)
+    scaled = None if progress is None else (lambda done, _: progress(n if done == d else done * n // d, n))
+    distinct = matcher.match_many(list(first), use_index=use_index, progress=scaled)
+    del first
+    return Outcomes(**{name: getattr(distinct, name)[inverse] for name in COLUMNS})
 
 
 def _summary(report: CoverageReport) -> dict[str, Any]:
@@ -267,13 +322,13 @@ def _accuracy(report: CoverageReport, labelled: list[int]) -> dict[str, Any]:
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
     texts: Counter[str] = Counter()
     closest: dict[str, Counter[str]] = {}
-    for i, q in enumerate(report.questions):
-        if report.outcomes.status[i] != 2:
-            continue
+    questions, entry, entries = report.questions, report.outcomes.entry, report.matcher.entries
+    for i in np.flatnonzero(report.outcomes.status == 2).tolist():
+        q = questions[i]
         texts[q.text] += q.count
-        e = int(report.outcomes.entry[i])
+        e = int(entry[i])
         if e >= 0:
-            closest.setdefault(q.text, Counter())[report.matcher.entries[e].category] += q.count
+            closest.setdefault(q.text, Counter())[entries[e].category] += q.count
     clusters = cluster_questions(texts)
     for c in clusters:
         votes: Counter[str] = Counter()

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from replybook.library.owners import find_owner
 from replybook.store import history
 from replybook.store.controls import control_problem
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
@@ -191,27 +192,17 @@ def redundancy_warning(entry: Entry | EntryData) -> str | None:
     return f"相似问法{listed}去掉语气词和标点后与本条已有的问法相同，是多余的（已照原样保存，可以删去）"
 
 
-def wording_owners(session: Session, *, exclude_id: int | None = None) -> dict[str, Entry]:
-    """Normalised wording → the entry that holds it."""
-    owners: dict[str, Entry] = {}
-    for entry in session.exec(select(Entry)):
-        if entry.id == exclude_id:
-            continue
-        for w in wordings(entry):
-            owners.setdefault(normalise(w), entry)
-    return owners
-
-
 def _check(session: Session, data: EntryData, *, exclude_id: int | None = None) -> Category:
     known = {c.key for c in list_categories(session)}
     found = problems_in(data, known)
     if found:
         raise InvalidValue("；".join(f"{field_name(f)}：{m}" if f else m for f, m in found))
-    owners = wording_owners(session, exclude_id=exclude_id)
-    for w in wordings(data):
-        other = owners.get(normalise(w))
-        if other is not None:
-            raise ConflictError(f"问法 {w!r} 已在问答 #{other.id}（{other.question}）中")
+    mine = wordings(data)
+    held = find_owner(session, [normalise(w) for w in mine], exclude_id=exclude_id)
+    if held is not None:
+        key, other_id, other_question = held
+        w = next(w for w in mine if normalise(w) == key)
+        raise ConflictError(f"问法 {w!r} 已在问答 #{other_id}（{other_question}）中")
     return get_category(session, data.category)
 
 

@@ -31,10 +31,9 @@ LEADING_FILLER = (
 TRAILING_FILLER = ("呢", "哦", "噢", "啊", "呀", "哈", "嘛", "啦", "呐", "哇", "谢谢", "亲亲", "亲")
 
 
-def _keep(ch: str) -> bool:
-    # Letters and digits of every script (CJK included) stay; punctuation, symbols (emoji) and
-    # whitespace go.
-    return ch.isalnum()
+# Letters and digits of every script (CJK included) stay; punctuation, symbols (emoji) and
+# whitespace go. ``\w`` is exactly str.isalnum() plus "_" (the re module's definition).
+_NOT_KEPT = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +44,7 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
-def _traditional() -> re.Pattern[str]:
+def _traditional() -> frozenset[str]:
     """Characters that some t2s dictionary entry needs: without one, conversion changes nothing."""
     import opencc
 
@@ -55,18 +54,39 @@ def _traditional() -> re.Pattern[str]:
         key = line.split("\t", 1)[0]
         if key and not any(ch in chars for ch in key):
             chars.add(key[0])
-    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars) if len(ch) == 1) + "]")
+    return frozenset(ch for ch in chars if len(ch) == 1)
+
+
+@lru_cache(maxsize=1)
+def _single_characters() -> tuple[dict[int, str], frozenset[str]]:
+    """t2s character by character (TSCharacters' first choice), and the characters a TSPhrases
+    entry starts with: a text with none of those converts one character at a time."""
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    table: dict[int, str] = {}
+    for line in (folder / "TSCharacters.txt").open(encoding="utf-8"):
+        key, _, values = line.rstrip("\n").partition("\t")
+        if len(key) == 1 and values:
+            table[ord(key)] = values.split(" ")[0]
+    starts = {line[0] for line in (folder / "TSPhrases.txt").open(encoding="utf-8") if line.strip()}
+    return table, frozenset(starts)
 
 
 def to_simplified(text: str) -> str:
     # Most questions are already simplified: skip the (slow, pure-Python) converter for them.
-    if not _traditional().search(text):
+    if _traditional().isdisjoint(text):
         return text
+    table, phrase_starts = _single_characters()
+    if phrase_starts.isdisjoint(text):
+        return text.translate(table)  # what the converter gives, without its segmentation
     return _t2s().convert(text)
 
 
 def strip_filler(text: str) -> str:
     """Remove filler at both edges, repeatedly, but never down to nothing."""
+    if not text.endswith(TRAILING_FILLER) and not text.startswith(LEADING_FILLER):
+        return text  # most questions: nothing to remove
     # Trailing filler first: "你好呀亲" must end as "你好", not lose the greeting and keep "呀".
     changed = True
     while changed:
@@ -91,7 +111,7 @@ def normalise(text: str, *, simplify: bool = False) -> str:
     folded = unicodedata.normalize("NFKC", text).lower()
     if simplify:
         folded = to_simplified(folded)
-    kept = "".join(ch for ch in folded if _keep(ch))
+    kept = _NOT_KEPT.sub("", folded)
     return strip_filler(kept)
 
 

@@ -3,7 +3,6 @@ bot would send, whether it would be handed over to a person (and why), and the a
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 from typing import Any
 
@@ -12,9 +11,9 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook import autoreplies, bot
+from replybook.coverage.live import MatcherCache, answer
 from replybook.coverage.matching import Matcher
 from replybook.coverage.report import STATUS_NAMES
-from replybook.library import entries
 from replybook.library.entries import list_categories
 from replybook.store.labels import EVENT_NAMES
 from replybook.store.timeutil import iso_shop, now, parse_datetime
@@ -23,31 +22,12 @@ from .auth import SessionDep
 from .render import is_htmx, render
 from .uploads import UploadRoute
 
+__all__ = ["MatcherCache", "router", "try_data"]
+
 router = APIRouter(route_class=UploadRoute)
 # What a buyer can do in the try box (a keyword is part of a message, not an event of its own).
 EVENTS = {k: v for k, v in EVENT_NAMES.items() if k != "keyword"}
 MAX_QUESTION = 500
-
-
-class MatcherCache:
-    """The last matcher built, reused while the library it was built from is unchanged.
-
-    Building a matcher for 10,000 entries takes about a second and answering one question a few
-    milliseconds, so the try box rebuilds only when an entry changed or a different set of entries is
-    active at the moment asked about (``entries.library_state``).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._state: tuple[Any, ...] | None = None
-        self._matcher: Matcher | None = None
-
-    def get(self, session: Session, at: datetime) -> Matcher:
-        state = entries.library_state(session, at=at)
-        with self._lock:
-            if self._matcher is None or state != self._state:
-                self._matcher, self._state = Matcher.build(session, at=at), state
-            return self._matcher
 
 
 def try_data(
@@ -81,7 +61,7 @@ def try_data(
     if not q:
         return data
     matcher = matchers.get(session, at) if matchers else Matcher.build(session, at=at)
-    result = matcher.classify(q)
+    result, top = answer(matcher, q, n=3)
     data["entries_active"] = len(matcher.entries)
     data["threshold"] = matcher.threshold
     data["margin"] = matcher.margin
@@ -94,7 +74,7 @@ def try_data(
             "matched": m.matched,
             "score": round(m.score, 1),
         }
-        for m in matcher.top(q, n=3)
+        for m in top
     ]
     data["result"] = {
         "status": result.status,
