@@ -26,11 +26,18 @@ from replybook.library.entries import (
     redundancy_warning,
     wordings,
 )
+from replybook.library.settings import (  # noqa: F401 - re-exported: callers know them here
+    forget_setting,
+    get_setting,
+    get_shop_name,
+    set_setting,
+    set_shop_name,
+)
 from replybook.library.strict_yaml import MAX_FILE_BYTES, text_field, text_list, too_big
 from replybook.library.strict_yaml import load as load_yaml
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
 from replybook.store.labels import file_field
-from replybook.store.models import Entry, Setting
+from replybook.store.models import Entry
 from replybook.store.normalize import normalise
 from replybook.store.timeutil import iso_shop, parse_datetime
 from replybook.tabular.encodings import UndecodableText, detect_and_decode
@@ -188,19 +195,43 @@ def _when(value: Any) -> datetime | None:
 def plan_import(session: Session, text: str, *, source: str, mode: str = "merge") -> LibraryPlan:
     """Work out what importing ``text`` changes. ``merge``: same question → update, new → add;
     ``replace``: the library becomes exactly the file."""
+    check_mode(mode)
+    ensure_builtin_categories(session)
+    known = {c.key for c in list_categories(session)}
+    shop, categories, incoming = read_library(text, source=source, known_categories=known)
+    labelled = [(f"第 {index} 条", data) for index, data in enumerate(incoming, start=1)]
+    return plan_entries(
+        session, shop=shop, categories=categories, incoming=labelled, source=source, mode=mode
+    )
+
+
+def check_mode(mode: str) -> None:
     if mode not in ("merge", "replace"):
         raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge、replace")
+
+
+def plan_entries(
+    session: Session,
+    *,
+    shop: str | None,
+    categories: list[tuple[str, str]],
+    incoming: list[tuple[str, EntryData]],
+    source: str,
+    mode: str,
+) -> LibraryPlan:
+    """The plan for entries already read and checked (from the YAML file or a workbook's 问答库
+    sheet), each with the label its warnings name (第 3 条, 工作表 问答库 第 4 行)."""
+    check_mode(mode)
     ensure_builtin_categories(session)
     cats = {c.id: c.key for c in list_categories(session)}
-    shop, categories, incoming = read_library(text, source=source, known_categories=set(cats.values()))
     current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
     plan = LibraryPlan(shop=shop)
     plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
     in_file: set[str] = set()
-    for index, data in enumerate(incoming, start=1):  # every entry parsed: a bad one raised above
+    for label, data in incoming:  # every entry parsed: a bad one raised before
         warning = redundancy_warning(data)
         if warning:
-            plan.warnings.append(f"第 {index} 条（{data.question}）：{warning}")
+            plan.warnings.append(f"{label}（{data.question}）：{warning}")
         key = normalise(data.question)
         in_file.add(key)
         existing = current.get(key)
@@ -347,31 +378,3 @@ def export_library(session: Session, path: Path) -> int:
     except OSError as exc:
         raise file_error(path, exc, writing=True) from None
     return text.count("\n  - category:")
-
-
-# ---------------------------------------------------------------- shop settings
-
-
-def get_setting(session: Session, key: str) -> str | None:
-    row = session.get(Setting, key)
-    return row.value if row else None
-
-
-def set_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key) or Setting(key=key, value=value)
-    row.value = value
-    session.add(row)
-
-
-def forget_setting(session: Session, key: str) -> None:
-    row = session.get(Setting, key)
-    if row is not None:
-        session.delete(row)
-
-
-def get_shop_name(session: Session) -> str | None:
-    return get_setting(session, "shop")
-
-
-def set_shop_name(session: Session, name: str) -> None:
-    set_setting(session, "shop", name)
