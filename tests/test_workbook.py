@@ -287,7 +287,7 @@ def test_template_filled_with_three_rows_imports(cli: Cli, tmp_path: Path) -> No
     ]
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
-            sheet.cell(row=r, column=c, value=value or None)
+            sheet.cell(row=r, column=c).value = value or None
     book.save(path)
     result = cli("library", "import", str(path))
     assert result.exit_code == 0, result.output

@@ -48,6 +48,7 @@ from . import (
     phrases,
     tryit,
     users,
+    workbooks,
 )
 from .auth import PROTECTED, NotLoggedIn
 from .render import is_htmx, make_environment, render
@@ -75,6 +76,7 @@ PAGES = (
     autoreplies,
     phrases,
     importexport,
+    workbooks,
     tryit,
     coverage,
     campaigns,
