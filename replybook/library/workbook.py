@@ -154,10 +154,10 @@ def read_entries(
             active_start=active["active_start"],
             active_end=active["active_end"],
         ).cleaned()
-        for key, message in problems_in(data, set(categories.values())):
-            if key == "category":
+        for field_key, message in problems_in(data, set(categories.values())):
+            if field_key == "category":
                 message = f"未知分类 {category_text!r}，可用：{'、'.join(sorted(_names(categories)))}"
-            row_problems.append((key or "question", message))
+            row_problems.append((field_key or "question", message))
         for position, wording in enumerate(wordings(data)):
             norm = normalise(wording)
             if not norm:
