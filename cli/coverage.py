@@ -14,12 +14,13 @@ from rich.table import Table
 
 from replybook import autoreplies, bot
 from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
-from replybook.coverage.question_files import read_questions, truncation_warning
+from replybook.coverage.question_files import read_question_file, truncation_warning
 from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
 from replybook.coverage.run import run_coverage, save_run
 from replybook.library.entries import list_categories
 from replybook.store.errors import InvalidValue
 from replybook.store.timeutil import now, parse_datetime, shop_text
+from replybook.store.users import list_users
 
 from .common import console, err_console, session
 
@@ -50,8 +51,8 @@ def test(
     ctx: typer.Context,
     questions: Path = typer.Argument(
         ...,
-        help="问题文件：.txt 每行一个问题；.csv 含问题列（可选 标准问题、分类、次数 列）；"
-        "或聊天记录（只取买家的话）；格式见 docs/formats.md",
+        help="问题文件：.txt 每行一个问题；.csv/.xlsx 含问题列（可选 标准问题、分类、次数 列）；"
+        "或聊天记录（只取买家的话：千牛聊天记录 .zip、客户ID|聊天记录 的 .xlsx、时间/昵称: 内容 文本）；格式见 docs/formats.md",
     ),
     at: str = typer.Option(
         None, "--at", help="测试时间（默认现在），例如 2026-12-10T10:00:00+08:00：只匹配当时生效的问答"
@@ -85,7 +86,12 @@ def test(
     if fail_under is not None and not 0 <= fail_under <= 100:
         raise InvalidValue("--fail-under 是百分数，应在 0–100 之间")
     moment = parse_datetime(at) if at else now()
-    items = read_questions(questions, column=column)
+    with session(ctx) as s:
+        agents = [u.name for u in list_users(s)]
+    found = read_question_file(questions, column=column, agents=agents)
+    items = found.questions
+    for note in found.notes():
+        err_console.print(note, markup=False)
     cut = truncation_warning(items)
     if cut:
         err_console.print(f"提醒：{cut}", markup=False)
@@ -100,6 +106,8 @@ def test(
                 progress=progress,  # type: ignore[arg-type]
                 source=str(questions),
             )
+        if found.chat is not None:
+            report.summary["chat"] = found.chat.as_dict()
         run_id = None if no_save else save_run(s, report, source=str(questions), user="cli").id
 
     out = output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") if output else None

@@ -8,6 +8,7 @@ import typer
 
 from replybook import library as core
 
+from . import workbook
 from .common import console, session
 
 app = typer.Typer(help="问答库文件（YAML）的导入与导出。", no_args_is_help=True)
@@ -16,7 +17,10 @@ app = typer.Typer(help="问答库文件（YAML）的导入与导出。", no_args
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="库文件（YAML，格式见 docs/formats.md）"),
+    file: Path = typer.Argument(
+        ...,
+        help="库文件（YAML）或 Excel 工作簿（.xlsx/.xls：问答库、分类、自动回复、快捷短语工作表），格式见 docs/formats.md",
+    ),
     mode: str = typer.Option(
         "merge", help="merge：同一标准问题更新、新的添加；replace：库变成与文件完全一致"
     ),
@@ -26,6 +30,9 @@ def import_(
 
     Example: replybook library import sample_data/library.yaml
     """
+    if workbook.is_workbook(file):
+        workbook.import_shop_workbook(ctx, file, mode=mode, dry_run=dry_run)
+        return
     with session(ctx) as s:
         plan = core.import_library(s, file, mode=mode, dry_run=dry_run, user="cli")
         if dry_run:
@@ -52,12 +59,17 @@ def import_(
 @app.command("export")
 def export(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="要写入的 YAML 文件"),
+    file: Path = typer.Argument(
+        ..., help="要写入的 YAML 文件，或 .xlsx（问答库、分类、自动回复和全部快捷短语）"
+    ),
 ) -> None:
     """把整个问答库导出为 YAML 文件（顺序固定：导出 → 导入 → 再导出，文件完全相同）。
 
     Example: replybook library export library.yaml
     """
+    if workbook.is_workbook(file):
+        workbook.export_shop_workbook(ctx, file)
+        return
     with session(ctx) as s:
         count = core.export_library(s, file)
     console.print(f"已导出 {count} 条问答到 {file}")

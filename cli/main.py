@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import bot, campaigns, check, coverage, gold, library, phrases, setup, users
+from . import bot, campaigns, check, coverage, gold, library, phrases, setup, users, workbook
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -40,6 +40,7 @@ app.add_typer(library.app, name="library")
 app.add_typer(users.app, name="user")
 app.command("import")(phrases.import_)
 app.command("export")(phrases.export)
+app.command("template")(workbook.template)
 app.add_typer(phrases.app, name="phrases")
 app.add_typer(campaigns.app, name="campaign")
 app.command("check")(check.check)

@@ -9,9 +9,11 @@ from rich.progress import BarColumn, Progress, TaskID, TaskProgressColumn, TextC
 from rich.table import Table
 
 from replybook import phrases as core
+from replybook.phrases import workbook as phrase_workbook
 from replybook.phrases.qianniu_csv import encoding_name
 from replybook.store.errors import InvalidValue
 
+from . import workbook
 from .common import console, err_console, session
 
 app = typer.Typer(help="快捷短语（团队 / 个人）：查看、添加、修改、删除、检查。", no_args_is_help=True)
@@ -30,7 +32,8 @@ def _library(scope: str, owner: str | None) -> tuple[str, str]:
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., help="千牛快捷短语 CSV（快捷短语编码,快捷短语,快捷短语分组；格式见 docs/formats.md）"
+        ...,
+        help="千牛快捷短语 CSV 或 Excel 工作簿 .xlsx/.xls（快捷短语编码,快捷短语,快捷短语分组；格式见 docs/formats.md）",
     ),
     scope: str = typer.Option("team", help=SCOPE_HELP),
     owner: str = typer.Option(None, help=OWNER_HELP),
@@ -43,6 +46,9 @@ def import_(
     Example: replybook import team.csv --mode replace --dry-run
     """
     scope, owner = _library(scope, owner)
+    if workbook.is_workbook(file):
+        _import_workbook(ctx, file, scope=scope, owner=owner, mode=mode, dry_run=dry_run)
+        return
     columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn())
     with session(ctx) as s, Progress(*columns, console=err_console, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
@@ -67,6 +73,25 @@ def import_(
             s.rollback()
     how = "自动识别" if plan.detected else "按指定"
     console.print(f"编码：{encoding_name(plan.encoding)}，{how}；共 {plan.rows} 条，导入到{plan.library}")
+    _summary(plan, dry_run)
+
+
+def _import_workbook(
+    ctx: typer.Context, file: Path, *, scope: str, owner: str, mode: str, dry_run: bool
+) -> None:
+    with session(ctx) as s:
+        found = phrase_workbook.import_phrase_workbook(
+            s, file, scope=scope, owner=owner, mode=mode, dry_run=dry_run, user="cli"
+        )
+        if dry_run:
+            s.rollback()
+    for note in found.notes:
+        console.print(note, markup=False)
+    console.print(phrase_workbook.describe(found), markup=False)
+    _summary(found.plan, dry_run)
+
+
+def _summary(plan: core.PhraseImportPlan, dry_run: bool) -> None:
     verb = "将" if dry_run else "已"
     console.print(
         f"{verb}添加 {len(plan.added)} 条，{verb}修改 {len(plan.changed)} 条，"
@@ -88,7 +113,7 @@ def import_(
 
 def export(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="要写入的 CSV 文件，例如 team.csv"),
+    file: Path = typer.Argument(..., help="要写入的 CSV 文件，例如 team.csv；或 team.xlsx（Excel 工作簿）"),
     scope: str = typer.Option("team", help=SCOPE_HELP),
     owner: str = typer.Option(None, help=OWNER_HELP),
     encoding: str = typer.Option("gb18030", help="gb18030（默认，千牛和中文 Excel 直接打开）或 utf-8-sig"),
@@ -103,6 +128,13 @@ def export(
     Example: replybook export team.csv
     """
     scope, owner = _library(scope, owner)
+    if workbook.is_workbook(file):
+        with session(ctx) as s:
+            count = phrase_workbook.export_phrase_workbook(s, file, scope=scope, owner=owner)
+        console.print(
+            f"已导出{core.library_name(scope, owner)} {count} 条到 {file}（Excel 工作簿）", markup=False
+        )
+        return
     with session(ctx) as s:
         result = core.export_phrases(
             s, file, scope=scope, owner=owner, encoding=encoding, neutralise_formulas=neutralise_formulas

@@ -34,6 +34,7 @@ from replybook.web import importexport as importexport_page
 from replybook.web import phrases as phrases_page
 from replybook.web import tryit as tryit_page
 from replybook.web import users as users_page
+from replybook.web import workbooks as workbooks_page
 from replybook.web.app import create_app
 from replybook.web.autoreplies import rule_public, rules_data
 from tests.conftest import app_routes
@@ -66,6 +67,10 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "GET /export/library.yaml": importexport_page.library_yaml,
     "GET /export/team.csv": importexport_page.phrases_csv,
     "GET /export/personal.csv": importexport_page.phrases_csv,
+    "GET /export/shop.xlsx": workbooks_page.shop_xlsx,
+    "GET /export/team.xlsx": workbooks_page.phrases_xlsx,
+    "GET /export/personal.xlsx": workbooks_page.phrases_xlsx,
+    "GET /export/template/{kind}.xlsx": workbooks_page.template_xlsx,
     "GET /try": tryit_page.try_data,
     "GET /coverage": coverage_page.runs_data,
     "POST /coverage": coverage_page.run_uploaded,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from replybook.coverage.chat_questions import as_text
 from replybook.coverage.question_files import Question, parse_questions
 from replybook.store import history
 from replybook.store.errors import ConflictError, ImportFormatError, InvalidValue, NotFoundError
@@ -21,7 +22,7 @@ from replybook.store.models import Campaign
 from replybook.store.timeutil import parse_datetime, to_shop
 from replybook.tabular.encodings import detect_and_decode
 
-QUESTION_SUFFIXES = (".txt", ".csv", ".log")
+QUESTION_SUFFIXES = (".txt", ".csv", ".log", ".zip", ".xlsx", ".xls")  # .zip/.xlsx: chat-log exports too
 MAX_QUESTIONS_BYTES = 10 * 1024 * 1024
 
 
@@ -82,9 +83,18 @@ def read_question_set(filename: str, data: bytes) -> tuple[str, str]:
     a file that is no question list is refused here, naming it, before anything is saved."""
     name = Path(filename.replace("\\", "/")).name
     if Path(name).suffix.lower() not in QUESTION_SUFFIXES:
-        raise InvalidValue(f"活动问题文件 {name}：不支持这种文件，请用 .txt、.csv 或聊天记录 .log")
+        raise InvalidValue(
+            f"活动问题文件 {name}：不支持这种文件，请用 .txt、.csv、.xlsx 或聊天记录（.log、千牛聊天记录 .zip）"
+        )
     if len(data) > MAX_QUESTIONS_BYTES:
         raise InvalidValue(f"活动问题文件 {name} 太大：最多 10 MB")
+    try:
+        converted = as_text(data, name)  # a ZIP or workbook is kept as the text it reads as
+    except ImportFormatError as exc:
+        raise InvalidValue(_first_problem(exc)) from None
+    if converted is not None:
+        name, text = converted
+        data = text.encode("utf-8")
     try:
         text, _encoding = detect_and_decode(data)
     except InvalidValue as exc:

@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from replybook.coverage.chat_questions import from_conversations, read_binary
+from replybook.coverage.question import MAX_QUESTION, Question, make_question
 from replybook.gold import review_csv
 from replybook.phrases import qianniu_csv
 from replybook.store.controls import control_problem
-from replybook.store.errors import ImportFormatError, InvalidValue, Problem
+from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
 from replybook.store.timeutil import parse_datetime
+from replybook.tabular.chatlog import ChatStats, looks_like_blocks, read_block_text
 from replybook.tabular.encodings import detect_and_decode
 from replybook.tabular.records import read_records
 
@@ -47,40 +51,82 @@ CHAT_LINE = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)\s+(买家|客服|顾客|buyer|agent)\s*([^:：]*)[:：]\s?(.*)$",
     re.IGNORECASE,
 )
-MAX_QUESTION = 500  # the try box's limit: a longer question is cut there, with a warning
 MAX_CELL = 10_000  # any other cell (an expected question, a category, a count)
 MAX_COUNT = 10**9
 MAX_PROBLEMS = 500
 
 
-@dataclass(frozen=True)
-class Question:
-    """One customer question as it appeared in the input, with its optional label and count."""
+@dataclass
+class QuestionFile:
+    """The questions of one file and, for a chat log, what it held (buyer/agent/unknown turns)."""
 
-    text: str
-    count: int = 1
-    expected: str | None = None  # the expected entry's standard question; "" = should be uncovered
-    expected_category: str | None = None  # "" = should be uncovered
-    where: str = ""
-    truncated: bool = False  # the question was longer than MAX_QUESTION and was cut there
-    at: datetime | None = None  # when it was asked (a chat log's time, a CSV's 时间 column)
+    questions: list[Question]
+    chat: ChatStats | None = None
 
-    @property
-    def labelled(self) -> bool:
-        return self.expected is not None or self.expected_category is not None
+    def notes(self) -> list[str]:
+        return [] if self.chat is None else [self.chat.summary(), *self.chat.warnings()]
 
 
 def read_questions(path: str | Path, column: str | None = None) -> list[Question]:
-    """Questions from a .txt, .csv or chat-log file, in file order."""
-    path = Path(path)
-    text, _encoding = detect_and_decode(path.read_bytes())
-    return parse_questions(text, str(path), column)
+    """Questions from a .txt, .csv, .xlsx or chat-log file, in file order."""
+    return read_question_file(path, column).questions
+
+
+def read_question_file(
+    source: str | Path | bytes,
+    column: str | None = None,
+    *,
+    name: str | None = None,
+    agents: Iterable[str] = (),
+) -> QuestionFile:
+    """Questions from a file (path, or its bytes and ``name``): text, CSV, an .xlsx/.xls question
+    list, or a chat log — HDD7's ZIP, khgkk's workbook, the block text. ``agents``: replybook's user
+    names, whose turns in a chat log are the agents'."""
+    if isinstance(source, bytes):
+        data, label = source, name or "上传的文件"
+    else:
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise file_error(path, exc) from None
+        label = name or str(path)
+    found = read_binary(data, label, column, agents)
+    if found is not None:
+        questions, stats, rows = found
+        if rows is not None:
+            questions = _read_rows(rows, label, column)
+        if not questions:
+            raise InvalidValue(f"{label} 里没有找到问题" + (f"（{stats.summary()}）" if stats else ""))
+        return QuestionFile(questions, stats)
+    suffix = Path(label).suffix.lower()
+    if suffix in (".xlsx", ".xls", ".zip"):  # named as a workbook or an archive, but is neither
+        raise InvalidValue(
+            f"{label} 不是有效的 {suffix} 文件（打不开）：请上传 .txt、.csv、.xlsx 或聊天记录（.log、千牛聊天记录 .zip）"
+        )
+    text, _encoding = detect_and_decode(data)
+    return parse_question_text(text, label, column, agents=agents)
+
+
+def parse_question_text(
+    text: str, source: str, column: str | None = None, *, agents: Iterable[str] = ()
+) -> QuestionFile:
+    """``parse_questions`` with what a chat log held."""
+    if Path(source).suffix.lower() != ".csv" and not column and looks_like_blocks(text):
+        questions, stats = from_conversations(read_block_text(text, source=source), agents)
+        if not questions:
+            raise InvalidValue(f"{source} 里没有找到问题（{stats.summary()}）")
+        return QuestionFile(questions, stats)
+    return QuestionFile(parse_questions(text, source, column))
 
 
 def parse_questions(text: str, source: str, column: str | None = None) -> list[Question]:
-    """Questions from the decoded text of a file named ``source`` (its suffix says CSV or text)."""
+    """Questions from the decoded text of a file named ``source`` (its suffix says CSV or text; a
+    text in the chat-log block form is a chat log)."""
     if Path(source).suffix.lower() == ".csv":
         questions = _read_csv(text, source, column)
+    elif not column and looks_like_blocks(text):
+        questions = from_conversations(read_block_text(text, source=source))[0]
     else:
         if column:
             raise InvalidValue("--column 只适用于 CSV 文件")
@@ -99,18 +145,6 @@ def truncation_warning(questions: list[Question]) -> str | None:
     return f"{shown}的问题超过 {MAX_QUESTION} 个字，已截取前 {MAX_QUESTION} 个字（与试问框一致）"
 
 
-def _question(
-    text: str, where: str, problems: list[Problem], column: str | None = None, **labels: object
-) -> Question | None:
-    """A question as read, cut at MAX_QUESTION; a control character in it is a problem."""
-    bad = control_problem(text)
-    if bad:
-        problems.append(Problem(where, bad, column))
-        return None
-    cut = len(text) > MAX_QUESTION
-    return Question(text[:MAX_QUESTION] if cut else text, where=where, truncated=cut, **labels)  # type: ignore[arg-type]
-
-
 def _read_text(text: str, source: str) -> list[Question]:
     lines = text.splitlines()
     filled = [ln for ln in lines if ln.strip()]
@@ -127,7 +161,7 @@ def _read_text(text: str, source: str) -> list[Question]:
             line, at = m.group(4), _moment(m.group(1), f"第 {no} 行", None, problems)
         else:
             at = None
-        question = _question(line, f"第 {no} 行", problems, at=at)
+        question = make_question(line, f"第 {no} 行", problems, at=at)
         if question is not None:
             out.append(question)
     if problems:
@@ -164,7 +198,11 @@ def _no_question_column(source: str, header: list[str]) -> str:
 
 
 def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
-    rows = read_records(text, source=source)
+    return _read_rows(read_records(text, source=source), source, column)
+
+
+def _read_rows(rows: list[list[str]], source: str, column: str | None) -> list[Question]:
+    """Questions from a table's rows (a CSV's records, a workbook sheet's cells); row 1 the header."""
     if not rows:
         return []
     header = rows[0]
@@ -209,7 +247,7 @@ def _read_csv(text: str, source: str, column: str | None) -> list[Question]:
             continue
         if cell(t_col):
             labels["at"] = _moment(cell(t_col) or "", where, _name(header, t_col), problems)
-        question = _question(text_, where, problems, _name(header, q_col), count=count, **labels)
+        question = make_question(text_, where, problems, _name(header, q_col), count=count, **labels)
         if question is not None:
             out.append(question)
         if len(problems) >= MAX_PROBLEMS:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from replybook.bot import BotConfig, get_bot_settings
 from replybook.library.bot_section import apply_bot_settings, bot_section_lines, plan_bot_settings
+from replybook.library.conflicts import check_against_library
 from replybook.library.entries import (
     EntryData,
     add_category,
@@ -28,11 +29,18 @@ from replybook.library.entries import (
     redundancy_warning,
     wordings,
 )
+from replybook.library.settings import (  # noqa: F401 - re-exported: callers know them here
+    forget_setting,
+    get_setting,
+    get_shop_name,
+    set_setting,
+    set_shop_name,
+)
 from replybook.library.strict_yaml import MAX_FILE_BYTES, text_field, text_list, too_big
 from replybook.library.strict_yaml import load as load_yaml
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
 from replybook.store.labels import file_field
-from replybook.store.models import Entry, Setting
+from replybook.store.models import Entry
 from replybook.store.normalize import normalise
 from replybook.store.timeutil import iso_shop, parse_datetime
 from replybook.tabular.encodings import UndecodableText, detect_and_decode
@@ -194,22 +202,52 @@ def _when(value: Any) -> datetime | None:
 def plan_import(session: Session, text: str, *, source: str, mode: str = "merge") -> LibraryPlan:
     """Work out what importing ``text`` changes. ``merge``: same question → update, new → add;
     ``replace``: the library becomes exactly the file."""
+    check_mode(mode)
+    ensure_builtin_categories(session)
+    known = {c.key for c in list_categories(session)}
+    sections: dict[str, Any] = {}
+    shop, categories, incoming = read_library(text, source=source, known_categories=known, sections=sections)
+    labelled = [(f"第 {index} 条", data) for index, data in enumerate(incoming, start=1)]
+    return plan_entries(
+        session,
+        shop=shop,
+        categories=categories,
+        incoming=labelled,
+        source=source,
+        mode=mode,
+        bot_section=sections.get("bot"),
+    )
+
+
+def check_mode(mode: str) -> None:
     if mode not in ("merge", "replace"):
         raise InvalidValue(f"未知导入方式 {mode!r}，可用：merge、replace")
+
+
+def plan_entries(
+    session: Session,
+    *,
+    shop: str | None,
+    categories: list[tuple[str, str]],
+    incoming: list[tuple[str, EntryData]],
+    source: str,
+    mode: str,
+    bot_section: Any = None,
+) -> LibraryPlan:
+    """The plan for entries already read and checked (from the YAML file or a workbook's 问答库
+    sheet), each with the label its warnings name (第 3 条, 工作表 问答库 第 4 行); ``bot_section``
+    is the library file's ``bot:`` section as read (None: the bot settings stay as they are)."""
+    check_mode(mode)
     ensure_builtin_categories(session)
     cats = {c.id: c.key for c in list_categories(session)}
-    sections: dict[str, Any] = {}
-    shop, categories, incoming = read_library(
-        text, source=source, known_categories=set(cats.values()), sections=sections
-    )
     current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
     plan = LibraryPlan(shop=shop)
     plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
     in_file: set[str] = set()
-    for index, data in enumerate(incoming, start=1):  # every entry parsed: a bad one raised above
+    for label, data in incoming:  # every entry parsed: a bad one raised before
         warning = redundancy_warning(data)
         if warning:
-            plan.warnings.append(f"第 {index} 条（{data.question}）：{warning}")
+            plan.warnings.append(f"{label}（{data.question}）：{warning}")
         key = normalise(data.question)
         in_file.add(key)
         existing = current.get(key)
@@ -222,35 +260,16 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
     if mode == "replace":
         plan.remove = [e for k, e in current.items() if k not in in_file]
         plan.removed_entries = [entry_data(e, cats[e.category_id]) for e in plan.remove]
-    _check_against_library(plan, current, source)
+    check_against_library(current, add=plan.add, change=plan.change, remove=plan.remove, source=source)
     plan.bot = plan_bot_settings(
         session,
-        sections.get("bot"),
+        bot_section,
         removed=[d.question for d in plan.removed_entries],
-        incoming=[d.question for d in incoming],
+        incoming=[d.question for _, d in incoming],
         new_categories=dict(plan.new_categories),
         source=source,
     )
     return plan
-
-
-def _check_against_library(plan: LibraryPlan, current: dict[str, Entry], source: str) -> None:
-    """A wording in the file that another (kept) entry of the library already holds is a conflict."""
-    leaving = {e.id for e in plan.remove} | {e.id for e, _ in plan.change}
-    owners: dict[str, Entry] = {}
-    for entry in current.values():
-        if entry.id in leaving:
-            continue
-        for w in wordings(entry):
-            owners[normalise(w)] = entry
-    problems = []
-    for data in plan.add + [d for _, d in plan.change]:
-        for w in wordings(data):
-            other = owners.get(normalise(w))
-            if other is not None and other.question_norm != normalise(data.question):
-                problems.append(Problem(f"“{data.question}”", f"问法 {w!r} 已在库中问答“{other.question}”里"))
-    if problems:
-        raise ImportFormatError(source, problems)
 
 
 def apply_import(session: Session, plan: LibraryPlan, *, user: str | None = None) -> None:
@@ -369,31 +388,3 @@ def export_library(session: Session, path: Path) -> int:
     except OSError as exc:
         raise file_error(path, exc, writing=True) from None
     return text.count("\n  - category:")
-
-
-# ---------------------------------------------------------------- shop settings
-
-
-def get_setting(session: Session, key: str) -> str | None:
-    row = session.get(Setting, key)
-    return row.value if row else None
-
-
-def set_setting(session: Session, key: str, value: str) -> None:
-    row = session.get(Setting, key) or Setting(key=key, value=value)
-    row.value = value
-    session.add(row)
-
-
-def forget_setting(session: Session, key: str) -> None:
-    row = session.get(Setting, key)
-    if row is not None:
-        session.delete(row)
-
-
-def get_shop_name(session: Session) -> str | None:
-    return get_setting(session, "shop")
-
-
-def set_shop_name(session: Session, name: str) -> None:
-    set_setting(session, "shop", name)

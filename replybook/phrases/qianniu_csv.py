@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from replybook.store.controls import control_problem
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem
 from replybook.store.normalize import fold_code
-from replybook.tabular.cells import FORMULA_PREFIXES
+from replybook.tabular.cells import strip_text_marker
 from replybook.tabular.encodings import bom_encoding
 from replybook.tabular.records import csv_error
 
@@ -99,19 +99,6 @@ def detect_encoding(stream: BinaryIO) -> str:
         return "gb18030"
     finally:
         stream.seek(start)
-
-
-def strip_text_marker(value: str) -> str:
-    """The marks written so that Excel keeps a cell as text, taken off again (SPEC §8).
-
-    Qianniu tools (and ``--neutralise-formulas``) put a TAB before the cell; Excel, and exports made
-    before the TAB convention, put an apostrophe before a cell that would otherwise read as a formula
-    or a number. An apostrophe before anything else (``'好的'您说``) is the phrase's own text.
-    """
-    value = value.lstrip("\t")
-    if value.startswith("'") and value[1:2] and (value[1] in FORMULA_PREFIXES or value[1].isdigit()):
-        value = value[1:]
-    return value
 
 
 def unescape(value: str) -> str:

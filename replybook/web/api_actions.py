@@ -25,7 +25,7 @@ from replybook.store.errors import InvalidValue, StaleVersionError
 from replybook.store.models import REVIEW_LEVELS
 from replybook.store.timeutil import iso_shop, now, parse_datetime
 
-from . import campaigns, coverage, gold, importexport, tryit
+from . import campaigns, coverage, gold, importexport, tryit, workbooks
 from .auth import SessionDep, SupervisorDep, ViewerDep
 from .autoreplies import rule_public
 from .uploads import UploadRoute, file_bytes
@@ -346,3 +346,26 @@ def api_delete_campaign(
     undo = campaign_store.delete_campaign(session, name=c.name, expected_version=version, user=viewer.name)
     session.commit()
     return {"deleted": campaign_id, "undo_revision": undo}
+
+
+@router.get("/export/shop.xlsx", summary="导出整个回复配置（Excel：问答库、分类、自动回复、快捷短语）")
+def api_export_shop(session: SessionDep) -> Response:
+    return workbooks.download(workbooks.shop_xlsx(session), "shop.xlsx")
+
+
+@router.get("/export/team.xlsx", summary="导出团队短语（Excel）")
+def api_export_team_xlsx(session: SessionDep) -> Response:
+    return workbooks.download(workbooks.phrases_xlsx(session), "team.xlsx")
+
+
+@router.get("/export/personal.xlsx", summary="导出自己的个人短语（Excel）")
+def api_export_personal_xlsx(session: SessionDep, viewer: ViewerDep) -> Response:
+    return workbooks.download(workbooks.phrases_xlsx(session, owner=viewer.name), "personal.xlsx")
+
+
+@router.get(
+    "/export/template/{kind}.xlsx",
+    summary="下载可填写的 Excel 模板：library、autoreplies、phrases、categories、shop",
+)
+def api_export_template(session: SessionDep, kind: str) -> Response:
+    return workbooks.download(workbooks.template_xlsx(session, kind), f"{kind}.xlsx")

@@ -49,6 +49,7 @@ from . import (
     phrases,
     tryit,
     users,
+    workbooks,
 )
 from .auth import PROTECTED, NotLoggedIn
 from .render import content_security_policy, is_htmx, make_environment, render
@@ -76,6 +77,7 @@ PAGES = (
     autoreplies,
     phrases,
     importexport,
+    workbooks,
     tryit,
     coverage,
     campaigns,

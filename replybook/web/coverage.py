@@ -3,8 +3,6 @@ campaign's start), and read the stored report with its charts."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ from replybook.coverage import runs as coverage_runs
 from replybook.coverage.question_files import COLUMNS_HINT
 from replybook.coverage.report import STATUS_NAMES
 from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL, campaign_verdict
+from replybook.store import users
 from replybook.store.errors import ImportFormatError, InvalidValue
 from replybook.store.models import Campaign, CoverageRun
 from replybook.store.timeutil import iso_shop, now
@@ -29,7 +28,7 @@ from .render import render
 from .uploads import PostedForm, UploadRoute, file_bytes
 
 router = APIRouter(route_class=UploadRoute)
-QUESTION_SUFFIXES = {".txt", ".csv", ".log"}
+QUESTION_SUFFIXES = {".txt", ".csv", ".log", ".zip", ".xlsx", ".xls"}
 NO_FILE = "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。"
 
 
@@ -91,18 +90,15 @@ def run_uploaded(
     file, not the temp one."""
     suffix = Path(filename).suffix.lower()
     if suffix not in QUESTION_SUFFIXES:
-        raise InvalidValue(f"不支持 {suffix or '无扩展名'} 文件：请上传 .txt、.csv 或聊天记录 .log")
-    folder = tempfile.mkdtemp(prefix="replybook-coverage-")
-    path = Path(folder) / f"questions{suffix}"
-    try:
-        path.write_bytes(data)
-        questions = coverage.read_questions(path, column or None)
-        report = coverage.run_coverage(session, questions, at=at, source=filename)
-        return coverage.save_run(session, report, source=filename, user=user)
-    except (InvalidValue, ImportFormatError) as exc:
-        raise InvalidValue(str(exc).replace(str(path), filename)) from None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        raise InvalidValue(
+            f"不支持 {suffix or '无扩展名'} 文件：请上传 .txt、.csv、.xlsx 或聊天记录（.log、千牛聊天记录 .zip）"
+        )
+    agents = [u.name for u in users.list_users(session)]
+    found = coverage.read_question_file(data, column or None, name=filename, agents=agents)
+    report = coverage.run_coverage(session, found.questions, at=at, source=filename)
+    if found.chat is not None:
+        report.summary["chat"] = found.chat.as_dict()
+    return coverage.save_run(session, report, source=filename, user=user)
 
 
 def run_campaign_questions(session: Session, *, campaign: str, user: str) -> tuple[CoverageRun, Campaign]:
@@ -131,7 +127,7 @@ def run_page(request: Request, session: SessionDep, viewer: SupervisorDep, form:
             user=viewer.name,
         )
         session.commit()
-    except InvalidValue as exc:
+    except (InvalidValue, ImportFormatError) as exc:
         session.rollback()
         return _error(request, session, viewer, str(exc))
     flash(request, f"覆盖测试完成：{run.total} 个问题，覆盖率 {run.coverage:.1%}")

@@ -15,13 +15,15 @@ from starlette.datastructures import UploadFile
 
 from replybook import library, phrases
 from replybook.library.entries import entry_data, list_categories
+from replybook.phrases import workbook as phrase_workbook
 from replybook.phrases.qianniu_csv import CsvReader, encoding_name
+from replybook.shop import workbook as shop_workbook
 from replybook.store.errors import ConflictError, ImportFormatError, InvalidValue, PermissionDenied
 from replybook.store.labels import field_name
 from replybook.store.models import PhraseScope
 from replybook.store.permissions import can_edit
 
-from . import forms
+from . import forms, workbooks
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render
 from .uploads import PostedForm, UploadRoute, UploadStore, file_bytes
@@ -81,6 +83,8 @@ def transfer_page(request: Request, session: SessionDep, viewer: ViewerDep) -> R
 
 
 def _plan(session: Session, data: bytes, meta: dict[str, Any]) -> Any:
+    if workbooks.is_workbook_upload(data, meta["filename"]):
+        return workbooks.plan_upload(session, data, meta)
     if meta["kind"] == "library":
         text = library.decode_library(data, source=meta["filename"])
         return library.plan_import(session, text, source=meta["filename"], mode=meta["mode"])
@@ -92,6 +96,10 @@ def _plan(session: Session, data: bytes, meta: dict[str, Any]) -> Any:
 
 
 def counts_of(plan: Any) -> str:
+    if isinstance(plan, shop_workbook.WorkbookPlan):
+        return workbooks.workbook_counts(plan)
+    if isinstance(plan, phrase_workbook.PhraseWorkbookPlan):
+        plan = plan.plan
     if isinstance(plan, library.LibraryPlan):
         return f"{len(plan.add)},{len(plan.change)},{len(plan.remove)}"
     return f"{len(plan.added)},{len(plan.changed)},{len(plan.removed)}"
@@ -154,9 +162,11 @@ def _lines(value: Any) -> list[str]:
     return [str(value)]
 
 
-def phrase_preview(data: bytes, plan: phrases.PhraseImportPlan) -> dict[str, Any]:
+def phrase_preview(plan: phrases.PhraseImportPlan, notes: list[str] | None = None) -> dict[str, Any]:
     wanted = {item.row for item in plan.added[:PREVIEW_LIMIT] + plan.changed[:PREVIEW_LIMIT]}
-    rows = {r.row: r for r in CsvReader(io.BytesIO(data), plan.source, plan.encoding) if r.row in wanted}
+    stream, start = plan._origin  # the upload as planned (a workbook's sheet as its CSV)
+    stream.seek(start)
+    rows = {r.row: r for r in CsvReader(stream, plan.source, plan.encoding) if r.row in wanted}
 
     def item(it: phrases.PlanItem, *, show_fields: bool = False) -> dict[str, Any]:
         row = rows.get(it.row)
@@ -174,13 +184,20 @@ def phrase_preview(data: bytes, plan: phrases.PhraseImportPlan) -> dict[str, Any
         "removed": [{"title": it.code, "detail": ""} for it in plan.removed[:PREVIEW_LIMIT]],
         "counts": {"added": len(plan.added), "changed": len(plan.changed), "removed": len(plan.removed)},
         "unchanged": plan.unchanged,
-        "warnings": list(plan.warnings),
+        "warnings": (notes or []) + list(plan.warnings),
     }
 
 
 def preview_data(session: Session, data: bytes, meta: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     plan = _plan(session, data, meta)
-    shown = library_preview(session, plan) if meta["kind"] == "library" else phrase_preview(data, plan)
+    if isinstance(plan, shop_workbook.WorkbookPlan):
+        shown = workbooks.workbook_preview(plan)
+    elif isinstance(plan, phrase_workbook.PhraseWorkbookPlan):
+        shown = phrase_preview(plan.plan, plan.notes) | {"encoding": "Excel 工作簿"}
+    elif meta["kind"] == "library":
+        shown = library_preview(session, plan)
+    else:
+        shown = phrase_preview(plan)
     return plan, {
         **shown,
         "filename": meta["filename"],
@@ -229,7 +246,9 @@ def confirm_import(
     plan, shown = preview_data(session, data, meta)
     if counts_of(plan) != expected:
         return False, meta, shown, counts_of(plan)
-    if meta["kind"] == "library":
+    if isinstance(plan, shop_workbook.WorkbookPlan | phrase_workbook.PhraseWorkbookPlan):
+        workbooks.apply_upload(session, plan, user=viewer.name)
+    elif meta["kind"] == "library":
         library.apply_import(session, plan, user=viewer.name)
     else:
         phrases.apply_phrase_import(session, plan, user=viewer.name)
