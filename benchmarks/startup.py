@@ -21,7 +21,7 @@ HEAVY = ("fastapi", "uvicorn", "jinja2", "numpy", "rich", "opencc", "openpyxl", 
 PROBE = (
     "import sys; sys.argv = ['replybook', *sys.argv[1:]]\n"
     "try:\n    from cli.main import main; main()\nexcept SystemExit:\n    pass\n"
-    "print('HEAVY ' + ' '.join(m for m in %r if m in sys.modules), file=sys.stderr)\n" % (HEAVY,)
+    f"print('HEAVY ' + ' '.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
 )
 
 
