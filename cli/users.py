@@ -65,6 +65,38 @@ def logout(ctx: typer.Context, name: str = typer.Argument(..., help="登录名")
     console.print(f"{name} 已在所有设备上退出登录")
 
 
+@app.command("token")
+def token(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="登录名"),
+    label: str = typer.Option("命令行创建", "--name", help="令牌的用途，例如 同步脚本"),
+    revoke: int = typer.Option(None, "--revoke", help="吊销这个编号的令牌（编号见 --list）"),
+    list_: bool = typer.Option(False, "--list", help="列出 TA 的令牌和最近使用时间"),
+) -> None:
+    """创建个人 API 令牌（只显示这一次），或列出、吊销。脚本用 Authorization: Bearer 令牌 访问 /api/。
+
+    Example: replybook user token 小美 --name 同步脚本
+    """
+    from replybook.store import tokens
+    from replybook.store.timeutil import iso_shop
+
+    with session(ctx) as s:
+        if revoke is not None:
+            gone = tokens.revoke_token(s, user=name, token_id=revoke)
+            console.print(f"已吊销 {name} 的令牌 {gone.id}（{gone.name}，{gone.prefix}…）", markup=False)
+        elif list_:
+            for t in tokens.list_tokens(s, user=name):
+                used = iso_shop(t.last_used_at) or "从未使用"
+                state = f"已吊销 {iso_shop(t.revoked_at)}" if t.revoked_at else "有效"
+                console.print(f"{t.id}\t{t.name}\t{t.prefix}…\t最近使用 {used}\t{state}", markup=False)
+        else:
+            made = tokens.create_token(s, user=name, name=label)
+            console.print(
+                f"已为 {name} 创建令牌 {made.token.id}（{label}）；它只显示这一次，请妥善保存：", markup=False
+            )
+            print(made.secret)  # plain, on its own line, so a script can capture it
+
+
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
     """列出用户及其角色。

@@ -32,6 +32,7 @@ from replybook.web import gold as gold_page
 from replybook.web import history as history_page
 from replybook.web import importexport as importexport_page
 from replybook.web import phrases as phrases_page
+from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
 from replybook.web import users as users_page
 from replybook.web import workbooks as workbooks_page
@@ -99,6 +100,9 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /users/{name}/role": users_page.change_role_of,
     "POST /users/{name}/delete": users_page.remove_user_of,
     "POST /account/password": users_page.change_own_password,
+    "GET /account": tokens_page.tokens_data,
+    "POST /account/tokens": tokens_page.create_token_of,
+    "POST /account/tokens/{token_id}/revoke": tokens_page.revoke_token_of,
 }
 
 # Pages with no data of their own, each with the reason (and where the API has what they show).
@@ -106,7 +110,6 @@ HTML_ONLY: dict[str, str] = {
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
     "POST /logout": "ends a browser session",
-    "GET /account": "the change-password form; who you are is GET /api/me",
     "GET /entries/new": "a blank editor form; POST /api/entries creates",
     "GET /entries/{entry_id}/delete": "the are-you-sure form; DELETE /api/entries/{id} deletes",
     "GET /coverage/{run_id}/delete": "the are-you-sure form; DELETE /api/coverage/{id} deletes",

@@ -63,6 +63,17 @@ class TooManyAttempts(ReplybookError):
         super().__init__(f"登录失败次数太多，请 {minutes} 分钟后再试；忘记密码请让客服主管在“用户”页重设。")
 
 
+class TooManyPasswordChecks(TooManyAttempts):
+    """Too many HTTP basic-auth password checks (a scrypt each) from one address within a minute."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.args = (
+            f"HTTP Basic 认证每次都要校验密码，这个地址一分钟内校验得太多了，请 {self.retry_after} 秒后再试；"
+            "脚本请改用个人 API 令牌（Authorization: Bearer，在“我的账号”页或用 replybook user token 创建）。",
+        )
+
+
 class StaleVersionError(ConflictError):
     """Someone saved the item after the version this edit started from."""
 

@@ -8,6 +8,7 @@
 | session_idle_minutes | REPLYBOOK_SESSION_IDLE_MINUTES | 720 | a browser session unused this long ends (at most 14 days in all) |
 | login_failures_per_user | REPLYBOOK_LOGIN_FAILURES_PER_USER | 10 | failed logins for one name, within the lockout time, before it is refused (429) |
 | login_failures_per_address | REPLYBOOK_LOGIN_FAILURES_PER_ADDRESS | 50 | failed logins from one client address before it is refused (429) |
+| basic_auth_checks_per_minute | REPLYBOOK_BASIC_AUTH_CHECKS_PER_MINUTE | 60 | HTTP basic-auth password checks (a scrypt each; a right one is remembered for a minute) one client address may cause per minute before it is refused (429); scripts should use a personal API token instead |
 | login_lockout_minutes | REPLYBOOK_LOGIN_LOCKOUT_MINUTES | 15 | how long failed logins are counted, and how long a refusal lasts |
 | password_hash_cost | REPLYBOOK_PASSWORD_HASH_COST | 17 | scrypt's N = 2^cost (OWASP: 17); lower only for a test suite, never in a shop |
 | trusted_proxies | REPLYBOOK_TRUSTED_PROXIES | (none) | behind a reverse proxy (nginx …): its addresses, comma-separated (e.g. `127.0.0.1`); only then do `X-Forwarded-For`/`-Proto` name the client, for the login throttle and `Secure` cookies |
@@ -42,6 +43,7 @@ class Settings(BaseSettings):
     login_failures_per_user: int = Field(default=10, ge=1)
     login_failures_per_address: int = Field(default=50, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    basic_auth_checks_per_minute: int = Field(default=60, ge=1)
     password_hash_cost: int = Field(default=DEFAULT_COST, ge=1, le=20)
 
     def password_hasher(self) -> PasswordHasher:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from replybook.store import history
+from replybook.store import history, tokens
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Role, User
 from replybook.store.passwords import PasswordHasher
@@ -133,5 +133,7 @@ def list_users(session: Session) -> list[User]:
 
 
 def remove_user(session: Session, *, name: str, by: str | None = None) -> None:
-    """Remove ``name`` (restorable from the history, with a new password)."""
-    history.delete(session, get_user(session, name), user=by, summary=f"删除用户 {name}")
+    """Remove ``name`` (restorable from the history, with a new password); their API tokens go."""
+    user = get_user(session, name)
+    tokens.forget_tokens(session, user_id=user.id or 0)
+    history.delete(session, user, user=by, summary=f"删除用户 {name}")

@@ -1,5 +1,5 @@
 """JSON API twins of the users and account pages: add a user, set a forgotten password, log a user
-out everywhere, change one's own password."""
+out everywhere, change one's own password, one's personal API tokens."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from replybook.store import users
 
+from . import tokens as tokens_page
 from . import users as users_page
 from .auth import ROLE_NAMES, SessionDep, SupervisorDep, ViewerDep
 from .uploads import UploadRoute
@@ -30,6 +31,10 @@ class PasswordIn(BaseModel):
 class RoleIn(BaseModel):
     role: str = Field(examples=["supervisor"], description="supervisor | agent")
     version: int | None = Field(default=None, description="读到的版本；他人已改过则 409")
+
+
+class TokenIn(BaseModel):
+    name: str = Field(examples=["同步脚本"], description="令牌的用途，最多 64 个字符")
 
 
 class OwnPasswordIn(BaseModel):
@@ -86,3 +91,26 @@ def api_change_own_password(
         request, session, viewer, current=body.current, new=body.new, repeat=body.new
     )
     return {"name": viewer.name, "role_name": ROLE_NAMES.get(viewer.role, viewer.role), "password_set": True}
+
+
+@router.get("/account/tokens", summary="我的个人 API 令牌（不含密钥；含最近使用时间）")
+def api_tokens(session: SessionDep, viewer: ViewerDep) -> dict[str, Any]:
+    return tokens_page.tokens_data(session, viewer)
+
+
+@router.post(
+    "/account/tokens",
+    status_code=201,
+    summary="创建个人 API 令牌（secret 只在这次回答里出现；用令牌本身不能再创建令牌）",
+)
+def api_create_token(
+    request: Request, session: SessionDep, viewer: ViewerDep, body: TokenIn
+) -> dict[str, Any]:
+    return tokens_page.create_token_of(request, session, viewer, name=body.name)
+
+
+@router.delete("/account/tokens/{token_id}", summary="吊销我的一个令牌（之后用它的请求得到 401）")
+def api_revoke_token(
+    request: Request, session: SessionDep, viewer: ViewerDep, token_id: int
+) -> dict[str, Any]:
+    return tokens_page.revoke_token_of(request, session, viewer, token_id=token_id)

@@ -27,7 +27,7 @@ from replybook.store.errors import InvalidValue, ReplybookError, TooManyAttempts
 from replybook.store.passwords import VerifiedCredentials
 from replybook.store.resources import static_dir
 from replybook.store.settings import Settings
-from replybook.store.throttle import LoginThrottle
+from replybook.store.throttle import FailureCounter, LoginThrottle
 from replybook.store.timeutil import now
 
 from . import (
@@ -47,6 +47,7 @@ from . import (
     importexport,
     login,
     phrases,
+    tokens,
     tryit,
     users,
     workbooks,
@@ -67,6 +68,10 @@ SECURITY_HEADERS = {
 }
 NOT_JSON = "请求内容不是有效的 JSON"
 FASTAPI_UNPARSABLE_BODY = "There was an error parsing the body"
+NOT_LOGGED_IN = (
+    "请先登录：用网页登录，或在 Authorization 头里带个人 API 令牌（Bearer rb_…，在“我的账号”页创建），"
+    "或用 HTTP Basic 认证（用户名和密码，较慢）"
+)
 BUSY_RETRY_AFTER = 5  # seconds: a busy database is a long import's write phase
 
 # The page modules, in menu order; each has a ``router`` of pages that need a login.
@@ -85,6 +90,7 @@ PAGES = (
     gold,
     history,
     users,
+    tokens,
     formats,
 )
 
@@ -126,7 +132,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app = FastAPI(
         title="replybook API",
         description="客服回复配置（千牛问答库、自动回复、快捷短语）的 JSON 接口。"
-        "用网页登录后的会话（写操作带 X-CSRF-Token 头）或 HTTP Basic 认证访问。",
+        "用个人 API 令牌（Authorization: Bearer rb_…，在“我的账号”页或用 `replybook user token` 创建）、"
+        "网页登录后的会话（写操作带 X-CSRF-Token 头）或 HTTP Basic 认证（每次校验密码，较慢）访问。",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -143,6 +150,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         clock=clock,
     )
     app.state.verified_credentials = VerifiedCredentials(ttl=60, clock=clock)
+    app.state.basic_auth_checks = FailureCounter(
+        limit=settings.basic_auth_checks_per_minute, window=60, clock=clock
+    )
     app.state.jinja = make_environment()
     app.state.matchers = tryit.MatcherCache()
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
@@ -184,9 +194,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
         if _is_api(request):
             return JSONResponse(
-                {"detail": "请先登录：用网页登录，或用 HTTP Basic 认证（用户名和密码）"},
+                {"detail": NOT_LOGGED_IN},
                 status_code=401,
-                headers={"WWW-Authenticate": 'Basic realm="replybook"'},
+                headers={"WWW-Authenticate": 'Basic realm="replybook", Bearer realm="replybook"'},
             )
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         target = "/login?next=" + quote(wanted, safe="/")

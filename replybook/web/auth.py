@@ -7,7 +7,9 @@ copied cookie is worth nothing afterwards) and it was used within the idle time
 (``session_idle_minutes``); it is ``Secure`` when the settings say the site is served over HTTPS.
 Failed logins (the form and basic auth alike) are throttled per name and per address (429). Every state-changing request from a browser must carry that token, in the hidden
 ``csrf_token`` form field or the ``X-CSRF-Token`` header (htmx sends it from ``<body hx-headers>``).
-The API also accepts HTTP basic auth, which needs no CSRF token because no cookie is involved.
+The API also accepts a personal API token (``Authorization: Bearer rb_…``, ``store/tokens.py``: one
+indexed sha256 lookup) and HTTP basic auth (a scrypt, remembered for a minute, and rate-limited per
+address); neither needs a CSRF token because no cookie is involved.
 The login and logout pages are in ``login.py``.
 """
 
@@ -27,8 +29,8 @@ from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from replybook.store import users
-from replybook.store.errors import PermissionDenied
+from replybook.store import tokens, users
+from replybook.store.errors import PermissionDenied, TooManyAttempts, TooManyPasswordChecks
 from replybook.store.models import Role, User
 
 SESSION_COOKIE = "replybook_session"
@@ -163,6 +165,27 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return (name, password) if sep else None
 
 
+def _bearer_secret(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+def _token_user(request: Request, session: Session, secret: str) -> User | None:
+    """A personal API token's user. Tokens are too long to guess, but a wrong one still counts
+    against the client's address in the login throttle, so a scanner is stopped like a guesser."""
+    throttle = request.app.state.login_throttle
+    address = request.client.host if request.client else "?"
+    wait = throttle.addresses.retry_after(address)
+    if wait:
+        raise TooManyAttempts(wait)
+    user = tokens.token_user(session, secret, at=request.app.state.clock())
+    if user is None:
+        throttle.addresses.fail(address)
+        return None
+    session.commit()  # the token's last use (written at most once a minute)
+    return user
+
+
 def _now(request: Request) -> float:
     return float(request.app.state.clock().timestamp())
 
@@ -202,27 +225,41 @@ def check_login(request: Request, session: Session, name: str, password: str) ->
 
 
 def _basic_user(request: Request, session: Session, name: str, password: str) -> User | None:
-    """Basic auth, with a verification remembered briefly (a scrypt per API request would be slow)."""
+    """Basic auth, with a verification remembered briefly (a scrypt per API request would be slow).
+    Each scrypt it does run counts against the client's address (``basic_auth_checks_per_minute``):
+    a script that keeps changing credentials is refused (429) and told to use a token."""
     verified = request.app.state.verified_credentials
     user = session.exec(select(User).where(User.name == name)).first()
     if user is not None and (name, password, user.password_hash) in verified:
         return user
+    checks = request.app.state.basic_auth_checks
+    address = request.client.host if request.client else "?"
+    wait = checks.retry_after(address)
+    if wait:
+        raise TooManyPasswordChecks(wait)
     user = check_login(request, session, name, password)
+    checks.fail(address)  # one scrypt spent (a throttled attempt raised before any)
     if user is not None:
         verified.add(name, password, user.password_hash)
     return user
 
 
 def current_viewer(request: Request, session: SessionDep) -> Viewer:
-    """The logged-in user, from the session cookie or (API only) HTTP basic auth."""
+    """The logged-in user: on the API a personal token (``Authorization: Bearer``) first, else the
+    session cookie, else (API only) HTTP basic auth."""
     cached = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
     user: User | None = None
     data = read_session(request)
-    if data.get("u"):
+    is_api = request.url.path.startswith("/api/")
+    secret = _bearer_secret(request) if is_api else None
+    if secret is not None:
+        user = _token_user(request, session, secret)
+        request.state.token_auth = user is not None
+    elif data.get("u"):
         user = _session_user(request, session, data)
-    elif request.url.path.startswith("/api/"):
+    elif is_api:
         creds = _basic_credentials(request)
         if creds:
             user = _basic_user(request, session, *creds)
@@ -239,8 +276,8 @@ ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 async def check_csrf(request: Request, viewer: ViewerDep) -> None:
     """Refuse a state-changing request that does not carry this session's CSRF token."""
-    if request.method in SAFE_METHODS:
-        return
+    if request.method in SAFE_METHODS or getattr(request.state, "token_auth", False):
+        return  # a browser never sends a bearer token on its own, so another site cannot forge one
     if getattr(request.state, "basic_auth", False):
         # Scripts send no Origin; a browser that cached basic credentials does, from the other site.
         origin = request.headers.get("origin")

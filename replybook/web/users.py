@@ -15,6 +15,7 @@ from replybook.store.errors import ConflictError, InvalidValue
 from replybook.store.timeutil import iso_shop
 
 from . import forms
+from . import tokens as tokens_page
 from .auth import (
     ROLE_NAMES,
     SessionDep,
@@ -159,8 +160,9 @@ def end_sessions(request: Request, session: SessionDep, viewer: SupervisorDep, n
 
 
 @router.get("/account")
-def account_page(request: Request, viewer: ViewerDep) -> Response:
-    return render(request, "users/account.html", {"error": None})
+def account_page(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
+    data = {**tokens_page.ACCOUNT_PAGE, **tokens_page.tokens_data(session, viewer)}
+    return render(request, "users/account.html", data)
 
 
 def change_own_password(
@@ -194,6 +196,7 @@ def change_password(request: Request, session: SessionDep, viewer: ViewerDep, fo
         session.commit()
     except InvalidValue as exc:
         session.rollback()
-        return render(request, "users/account.html", {"error": str(exc)}, status=422)
+        data = {**tokens_page.ACCOUNT_PAGE, **tokens_page.tokens_data(session, viewer), "error": str(exc)}
+        return render(request, "users/account.html", data, status=422)
     flash(request, "密码已修改，下次登录请用新密码。")
     return redirect(request, "/account")
