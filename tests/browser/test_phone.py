@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from replybook.store import timeutil
 
 from .conftest import Pages
 
@@ -49,6 +52,14 @@ OVERFLOWING = """() => {
   }
   return found.slice(0, 8);
 }"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def a_week_before_the_campaign() -> Iterator[None]:
+    """The server's "now": 2026-12-03, a week before the sample shop's 聚划算 (12-10 to 12-12)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(timeutil.TEST_NOW_ENV, "2026-12-03T10:00:00+08:00")
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +136,21 @@ def test_the_entry_filters_are_open_on_a_laptop(pages: Pages) -> None:
     page.goto("/entries")
     expect(page.get_by_label("分类")).to_be_visible()
     expect(page.get_by_text("筛选：分类、状态")).to_be_hidden()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280", "390"])
+def test_the_dashboard_opens_with_the_campaign_card(pages: Pages, viewport: dict[str, int]) -> None:
+    page = pages.login("店长", **viewport)
+    card = page.locator(".grid > .card").first
+    expect(card).to_have_id("next-campaign")
+    expect(card.get_by_role("heading")).to_contain_text("聚划算")
+    expect(card).to_contain_text("还有 7 天")
+    expect(card).to_contain_text("未就绪")
+    expect(card.get_by_role("link", name="高峰时段排班")).to_be_visible()
+    expect(card).to_contain_text("21:00–22:00 缺 1 人")
+    card.get_by_role("link", name="聚划算").click()
+    expect(page).to_have_url(re.compile(r"/campaigns/1$"))
+    chart = page.locator("#readiness svg#chart-staffing")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect").count() == 48  # needed and scheduled, for each of the 24 hours
+    expect(page.locator("#campaign-autoreplies")).to_contain_text("聚划算首次接待")
