@@ -25,6 +25,7 @@ from replybook.store.timeutil import iso_shop
 
 from . import forms
 from .auth import SessionDep, SupervisorDep, ViewerDep, flash, redirect
+from .campaign_cockpit import STATUS_NAMES, checklist_data, cockpit_data
 from .conflict import conflict_page
 from .render import render, standalone_page
 from .uploads import PostedForm, UploadRoute, file_bytes
@@ -40,25 +41,6 @@ FIELD_LABELS = (
     ("min_personal_phrases", "每位客服个人短语至少"),
     ("min_team_phrases", "团队短语至少"),
 )
-STATUS_NAMES = {readiness.PASS: "通过", readiness.WARN: "注意", readiness.FAIL: "未通过"}
-# Where each readiness item is fixed ({id}: the campaign's).
-FIX_URLS = {
-    "entries": "/entries",
-    "campaign_autoreply": "/autoreplies",
-    "autoreply_ties": "/autoreplies",
-    "promotion_windows": "/entries?category=promotions",
-    "personal_phrases": "/phrases",
-    "team_phrases": "/phrases",
-    "phrase_codes": "/phrases",
-    "coverage": "/campaigns/{id}",
-    "staffing": "/bot",
-    "ambiguous_pairs": "/entries",
-    "gold_team": "/gold",
-}
-
-
-def fix_url(check_name: str, campaign_id: int | None) -> str:
-    return FIX_URLS.get(check_name, "/campaigns/{id}").format(id=campaign_id)
 
 
 def campaign_public(c: Campaign) -> dict[str, Any]:
@@ -186,11 +168,12 @@ def _editor(
     form: dict[str, Any],
     campaign: dict[str, Any] | None,
     questions: int | None = None,
+    cockpit: dict[str, Any] | None = None,
     error=None,
     status=200,
 ):
     data = {"form": form, "campaign": campaign, "questions": questions, "error": error}
-    return render(request, "campaigns/edit.html", data, status=status)
+    return render(request, "campaigns/edit.html", data | (cockpit or {}), status=status)
 
 
 def _question_count(c: Campaign) -> int | None:
@@ -245,7 +228,11 @@ def edit_campaign_page(
 ) -> Response:
     c = get_by_id(session, campaign_id)
     return _editor(
-        request, form=_form_of(c, c.version), campaign=campaign_public(c), questions=_question_count(c)
+        request,
+        form=_form_of(c, c.version),
+        campaign=campaign_public(c),
+        questions=_question_count(c),
+        cockpit=cockpit_data(session, c),
     )
 
 
@@ -327,14 +314,7 @@ def check_page(request: Request, session: SessionDep, viewer: ViewerDep, campaig
         result, error = None, str(exc)
     data: dict[str, Any] = {"campaign": campaign_public(c), "error": error, "statuses": STATUS_NAMES}
     if result is not None:
-        data |= {
-            "ready": result.ready,
-            "checks": result.checks,
-            "fails": sum(ch.status == readiness.FAIL for ch in result.checks),
-            "warns": sum(ch.status == readiness.WARN for ch in result.checks),
-            "fix_urls": {ch.name: fix_url(ch.name, c.id) for ch in result.checks},
-            "handoff": result.handoff,
-        }
+        data |= checklist_data(result, c.id)
     return render(request, "campaigns/check.html", data, status=200 if error is None else 422)
 
 

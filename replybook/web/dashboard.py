@@ -20,6 +20,7 @@ from replybook.store.timeutil import now, to_shop, today_shop
 from . import campaigns as campaign_pages
 from . import gold
 from .auth import SessionDep
+from .campaign_cockpit import fix_url
 from .history import recent_data
 from .render import render
 from .uploads import UploadRoute
@@ -70,7 +71,7 @@ def next_campaign(session: Session) -> dict[str, Any] | None:
                 "name": ch.name,
                 "title": ch.title,
                 "detail": ch.detail,
-                "fix_url": campaign_pages.fix_url(ch.name, c.id),
+                "fix_url": fix_url(ch.name, c.id),
             }
             for ch in result.failing
         ],
