@@ -4,6 +4,7 @@ phrases, and one made a team phrase with its history."""
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from replybook.store import db
 from replybook.store.models import Phrase, Revision
 from tests.chat_fixtures import SHOP, blocks, hdd7_zip, khgkk_xlsx
 from tests.conftest import Cli
+from tests.test_web import agent, app, boss  # noqa: F401 - the logged-in browsers
 
 AGENT = f"{SHOP}:小美"
 TYPED = "亲，这款是纯棉的，可以机洗哦"
@@ -96,3 +98,34 @@ def test_a_file_that_is_no_chat_log(phrase_cli: Cli, tmp_path: Path) -> None:
     other.write_text("只是一些笔记\n没有时间\n", encoding="utf-8")
     result = phrase_cli("phrases", "usage", str(other))
     assert result.exit_code == 2 and "不是聊天记录" in result.output
+
+
+def test_the_usage_view_on_the_phrases_page(boss, agent, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    page = boss.get("/phrases")
+    assert 'href="/phrases/usage"' in page.text
+    upload = boss.client.post(
+        "/phrases/usage",
+        data={"csrf_token": boss.token},
+        files={"file": ("千牛聊天记录_2026-11-14.zip", hdd7_zip(CHATS), "application/zip")},
+    )
+    assert upload.status_code == 200, upload.text
+    text = unescape(upload.text)
+    assert "客服发言 6 条" in text and "从没用过的快捷短语" in text and TYPED in text
+    assert "<script>" not in upload.text and 'action="/phrases/usage/adopt"' in upload.text
+    assert agent.post("/phrases/usage/adopt", {"text": TYPED}).status_code == 403  # team phrases: supervisors
+    done = boss.post("/phrases/usage/adopt", {"text": TYPED})
+    assert done.status_code == 303
+    assert TYPED in unescape(boss.get("/phrases?library=team").text)
+    refused = boss.client.post("/phrases/usage/adopt", data={"text": TYPED}, follow_redirects=False)
+    assert refused.status_code == 403  # no CSRF token, no phrase
+
+
+def test_the_backup_download(boss, agent, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    assert 'href="/export/backup.zip"' in boss.get("/import").text
+    response = boss.get("/export/backup.zip")
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+    restored = Cli(str(tmp_path / "restored.db"))
+    archive = tmp_path / "shop.zip"
+    archive.write_bytes(response.content)
+    assert restored("restore", str(archive)).exit_code == 0
+    assert agent.get("/export/backup.zip").status_code == 403

@@ -175,11 +175,14 @@ def adopt_proposal(session: Session, report: UsageReport, number: int, *, user: 
     if chosen is None:
         shown = f"1–{len(report.proposals)}" if report.proposals else "无"
         raise InvalidValue(f"没有第 {number} 条建议（可选：{shown}）")
+    return adopt_text(session, chosen.text, user=user, number=number)
+
+
+def adopt_text(session: Session, text: str, *, user: str | None = None, number: int = 1) -> Phrase:
+    """A team phrase of ``text`` in the 常用回复 group with a new code (the web's 设为团队短语)."""
+    if not text.strip():
+        raise InvalidValue("没有要设为团队短语的内容")
     data = PhraseData(
-        scope=PhraseScope.TEAM,
-        owner="",
-        group=PROPOSAL_GROUP,
-        code=proposal_code(session, number),
-        text=chosen.text,
+        scope=PhraseScope.TEAM, owner="", group=PROPOSAL_GROUP, code=proposal_code(session, number), text=text
     )
     return create_phrase(session, data=data, user=user)
