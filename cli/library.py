@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from replybook import library as core
+from replybook.shop import library_file as core
 
 from . import workbook
 from .common import console, session
@@ -34,9 +34,10 @@ def import_(
         workbook.import_shop_workbook(ctx, file, mode=mode, dry_run=dry_run)
         return
     with session(ctx) as s:
-        plan = core.import_library(s, file, mode=mode, dry_run=dry_run, user="cli")
+        full = core.import_library(s, file, mode=mode, dry_run=dry_run, user="cli")
         if dry_run:
             s.rollback()
+    plan = full.library
     verb = "将" if dry_run else "已"
     if plan.new_categories:
         names = "、".join(f"{name}（{key}）" for key, name in plan.new_categories)
@@ -54,6 +55,37 @@ def import_(
             console.print(f"  ~ [{d.category}] {d.question}", markup=False)
         for d in plan.removed_entries:  # plain data: the entries themselves went with the rollback
             console.print(f"  - [{d.category}] {d.question}", markup=False)
+    _print_sections(full, verb=verb, dry_run=dry_run)
+
+
+def _print_sections(full: core.FullLibraryPlan, *, verb: str, dry_run: bool) -> None:
+    """The auto-replies' and campaigns' lines of a complete library file."""
+    if full.autoreplies is not None:
+        a = full.autoreplies
+        console.print(
+            f"自动回复：{verb}添加 {len(a.add)} 条，{verb}修改 {len(a.change)} 条，{verb}删除 {len(a.remove)} 条，"
+            f"未变 {a.unchanged} 条"
+        )
+        if dry_run:
+            for rule in a.add:
+                console.print(f"  + 自动回复 {rule.name}", markup=False)
+            for _id, _v, rule in a.change:
+                console.print(f"  ~ 自动回复 {rule.name}", markup=False)
+            for _id, name in a.remove:
+                console.print(f"  - 自动回复 {name}", markup=False)
+    if full.campaigns is not None:
+        c = full.campaigns
+        console.print(
+            f"活动：{verb}添加 {len(c.add)} 个，{verb}修改 {len(c.change)} 个，{verb}删除 {len(c.remove)} 个，"
+            f"未变 {c.unchanged} 个"
+        )
+        if dry_run:
+            for data in c.add:
+                console.print(f"  + 活动 {data.name}", markup=False)
+            for name, _data in c.change:
+                console.print(f"  ~ 活动 {name}", markup=False)
+            for name in c.remove:
+                console.print(f"  - 活动 {name}", markup=False)
 
 
 @app.command("export")
@@ -63,7 +95,7 @@ def export(
         ..., help="要写入的 YAML 文件，或 .xlsx（问答库、分类、自动回复和全部快捷短语）"
     ),
 ) -> None:
-    """把整个问答库导出为 YAML 文件（顺序固定：导出 → 导入 → 再导出，文件完全相同）。
+    """把整个问答库（连同分类、机器人设置、自动回复和活动）导出为 YAML 文件（顺序固定：导出 → 导入 → 再导出，文件完全相同）。
 
     Example: replybook library export library.yaml
     """
@@ -71,5 +103,5 @@ def export(
         workbook.export_shop_workbook(ctx, file)
         return
     with session(ctx) as s:
-        count = core.export_library(s, file)
-    console.print(f"已导出 {count} 条问答到 {file}")
+        entries, rules, found = core.export_library(s, file)
+    console.print(f"已导出 {entries} 条问答、{rules} 条自动回复、{found} 个活动到 {file}")

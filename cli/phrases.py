@@ -275,3 +275,48 @@ def lint(
     console.print(f"错误 {len(errors)} 个，提醒 {len(findings) - len(errors)} 个")
     if errors or (strict and findings):
         raise typer.Exit(1)
+
+
+@app.command("usage")
+def usage(
+    ctx: typer.Context,
+    log: Path = typer.Argument(
+        ..., help="聊天记录：千牛聊天记录 .zip、客户ID|聊天记录 .xlsx 或 时间/昵称: 内容 文本"
+    ),
+    add: list[int] = typer.Option(None, "--add", help="把第 N 条建议设为团队短语（可重复）"),
+    top: int = typer.Option(20, help="每个列表最多显示几条"),
+) -> None:
+    """客服实际发了什么：每条快捷短语的使用次数和最近一次、从没用过的短语、反复手打的回复（建议设为团队短语）。
+
+    Example: replybook phrases usage 千牛聊天记录_2026-11-12.zip --add 1
+    """
+    from replybook.phrases import usage as phrase_usage
+    from replybook.store.errors import file_error
+    from replybook.store.timeutil import shop_text
+
+    try:
+        data = log.read_bytes()
+    except OSError as exc:
+        raise file_error(log, exc) from None
+    with session(ctx) as s:
+        report = phrase_usage.phrase_usage(s, phrase_usage.read_chat_log(data, source=str(log)))
+        added = [phrase_usage.adopt_proposal(s, report, n, user="cli") for n in add or []]
+    console.print(f"客服发言 {report.agent_turns} 条，其中用了快捷短语 {report.matched} 条", markup=False)
+    console.print(f"最常用的快捷短语（{len(report.used)} 条用过）：", markup=False)
+    for u in report.used[:top]:
+        console.print(
+            f"  {u.count} 次  {u.library} {u.code}：{u.text}（最近 {shop_text(u.last) or '时间不详'}）",
+            markup=False,
+        )
+    console.print(f"从没用过的快捷短语（{len(report.never)} 条）：", markup=False)
+    for u in report.never[:top]:
+        console.print(f"  {u.library} {u.code}：{u.text}", markup=False)
+    console.print(f"反复手打、还不是快捷短语的回复（{len(report.proposals)} 条建议）：", markup=False)
+    for p in report.proposals[:top]:
+        console.print(f"  {p.number}. {p.count} 次：{p.text}", markup=False)
+    if report.proposals and not added:
+        console.print(f"设为团队短语：replybook phrases usage {log} --add 1", markup=False)
+    for phrase in added:
+        console.print(
+            f"已设为团队短语 {phrase.code}（分组 {phrase.group_name}）：{phrase.text}", markup=False
+        )

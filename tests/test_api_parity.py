@@ -31,6 +31,7 @@ from replybook.web import entries as entries_page
 from replybook.web import gold as gold_page
 from replybook.web import history as history_page
 from replybook.web import importexport as importexport_page
+from replybook.web import phrase_usage as usage_page
 from replybook.web import phrases as phrases_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
@@ -62,6 +63,9 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /phrases/{phrase_id}": phrases.update_phrase,
     "POST /phrases/{phrase_id}/inline": phrases.update_phrase,
     "POST /phrases/{phrase_id}/delete": phrases.delete_phrase,
+    "POST /phrases/usage": usage_page.usage_of_log,
+    "POST /phrases/usage/adopt": usage_page.adopt_phrase,
+    "GET /export/backup.zip": usage_page.backup_zip,
     "GET /import": importexport_page.transfer_data,
     "POST /import/preview": importexport_page.preview_data,
     "POST /import/confirm": importexport_page.confirm_import,
@@ -115,6 +119,7 @@ HTML_ONLY: dict[str, str] = {
     "GET /coverage/{run_id}/delete": "the are-you-sure form; DELETE /api/coverage/{id} deletes",
     "GET /autoreplies/new": "a blank editor form; POST /api/autoreplies creates",
     "GET /phrases/new": "a blank editor form; POST /api/phrases creates",
+    "GET /phrases/usage": "the chat-log upload form; POST /api/phrases/usage gives the lists",
     "GET /phrases/{phrase_id}/row": "an htmx fragment of one list row; GET /api/phrases/{id} has its data",
     "GET /campaigns/new": "a blank editor form; POST /api/campaigns creates",
     "GET /help/formats": "docs/formats.md as a page; a document, not data (issue 10 item 18)",
