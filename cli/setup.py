@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import errno
+import os
+import shutil
 import socket
+import tempfile
+from inspect import signature
 from pathlib import Path
 
 import typer
@@ -66,15 +70,22 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option(None, help="监听地址（默认 127.0.0.1，或 REPLYBOOK_HOST）"),
     port: int = typer.Option(None, help="端口（默认 8000，或 REPLYBOOK_PORT）"),
+    workers: int = typer.Option(
+        1, "--workers", min=1, max=64, help="工作进程数（团队用 PostgreSQL 时可设为 CPU 核数）"
+    ),
 ) -> None:
     """启动网页界面和 JSON API。
 
     Example: replybook serve --port 8000
+    Example: replybook --db postgresql://replybook@db.example/shop serve --host 0.0.0.0 --workers 2
     """
     settings = Settings(database_url=state(ctx).database_url)
     db.ensure_current(state(ctx).engine)  # one clear line, not a server traceback, if it is not ready
     host, port = host or settings.host, port or settings.port
-    _run(settings, _listen(host, port), host, port, logins=None)
+    if workers > 1:
+        _run_workers(settings, state(ctx).engine, _listen(host, port), host, port, workers=workers)
+    else:
+        _run(settings, _listen(host, port), host, port, logins=None)
 
 
 def demo(
@@ -170,7 +181,42 @@ def _run(settings: Settings, sock: socket.socket, host: str, port: int, logins) 
     uvicorn.Server(server_config(app, settings, host=host, port=port)).run(sockets=[sock])
 
 
-def server_config(app, settings: Settings, *, host: str, port: int):
+def _run_workers(
+    settings: Settings, engine, sock: socket.socket, host: str, port: int, *, workers: int
+) -> None:
+    """``workers`` processes on one listening socket, each its own app (``app_from_environment``).
+    What they share lives in the database (sessions, the library's version that the matcher cache
+    checks, tokens, the secret that signs cookies — stored once here, before any worker starts, so
+    two workers never each make one) or in one upload folder; the login and password-check limits
+    are counted per worker (see the README)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from replybook.web.app import secret_key
+
+    secret_key(settings, engine)
+    folder = tempfile.mkdtemp(prefix="replybook-uploads-")
+    os.environ["REPLYBOOK_DATABASE_URL"] = settings.database_url
+    os.environ["REPLYBOOK_UPLOAD_DIR"] = folder
+    config = server_config(
+        "replybook.web.app:app_from_environment",
+        settings,
+        host=host,
+        port=port,
+        factory=True,
+        workers=workers,
+    )
+    console.print(f"replybook 网页已启动：http://{host}:{port}/（{workers} 个工作进程）", markup=False)
+    console.print("按 Ctrl+C 停止。", markup=False)
+    # uvicorn's supervisor took the worker's target until its 2024 rewrite; it now makes its own
+    extra = {"target": uvicorn.Server(config).run} if "target" in signature(Multiprocess).parameters else {}
+    try:
+        Multiprocess(config, sockets=[sock], **extra).run()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def server_config(app, settings: Settings, *, host: str, port: int, **extra):
     """uvicorn's configuration. ``X-Forwarded-For`` / ``-Proto`` count only from the proxies the
     shop named (``REPLYBOOK_TRUSTED_PROXIES``): uvicorn would otherwise believe them from any local
     client, and a forged address would slip past the per-address login throttle."""
@@ -184,4 +230,5 @@ def server_config(app, settings: Settings, *, host: str, port: int):
         log_level="warning",
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
+        **extra,
     )

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1)
     basic_auth_checks_per_minute: int = Field(default=60, ge=1)
     password_hash_cost: int = Field(default=DEFAULT_COST, ge=1, le=20)
+    upload_dir: str = ""  # uploads awaiting confirm; `serve --workers N` sets one folder for all workers
 
     def password_hasher(self) -> PasswordHasher:
         return hasher_for(self.password_hash_cost)

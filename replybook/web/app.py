@@ -7,10 +7,12 @@ and the session secret is read (or generated once and stored) there too.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -97,7 +99,7 @@ PAGES = (
 )
 
 
-def _secret_key(settings: Settings, engine) -> str:
+def secret_key(settings: Settings, engine) -> str:
     """The configured secret, else the one stored in the database (generated on first start). A
     configured one is never stored, and one stored earlier is removed: no copy of the database then
     carries what signs the cookies."""
@@ -125,8 +127,8 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ensure_current(engine)
-        app.state.signer = auth.signer(_secret_key(settings, engine))
-        app.state.uploads = UploadStore()
+        app.state.signer = auth.signer(secret_key(settings, engine))
+        app.state.uploads = UploadStore(Path(settings.upload_dir) if settings.upload_dir else None)
         yield
         app.state.uploads.close()
         engine.dispose()
@@ -266,6 +268,21 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         message = "没有这个页面。请从上方菜单进入。" if exc.status_code == 404 else str(exc.detail)
         return _error_page(request, exc.status_code, message)
+
+
+def app_from_environment() -> FastAPI:
+    """One worker's app under `replybook serve --workers N` (uvicorn's factory, imported by each
+    worker process): the settings come from the ``REPLYBOOK_`` environment the server set, and each
+    answer names the worker process that gave it (``X-Replybook-Worker``)."""
+    app = create_app(Settings())
+
+    @app.middleware("http")
+    async def name_the_worker(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        response.headers["X-Replybook-Worker"] = str(os.getpid())
+        return response
+
+    return app
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:

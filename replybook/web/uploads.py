@@ -133,8 +133,14 @@ def file_bytes(upload: UploadFile) -> bytes:
 
 
 class UploadStore:
+    """Uploads waiting for their confirm, as files. Its own temporary folder, removed on close; or a
+    ``folder`` shared by every worker of one server (``serve --workers``), which its owner removes:
+    a preview answered by one worker is confirmed by whichever answers next."""
+
     def __init__(self, folder: Path | None = None):
+        self._owned = folder is None
         self.folder = folder or Path(tempfile.mkdtemp(prefix="replybook-uploads-"))
+        self.folder.mkdir(parents=True, exist_ok=True)
 
     def put(self, data: bytes, meta: dict[str, Any]) -> str:
         token = secrets.token_urlsafe(18)
@@ -159,4 +165,5 @@ class UploadStore:
             (self.folder / f"{token}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self._owned:
+            shutil.rmtree(self.folder, ignore_errors=True)
