@@ -195,3 +195,14 @@ def rank(scores: list[AgentScore]) -> list[AgentScore]:
         previous = ordered[position - 2] if position > 1 else None
         score.rank = previous.rank if previous is not None and previous.total == score.total else position
     return ordered
+
+
+def figure_text(key: str, value: Decimal | None) -> str:
+    """A month's figure as the 考核表 shows it: rates in percent, seconds and money with two places."""
+    if value is None:
+        return "—"
+    if key in RATE_FIGURES:
+        return f"{(value * HUNDRED).quantize(CENT)}%"
+    if key in ("sales", "avg_response_seconds", "first_response_seconds"):
+        return f"{cents(value):,}"
+    return f"{value.normalize():f}"
