@@ -113,8 +113,12 @@ def _rate(rate: float | None) -> str:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="每日考核数据 CSV 或 .xlsx（日期, 客服, 咨询人数, 询单人数, 最终付款人数, 销售额 …）"),
-    mode: str = typer.Option("merge", help="merge：同一天同一客服覆盖、其他保留；replace：文件中的日期范围与文件完全一致"),
+    file: Path = typer.Argument(
+        ..., help="每日考核数据 CSV 或 .xlsx（日期, 客服, 咨询人数, 询单人数, 最终付款人数, 销售额 …）"
+    ),
+    mode: str = typer.Option(
+        "merge", help="merge：同一天同一客服覆盖、其他保留；replace：文件中的日期范围与文件完全一致"
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示将写入的内容，不写入"),
 ) -> None:
     """导入每位客服每天的考核数据；任何一行有问题都不写入。
@@ -149,5 +153,9 @@ def hand(
     """
     items = core.load_model(model).hand_items
     with session(ctx) as s:
-        row = core.set_hand_score(s, agent=agent, month=month, item=item, score=score, user="cli", items=items)
-        console.print(f"已记录 {row.month} {escape(row.agent)} 的{escape(row.item)}：{row.score:g} 分（第 {row.version} 版）")
+        row = core.set_hand_score(
+            s, agent=agent, month=month, item=item, score=score, user="cli", items=items
+        )
+        console.print(
+            f"已记录 {row.month} {escape(row.agent)} 的{escape(row.item)}：{row.score:g} 分（第 {row.version} 版）"
+        )

@@ -45,7 +45,9 @@ def month_key(text: str) -> str:
     return f"{start.year:04d}-{start.month:02d}"
 
 
-def import_days_file(session: Session, path: Path, *, mode: str = "merge", user: str | None = None) -> DaysImport:
+def import_days_file(
+    session: Session, path: Path, *, mode: str = "merge", user: str | None = None
+) -> DaysImport:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -77,18 +79,25 @@ def import_days(
         existing = stored.get((row.day, row.agent))
         if existing is None:
             history.create(
-                session, AgentDay(day=row.day, agent=row.agent, source="report", **values), user=user, summary=f"新增 {what}"
+                session,
+                AgentDay(day=row.day, agent=row.agent, source="report", **values),
+                user=user,
+                summary=f"新增 {what}",
             )
             result.added += 1
         else:
             if mode == "replace":
                 values = {_key(c.key): values.get(_key(c.key)) for c in COLUMNS[2:]}
-            history.update(session, existing, values, expected_version=None, user=user, summary=f"更新 {what}")
+            history.update(
+                session, existing, values, expected_version=None, user=user, summary=f"更新 {what}"
+            )
             result.updated += 1
     if mode == "replace":
         for key, item in stored.items():
             if key not in in_file:
-                history.delete(session, item, user=user, summary=f"删除 {key[0]} {key[1]} 的考核数据（{source} 中没有）")
+                history.delete(
+                    session, item, user=user, summary=f"删除 {key[0]} {key[1]} 的考核数据（{source} 中没有）"
+                )
                 result.removed += 1
     session.flush()
     return result
@@ -125,5 +134,10 @@ def set_hand_score(
         row = HandScore(month=key, agent=agent, item=item, score=float(score))
         return history.create(session, row, user=user, summary=f"打分 {what}：{score:g}")
     return history.update(
-        session, stored, {"score": float(score)}, expected_version=None, user=user, summary=f"修改 {what}：{score:g}"
+        session,
+        stored,
+        {"score": float(score)},
+        expected_version=None,
+        user=user,
+        summary=f"修改 {what}：{score:g}",
     )

@@ -25,8 +25,14 @@ COLUMNS = (
     Column("orders", "下单人数", ("下单数", "询单下单人数", "下单订单数")),
     Column("payers", "最终付款人数", ("付款人数", "询单最终付款人数", "付款订单数", "询单付款人数")),
     Column("sales", "销售额", ("销售金额", "客服销售额", "询单付款金额", "付款金额")),
-    Column("avg_response_seconds", "平均响应时间（秒）", ("平均响应时间", "平均响应时长", "平均响应", "平均响应秒数")),
-    Column("first_response_seconds", "首次响应时间（秒）", ("首次响应时间", "首响时间", "首次响应", "首响时长")),
+    Column(
+        "avg_response_seconds",
+        "平均响应时间（秒）",
+        ("平均响应时间", "平均响应时长", "平均响应", "平均响应秒数"),
+    ),
+    Column(
+        "first_response_seconds", "首次响应时间（秒）", ("首次响应时间", "首响时间", "首次响应", "首响时长")
+    ),
     Column("reply_rate", "回复率", ("回复率%",)),
     Column("rate_3min", "3分钟响应率", ("三分钟响应率", "3分钟回复率", "3分钟响应")),
     Column("praise", "表扬", ("表扬数", "表扬次数")),
@@ -80,7 +86,9 @@ def _where(sheet: str, row: int) -> str:
 
 def _parse(rows: list[tuple[int, list[str]]], *, source: str, sheet: str, encoding: str) -> FiguresFile:
     if not rows or blank(rows[0][1]):
-        raise ImportFormatError(source, [Problem(_where(sheet, 1), "缺少表头：" + "、".join(c.name for c in COLUMNS))])
+        raise ImportFormatError(
+            source, [Problem(_where(sheet, 1), "缺少表头：" + "、".join(c.name for c in COLUMNS))]
+        )
     header = map_header(rows[0][1], COLUMNS)
     out = FiguresFile(encoding=encoding, notes=header_notes(sheet or "1", header))
     problems = [
@@ -106,7 +114,9 @@ def _parse(rows: list[tuple[int, list[str]]], *, source: str, sheet: str, encodi
         try:
             day = parse_date(day_text)
         except InvalidValue:
-            problems.append(Problem(where, f"无法识别的日期 {day_text!r}，应为 2026-11-01 或 2026/11/1", label("day")))
+            problems.append(
+                Problem(where, f"无法识别的日期 {day_text!r}，应为 2026-11-01 或 2026/11/1", label("day"))
+            )
         agent = agent_name(cell_value(cells, header.indexes["agent"]))
         if not agent:
             problems.append(Problem(where, "客服不能为空", label("agent")))
@@ -124,7 +134,9 @@ def _parse(rows: list[tuple[int, list[str]]], *, source: str, sheet: str, encodi
         if len(problems) > before or day is None:
             continue
         if (day, agent) in seen:
-            problems.append(Problem(where, f"与第 {seen[(day, agent)]} 行重复（同一天、同一客服）", label("day")))
+            problems.append(
+                Problem(where, f"与第 {seen[(day, agent)]} 行重复（同一天、同一客服）", label("day"))
+            )
             continue
         seen[(day, agent)] = number
         out.rows.append(DayRow(number, day, agent, values))

@@ -140,6 +140,10 @@ def monthly_scorecard(session: Session, *, model: Model, month: str) -> Scorecar
     team = {
         "month": {"start": start.isoformat(), "end": end.isoformat(), **in_month.overall.to_json()},
         "manual": in_month.manual.to_json(),
-        "gold_window": {"evaluation_day": evaluation.isoformat(), **window.to_json(), **in_window.overall.to_json()},
+        "gold_window": {
+            "evaluation_day": evaluation.isoformat(),
+            **window.to_json(),
+            **in_window.overall.to_json(),
+        },
     }
     return Scorecard(key, model, rows, months, {s.agent: s.total for s in before}, team)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+from replybook.scorecard.compute import cents
 from replybook.scorecard.sheet import Scorecard
 from replybook.tabular.columns import column_letter
 
@@ -47,8 +48,8 @@ def build_scorecard_workbook(cards: Sequence[Scorecard]):  # type: ignore[no-unt
             before = card.previous.get(row.agent)
             values += [
                 _number(row.points_total),
-                _number(row.total),
-                _number(before),
+                _number(cents(row.total)),
+                _number(cents(before) if before is not None else None),
                 _number(row.sales),
                 _number(row.commission_rate),
                 _number(row.commission),

@@ -88,7 +88,9 @@ def load_sample(session: Session) -> SampleReport:
     for month, agents in (shop.get("hand_scores") or {}).items():
         for agent, items in agents.items():
             for item, score in items.items():
-                scorecard.set_hand_score(session, agent=agent, month=month, item=item, score=score, user="sample")
+                scorecard.set_hand_score(
+                    session, agent=agent, month=month, item=item, score=score, user="sample"
+                )
 
     session.flush()
     return report
