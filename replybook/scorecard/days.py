@@ -80,7 +80,7 @@ def import_days(
         if existing is None:
             history.create(
                 session,
-                AgentDay(day=row.day, agent=row.agent, source="report", **values),
+                AgentDay(day=row.day, agent=row.agent, source="report", **values),  # type: ignore[arg-type]
                 user=user,
                 summary=f"新增 {what}",
             )

@@ -136,7 +136,7 @@ def parse_model(text: str, *, source: str) -> Model:
     for name in sorted({n for n in names if names.count(n) > 1}):
         problems.append(Problem("indicators", f"指标 {name} 出现了不止一次"))
     if found and len(found) == len(indicators) and sum(i.weight for i in found) != HUNDRED:
-        total = sum(i.weight for i in found)
+        total = sum((i.weight for i in found), Decimal(0))
         problems.append(Problem("indicators", f"权重合计应为 100，现为 {total.normalize():f}"))
     if not found and not problems:
         problems.append(Problem("indicators", "至少需要一个指标"))
