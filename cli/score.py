@@ -159,3 +159,25 @@ def hand(
         console.print(
             f"已记录 {row.month} {escape(row.agent)} 的{escape(row.item)}：{row.score:g} 分（第 {row.version} 版）"
         )
+
+
+@app.command("chatlog")
+def chatlog(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="聊天记录：导出器的 ZIP、客户ID | 聊天记录 工作簿，或文本"),
+) -> None:
+    """从聊天记录算出每位客服每天的首次响应时间、平均响应时间和 3 分钟响应率（08:00–24:00）。
+
+    Example: replybook score chatlog 千牛聊天记录_2026-11.zip
+    """
+    from sqlmodel import select
+
+    from replybook.store.models import User
+
+    with session(ctx) as s:
+        agents = set(s.exec(select(User.name)).all())
+        days = core.import_chatlog(s, file, agents=agents, user="cli")
+    console.print(f"已从 {escape(str(file))} 算出 {len(days)} 个客服·日的响应时间")
+    for (agent, day), fig in sorted(days.items()):
+        rate = "—" if fig.rate is None else f"{fig.rate:.2%}"
+        console.print(f"  {day} {escape(agent)}：买家 {fig.turns} 轮，3 分钟内回复 {fig.within} 轮（{rate}）")

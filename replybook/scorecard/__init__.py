@@ -1,6 +1,7 @@
 """The agent scorecard (客服绩效考核, SPEC §8c): the shop's model, figures per agent per day, response
 times from chat logs, the monthly 考核表."""
 
+from replybook.scorecard.chat_times import import_chatlog, response_days
 from replybook.scorecard.compute import (
     AgentScore,
     IndicatorScore,
@@ -28,6 +29,7 @@ __all__ = [
     "build_scorecard_workbook",
     "commission_rate",
     "figure_text",
+    "import_chatlog",
     "import_days",
     "import_days_file",
     "load_model",
@@ -35,6 +37,7 @@ __all__ = [
     "parse_model",
     "parse_month",
     "rank",
+    "response_days",
     "score_agent",
     "set_hand_score",
     "write_scorecard_xlsx",
