@@ -114,7 +114,8 @@ def _rate(rate: float | None) -> str:
 def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., help="每日考核数据 CSV 或 .xlsx（日期, 客服, 咨询人数, 询单人数, 最终付款人数, 销售额 …）"
+        ...,
+        help="每日考核数据 CSV 或 .xlsx（日期, 客服, 咨询人数, 询单人数, 最终付款人数, 销售额 …；格式见 docs/formats.md）",
     ),
     mode: str = typer.Option(
         "merge", help="merge：同一天同一客服覆盖、其他保留；replace：文件中的日期范围与文件完全一致"
