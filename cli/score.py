@@ -96,6 +96,12 @@ def _print(card: core.Scorecard) -> None:
             if key in month.other:
                 shown += f"，聊天记录 {core.figure_text(key, month.other[key])}（未采用）"
             parts.append(shown)
+        links = month.links()
+        share = "—" if links["phrase_share"] is None else f"{links['phrase_share']:.0%}"
+        parts.append(
+            f"个人快捷短语 {links['personal_phrases']} 条，聊天记录中快捷短语占 {share}"
+            f"（{links['phrase_messages']} 条 / 手打 {links['typed_messages']} 条）"
+        )
         console.print(f"{escape(row.agent)}：" + "；".join(escape(p) for p in parts))
     team = card.team
     console.print(

@@ -142,6 +142,7 @@ def test_the_sample_shop_prints_its_table(sample_cli) -> None:  # type: ignore[n
     assert result.exit_code == 0, result.output
     assert "2026-11 客服考核表" in result.output and "小美" in result.output and "小雨" in result.output
     assert "金牌客服窗口 2026-10-30 至 2026-11-28" in result.output
+    assert "个人快捷短语 13 条" in result.output  # the sample agents' own phrase files
 
 
 def test_the_workbook_has_the_same_totals_in_another_reader(sample_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

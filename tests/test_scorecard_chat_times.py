@@ -88,3 +88,15 @@ def test_report_and_chat_log_both_shown(cli, tmp_path: Path) -> None:  # type: i
     assert mei["sources"]["rate_3min"] == "chatlog"
     table = cli("score", "--month", "2026-11").output
     assert "平均响应时间（秒） 30.00（报表），聊天记录 177.50（未采用）" in table
+    assert "个人快捷短语 0 条，聊天记录中快捷短语占 0%（0 条 / 手打 2 条）" in table
+
+
+def test_quick_phrases_against_typed_by_hand() -> None:
+    """小美 wrote 在的亲 by hand and inserted 亲，可以领券 (one of her phrases): one each."""
+    from replybook.store.normalize import normalise
+
+    days = scorecard.response_days(
+        read_conversations(LOG.encode(), source="log.txt"), phrases={"小美": {normalise("亲，可以领券")}}
+    )
+    mei = next(d for (agent, _), d in days.items() if agent == "小美")
+    assert (mei.phrase_messages, mei.typed_messages) == (1, 1)

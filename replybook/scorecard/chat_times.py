@@ -8,6 +8,7 @@ message and belongs to the agent who answers it (a bot answer or no answer: the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,7 +18,9 @@ from sqlmodel import Session, select
 from replybook.scorecard.figures_file import agent_name
 from replybook.store import history
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
+from replybook.store.models import Phrase, PhraseScope
 from replybook.store.models_scorecard import AgentDay
+from replybook.store.normalize import normalise
 from replybook.tabular.chatlog import (
     AGENT,
     BUYER,
@@ -42,6 +45,8 @@ class ResponseDay:
     within: int = 0  # of those, answered within the limit
     responses: list[float] = field(default_factory=list)  # seconds to each answered turn in the window
     firsts: list[float] = field(default_factory=list)  # seconds to the first answer of each conversation-day
+    phrase_messages: int = 0  # the agent's messages that are one of their quick phrases (team or own)
+    typed_messages: int = 0  # the agent's other messages: typed by hand
 
     @property
     def rate(self) -> float | None:
@@ -68,8 +73,10 @@ def response_days(
     limit_seconds: int = LIMIT_SECONDS,
     window: tuple[time, time | None] = WINDOW,
     bots: frozenset[str] = BOT_NAMES,
+    phrases: Mapping[str, set[str]] | None = None,
 ) -> dict[tuple[str, date], ResponseDay]:
-    """(agent, day) → the day's response figures."""
+    """(agent, day) → the day's response figures; with ``phrases`` (agent → the normalised texts of
+    the phrases they can insert), also how many of their messages were quick phrases."""
     found: dict[tuple[str, date], ResponseDay] = {}
     for c in conversations:
         roles = [
@@ -88,6 +95,12 @@ def response_days(
             elif role in (AGENT, "bot"):
                 if role == AGENT:
                     current = agent_name(m.sender)
+                    if phrases is not None:
+                        day = found.setdefault((current, m.at.date()), ResponseDay())
+                        if normalise(m.text) in phrases.get(current, set()):
+                            day.phrase_messages += 1
+                        else:
+                            day.typed_messages += 1
                 if pending is not None:
                     turns.append((pending, m.at, current))
                     pending = None
@@ -139,13 +152,15 @@ def import_chatlog(
         data = Path(path).read_bytes()
     except OSError as exc:
         raise file_error(path, exc) from None
-    days = response_days(read_conversations(data, source=str(path)), agents)
+    days = response_days(read_conversations(data, source=str(path)), agents, phrases=phrase_texts(session))
     for (agent, day), figures in sorted(days.items()):
         values = {
             "avg_response_seconds": figures.average,
             "first_response_seconds": figures.first,
             "rate_3min": figures.rate,
             "buyer_turns": figures.turns,
+            "phrase_messages": figures.phrase_messages,
+            "typed_messages": figures.typed_messages,
         }
         stored = session.exec(
             select(AgentDay).where(AgentDay.day == day, AgentDay.agent == agent, AgentDay.source == "chatlog")
@@ -158,3 +173,24 @@ def import_chatlog(
             history.update(session, stored, values, expected_version=None, user=user, summary=f"更新 {what}")
     session.flush()
     return days
+
+
+def phrase_texts(session: Session) -> dict[str, set[str]]:
+    """Agent → the normalised texts they can insert: the team's phrases and their own."""
+    team: set[str] = set()
+    own: dict[str, set[str]] = {}
+    for phrase in session.exec(select(Phrase)):
+        target = team if phrase.scope == PhraseScope.TEAM.value else own.setdefault(phrase.owner, set())
+        target.add(normalise(phrase.text))
+    return _WithTeam(team, own)
+
+
+class _WithTeam(dict[str, set[str]]):
+    """An agent without personal phrases still inserts the team's."""
+
+    def __init__(self, team: set[str], own: dict[str, set[str]]):
+        super().__init__({name: texts | team for name, texts in own.items()})
+        self.team = team
+
+    def get(self, key: str, default: set[str] | None = None) -> set[str]:  # type: ignore[override]
+        return super().get(key, self.team)

@@ -10,16 +10,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from replybook import gold
 from replybook.scorecard.compute import AgentScore, cents, rank, score_agent
 from replybook.scorecard.days import month_key, parse_month
 from replybook.scorecard.model import FIGURES, Model
+from replybook.store.models import Phrase, PhraseScope
 from replybook.store.models_scorecard import AgentDay, HandScore
 
 WEIGHTED = ("avg_response_seconds", "first_response_seconds", "reply_rate", "rate_3min")
 SUMMED = ("consultations", "inquiries", "orders", "payers", "sales_cents", "praise", "complaints")
+REPLY_COUNTS = ("phrase_messages", "typed_messages")  # chat logs: quick phrases vs typed by hand
 SOURCE_LABELS = {"report": "报表", "chatlog": "聊天记录", "reviews": "评价数据"}
 
 
@@ -31,6 +34,14 @@ class AgentMonth:
     figures: dict[str, Decimal | None] = field(default_factory=dict)
     used: dict[str, str] = field(default_factory=dict)  # figure → report | chatlog | reviews
     other: dict[str, Decimal] = field(default_factory=dict)  # the figure the score does not use
+    replies: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REPLY_COUNTS, 0))
+    personal_phrases: int = 0
+
+    def links(self) -> dict[str, Any]:
+        """Back to the reply configuration: personal phrases, and how often quick phrases were used."""
+        used, typed = self.replies["phrase_messages"], self.replies["typed_messages"]
+        share = used / (used + typed) if used + typed else None
+        return {"personal_phrases": self.personal_phrases, **self.replies, "phrase_share": share}
 
 
 @dataclass
@@ -50,6 +61,7 @@ class Scorecard:
             data["figures"] = {k: _num(v) for k, v in month.figures.items() if v is not None}
             data["sources"] = dict(month.used)
             data["other_source"] = {k: _num(v) for k, v in month.other.items()}
+            data["reply_configuration"] = month.links()
             before = self.previous.get(row.agent)
             data["last_month_total"] = _num(cents(before)) if before is not None else None
             data["change"] = _num(cents(row.total - before)) if before is not None else None
@@ -74,7 +86,10 @@ def agent_months(session: Session, start: date, end: date) -> dict[str, AgentMon
     stmt = select(AgentDay).where(col(AgentDay.day) >= start, col(AgentDay.day) <= end)
     by_source: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
     weights: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    replies: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(REPLY_COUNTS, 0))
     for day in session.exec(stmt):
+        for key in REPLY_COUNTS:
+            replies[day.agent][key] += getattr(day, key) or 0
         sums = by_source[(day.agent, day.source)]
         for key in SUMMED:
             value = getattr(day, key)
@@ -98,6 +113,16 @@ def agent_months(session: Session, start: date, end: date) -> dict[str, AgentMon
                 month.other[figure] = value
             else:
                 month.figures[figure], month.used[figure] = value, source
+    for agent, counts in replies.items():
+        months.setdefault(agent, AgentMonth()).replies = counts
+    personal = session.exec(
+        select(Phrase.owner, func.count())
+        .where(Phrase.scope == PhraseScope.PERSONAL.value)
+        .group_by(Phrase.owner)
+    )
+    for owner, count in personal:
+        if owner in months:
+            months[owner].personal_phrases = int(count)
     reviews = gold.figures(session, gold.Window(start, end))
     for agent, tally in reviews.agents.items():
         month = months.setdefault(agent, AgentMonth())

@@ -39,7 +39,10 @@ def upgrade() -> None:
             sa.Column(name, sa.Float(), nullable=True)
             for name in ("avg_response_seconds", "first_response_seconds", "reply_rate", "rate_3min")
         ),
-        *(sa.Column(name, sa.Integer(), nullable=True) for name in ("buyer_turns", "praise", "complaints")),
+        *(
+            sa.Column(name, sa.Integer(), nullable=True)
+            for name in ("buyer_turns", "praise", "complaints", "phrase_messages", "typed_messages")
+        ),
         *_bookkeeping(),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("day", "agent", "source", name="uq_agent_day"),
