@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import backup, bot, campaigns, check, coverage, gold, library, phrases, setup, users, workbook
+from . import backup, bot, campaigns, check, coverage, gold, library, phrases, score, setup, users, workbook
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -48,6 +48,7 @@ app.add_typer(gold.app, name="gold")
 app.add_typer(bot.app, name="bot")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
+app.add_typer(score.app, name="score")
 
 
 def main() -> None:

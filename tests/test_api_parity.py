@@ -33,6 +33,7 @@ from replybook.web import history as history_page
 from replybook.web import importexport as importexport_page
 from replybook.web import phrase_usage as usage_page
 from replybook.web import phrases as phrases_page
+from replybook.web import scorecard as scorecard_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
 from replybook.web import users as users_page
@@ -92,6 +93,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "GET /bot": bot_page.bot_data,  # issue 16
     "POST /bot": bot.save_bot_settings,
     "GET /gold": gold_page.gold_data,
+    "GET /scorecard": scorecard_page.scorecard_data,  # issue 17
     "POST /gold/day": gold_page.save_day,
     "POST /gold/import": reviews.import_reviews,
     "GET /history": history_page.recent_data,
@@ -111,6 +113,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
 
 # Pages with no data of their own, each with the reason (and where the API has what they show).
 HTML_ONLY: dict[str, str] = {
+    "GET /scorecard.xlsx": "the 考核表 workbook of GET /api/scorecard's figures, for Excel",
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
     "POST /logout": "ends a browser session",

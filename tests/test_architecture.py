@@ -21,6 +21,7 @@ LAYERS = {
     "replybook.phrases": 2,
     "replybook.coverage": 3,  # matches against the library
     "replybook.gold": 2,
+    "replybook.scorecard": 3.5,  # the 考核表: reads gold figures, chat logs, phrases and coverage
     "replybook.campaigns": 4,  # a campaign's check reads every other part
     "replybook.shop": 5,
     "replybook.web": 6,

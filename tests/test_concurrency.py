@@ -33,6 +33,7 @@ from replybook.store.models import (
     ReviewCount,
     User,
 )
+from replybook.store.models_scorecard import AgentDay, HandScore
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
@@ -229,6 +230,8 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "review",
         "user",
         "bot",  # issue 16: the bot settings are a versioned kind
+        "agentday",  # issue 17: figures per agent per day
+        "handscore",  # issue 17: the supervisor's monthly hand scores
     }
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
@@ -247,6 +250,8 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "review": lambda: ReviewCount(day=date(2026, 11, 1), source="bot", very_satisfied=3),
         "user": lambda: User(name="小雨", role="agent", password_hash="x"),
         "bot": lambda: BotSettings(id=1, mode="full_auto"),
+        "agentday": lambda: AgentDay(day=date(2026, 11, 1), agent="小美", consultations=10),
+        "handscore": lambda: HandScore(month="2026-11", agent="小美", item="其他", score=80),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():

@@ -16,6 +16,7 @@ from replybook.coverage import question_files
 from replybook.gold import review_csv
 from replybook.library.entries import BUILTIN_CATEGORIES
 from replybook.phrases import qianniu_csv
+from replybook.scorecard import figures_file
 from replybook.store.errors import ImportFormatError
 from replybook.store.resources import data_dir, formats_doc
 from replybook.store.settings import Settings
@@ -58,6 +59,7 @@ def test_no_help_text_mentions_spec(path: list[str]) -> None:
         ["import"],
         ["library", "import"],
         ["gold", "import"],
+        ["score", "import"],
         ["test"],
         ["campaign", "add"],
         ["campaign", "edit"],
@@ -103,6 +105,7 @@ def accepted_names() -> dict[str, set[str]]:
             *question_files.ROLE_COLUMNS,
             *question_files.BUYER_ROLES,
         },
+        "scorecard figures": {name for c in figures_file.COLUMNS for name in (c.name, *c.aliases)},
         "library YAML": {*library.ENTRY_KEYS, "shop", "categories", "entries", "key", "name", "start", "end"}
         | {key for key, _ in BUILTIN_CATEGORIES},
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
-from replybook import autoreplies, campaigns, gold, phrases
+from replybook import autoreplies, campaigns, gold, phrases, scorecard
 from replybook.library.file import import_library, set_shop_name
 from replybook.store import users
 from replybook.store.errors import ConflictError
@@ -24,6 +24,7 @@ class SampleReport:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # name, role, password
     phrases: dict[str, int] = field(default_factory=dict)  # "team" or owner → count
     review_rows: int = 0
+    agent_days: int = 0
 
 
 def sample_dir() -> Path:
@@ -82,6 +83,14 @@ def load_sample(session: Session) -> SampleReport:
         report.phrases[path.stem] = len(imported.added)
 
     report.review_rows = gold.import_file(session, folder / "reviews.csv").review_rows
+    # 客服绩效考核: two months of per-agent figures and the supervisor's hand scores
+    report.agent_days = scorecard.import_days_file(session, folder / "agent_days.csv", user="sample").added
+    for month, agents in (shop.get("hand_scores") or {}).items():
+        for agent, items in agents.items():
+            for item, score in items.items():
+                scorecard.set_hand_score(
+                    session, agent=agent, month=month, item=item, score=score, user="sample"
+                )
 
     session.flush()
     return report

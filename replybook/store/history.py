@@ -35,6 +35,7 @@ from replybook.store.models import (
     UTCDateTime,
 )
 from replybook.store.models_bot import BotSettings
+from replybook.store.models_scorecard import AgentDay, HandScore
 from replybook.store.permissions import check_can_change, forget_roles
 from replybook.store.timeutil import now
 
@@ -47,6 +48,8 @@ ITEM_TYPES: dict[str, type[SQLModel]] = {
     "review": ReviewCount,
     "user": User,
     "bot": BotSettings,
+    "agentday": AgentDay,
+    "handscore": HandScore,
 }
 TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
 _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}

@@ -31,6 +31,8 @@ TYPE_NAMES = {
     "review": "评价数",
     "user": "用户",
     "bot": "机器人设置",
+    "agentday": "考核数据",
+    "handscore": "考核打分",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
@@ -43,6 +45,8 @@ ITEM_URLS = {
     "review": "/gold",
     "user": "/users",
     "bot": "/bot",
+    "agentday": "/scorecard",
+    "handscore": "/scorecard",
 }
 
 
@@ -51,6 +55,10 @@ def revision_public(rev: Revision) -> dict[str, Any]:
     title = data.get("question") or data.get("name") or data.get("code") or f"#{rev.item_id}"
     if rev.item_type == "bot":
         title = "机器人设置"
+    if rev.item_type in ("agentday", "handscore"):
+        title = (
+            f"{data.get('day') or data.get('month')} {data.get('agent', '')} {data.get('item') or ''}".strip()
+        )
     if rev.item_type == "review" and data.get("day"):
         source = SOURCE_NAMES.get(data.get("source", ""), data.get("source", ""))
         title = f"{data['day']} {source}" + (f"·{data['agent']}" if data.get("agent") else "")

@@ -1,7 +1,7 @@
 """api_token: personal API tokens (sha256 of the secret, the user, last use, revocation)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-03 07:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import replybook.store.models
 
 revision = "0012"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

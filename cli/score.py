@@ -1,0 +1,190 @@
+"""`replybook score …`: the agent scorecard (客服绩效考核) — the monthly 考核表, figures, hand scores."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from replybook import scorecard as core
+from replybook.store.errors import InvalidValue
+
+from .common import console, session
+
+app = typer.Typer(help="客服绩效考核：每月考核表、每日考核数据导入、主管打分。")
+FORMATS = ("table", "json", "xlsx")
+
+
+@app.callback(invoke_without_command=True)
+def show(
+    ctx: typer.Context,
+    month: str = typer.Option(None, "--month", help="考核月份，如 2026-11"),
+    model: Path = typer.Option(None, "--model", help="考核方案 YAML（默认：示例方案，见 README）"),
+    fmt: str = typer.Option("table", "--format", help="table、json 或 xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="xlsx 写到哪个文件（默认 考核表-<月份>.xlsx）"),
+) -> None:
+    """打印某月的考核表：每位客服各指标的数值、得分与加权贡献、加减分、总分、排名、提成和工资。
+
+    Example: replybook score --month 2026-11 --format xlsx
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if month is None:
+        raise InvalidValue("请用 --month 指定考核月份，如 --month 2026-11")
+    if fmt not in FORMATS:
+        raise InvalidValue(f"--format 应为 {'、'.join(FORMATS)}，现为 {fmt!r}")
+    the_model = core.load_model(model)
+    with session(ctx) as s:
+        card = core.monthly_scorecard(s, model=the_model, month=month)
+    if fmt == "json":
+        typer.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "xlsx":
+        target = output or Path(f"考核表-{card.month}.xlsx")
+        core.write_scorecard_xlsx(target, [card])
+        console.print(f"已写入 {escape(str(target))}（{len(card.rows)} 位客服）")
+    else:
+        _print(card)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.quantize(Decimal('0.01')).normalize():f}%"
+
+
+def _print(card: core.Scorecard) -> None:
+    if not card.rows:
+        console.print(f"{card.month} 没有考核数据：先用 replybook score import 导入每日数据")
+        return
+    table = Table(title=f"{card.month} 客服考核表（{card.model.name}）")
+    table.add_column("排名", justify="right")
+    table.add_column("客服")
+    for indicator in card.model.indicators:
+        table.add_column(f"{indicator.name}\n{indicator.weight.normalize():f}%", justify="right")
+    table.add_column("加减分", justify="right")
+    table.add_column("总分", justify="right")
+    table.add_column("较上月", justify="right")
+    table.add_column("提成", justify="right")
+    table.add_column("工资", justify="right")
+    for row in card.rows:
+        cells = []
+        for item in row.indicators:
+            score = "未评分" if item.score is None else f"{item.score.quantize(Decimal('0.1')).normalize():f}"
+            cells.append(f"{score} → {_pct(item.contribution)}")
+        before = card.previous.get(row.agent)
+        change = "—" if before is None else f"{(row.total - before).quantize(Decimal('0.01')):+f}"
+        table.add_row(
+            str(row.rank),
+            escape(row.agent),
+            *cells,
+            f"{row.points_total.normalize():+f}",
+            _pct(row.total),
+            change,
+            f"{row.commission:,.2f}",
+            f"{row.pay:,.2f}",
+        )
+    console.print(table)
+    for row in card.rows:
+        month = card.months.get(row.agent)
+        if month is None:
+            continue
+        parts = []
+        for key, value in month.figures.items():
+            shown = f"{core.FIGURES.get(key, key)} {core.figure_text(key, value)}（{core.SOURCE_LABELS[month.used[key]]}）"
+            if key in month.other:
+                shown += f"，聊天记录 {core.figure_text(key, month.other[key])}（未采用）"
+            parts.append(shown)
+        links = month.links()
+        share = "—" if links["phrase_share"] is None else f"{links['phrase_share']:.0%}"
+        parts.append(
+            f"个人快捷短语 {links['personal_phrases']} 条，聊天记录中快捷短语占 {share}"
+            f"（{links['phrase_messages']} 条 / 手打 {links['typed_messages']} 条）"
+        )
+        console.print(f"{escape(row.agent)}：" + "；".join(escape(p) for p in parts))
+    team = card.team
+    console.print(
+        f"团队满意率：本月 {_rate(team['month']['rate'])}（评价 {team['month']['reviews']} 条）；"
+        f"金牌客服窗口 {team['gold_window']['start']} 至 {team['gold_window']['end']}"
+        f"（{team['gold_window']['evaluation_day']} 评定）{_rate(team['gold_window']['rate'])}"
+        f"（评价 {team['gold_window']['reviews']} 条）"
+    )
+
+
+def _rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.2%}"
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(
+        ...,
+        help="每日考核数据 CSV 或 .xlsx（日期, 客服, 咨询人数, 询单人数, 最终付款人数, 销售额 …；格式见 docs/formats.md）",
+    ),
+    mode: str = typer.Option(
+        "merge", help="merge：同一天同一客服覆盖、其他保留；replace：文件中的日期范围与文件完全一致"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示将写入的内容，不写入"),
+) -> None:
+    """导入每位客服每天的考核数据；任何一行有问题都不写入。
+
+    Example: replybook score import sample_data/agent_days.csv --dry-run
+    """
+    with session(ctx) as s:
+        result = core.import_days_file(s, file, mode=mode, user="cli")
+        if dry_run:
+            s.rollback()
+    verb = "将" if dry_run else "已"
+    console.print(
+        f"{verb}导入 {escape(str(file))}（编码 {result.encoding}，{result.first_day} 至 {result.last_day}）："
+        f"新增 {result.added} 行，更新 {result.updated} 行，删除 {result.removed} 行"
+    )
+    for note in result.notes:
+        console.print(escape(note))
+
+
+@app.command("hand")
+def hand(
+    ctx: typer.Context,
+    agent: str = typer.Argument(..., help="客服"),
+    month: str = typer.Option(..., "--month", help="考核月份，如 2026-11"),
+    item: str = typer.Option(..., "--item", help="手工打分项，如 团队合作能力"),
+    score: float = typer.Option(..., "--score", help="0–100 分"),
+    model: Path = typer.Option(None, "--model", help="考核方案 YAML（打分项须在方案中）"),
+) -> None:
+    """主管为客服的手工打分项打分（每月一次，可修改，有历史）。
+
+    Example: replybook score hand 小美 --month 2026-11 --item 团队合作能力 --score 85
+    """
+    items = core.load_model(model).hand_items
+    with session(ctx) as s:
+        row = core.set_hand_score(
+            s, agent=agent, month=month, item=item, score=score, user="cli", items=items
+        )
+        console.print(
+            f"已记录 {row.month} {escape(row.agent)} 的{escape(row.item)}：{row.score:g} 分（第 {row.version} 版）"
+        )
+
+
+@app.command("chatlog")
+def chatlog(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="聊天记录：导出器的 ZIP、客户ID | 聊天记录 工作簿，或文本"),
+) -> None:
+    """从聊天记录算出每位客服每天的首次响应时间、平均响应时间和 3 分钟响应率（08:00–24:00）。
+
+    Example: replybook score chatlog 千牛聊天记录_2026-11.zip
+    """
+    from sqlmodel import select
+
+    from replybook.store.models import User
+
+    with session(ctx) as s:
+        agents = set(s.exec(select(User.name)).all())
+        days = core.import_chatlog(s, file, agents=agents, user="cli")
+    console.print(f"已从 {escape(str(file))} 算出 {len(days)} 个客服·日的响应时间")
+    for (agent, day), fig in sorted(days.items()):
+        rate = "—" if fig.rate is None else f"{fig.rate:.2%}"
+        console.print(f"  {day} {escape(agent)}：买家 {fig.turns} 轮，3 分钟内回复 {fig.within} 轮（{rate}）")

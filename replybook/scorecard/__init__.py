@@ -1,0 +1,44 @@
+"""The agent scorecard (客服绩效考核, SPEC §8c): the shop's model, figures per agent per day, response
+times from chat logs, the monthly 考核表."""
+
+from replybook.scorecard.chat_times import import_chatlog, response_days
+from replybook.scorecard.compute import (
+    AgentScore,
+    IndicatorScore,
+    RulePoints,
+    commission_rate,
+    figure_text,
+    rank,
+    score_agent,
+)
+from replybook.scorecard.days import IMPORT_MODES, import_days, import_days_file, parse_month, set_hand_score
+from replybook.scorecard.model import DEFAULT_MODEL, FIGURES, Model, load_model, parse_model
+from replybook.scorecard.sheet import SOURCE_LABELS, Scorecard, monthly_scorecard
+from replybook.scorecard.xlsx import build_scorecard_workbook, write_scorecard_xlsx
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "FIGURES",
+    "IMPORT_MODES",
+    "SOURCE_LABELS",
+    "AgentScore",
+    "IndicatorScore",
+    "Model",
+    "RulePoints",
+    "Scorecard",
+    "build_scorecard_workbook",
+    "commission_rate",
+    "figure_text",
+    "import_chatlog",
+    "import_days",
+    "import_days_file",
+    "load_model",
+    "monthly_scorecard",
+    "parse_model",
+    "parse_month",
+    "rank",
+    "response_days",
+    "score_agent",
+    "set_hand_score",
+    "write_scorecard_xlsx",
+]

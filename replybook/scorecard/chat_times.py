@@ -1,0 +1,196 @@
+"""Response times from chat logs (issue 17 item 2): per agent and day, the first-response time, the
+average response time and the platform's 3-minute response rate — buyer turns answered by an agent
+or the bot within 3 minutes, counting only turns that start 08:00–24:00 (both configurable).
+
+A buyer turn is the buyer's messages until someone of the shop answers; it starts with its first
+message and belongs to the agent who answers it (a bot answer or no answer: the conversation's agent).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from replybook.scorecard.figures_file import agent_name
+from replybook.store import history
+from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
+from replybook.store.models import Phrase, PhraseScope
+from replybook.store.models_scorecard import AgentDay
+from replybook.store.normalize import normalise
+from replybook.tabular.chatlog import (
+    AGENT,
+    BUYER,
+    Conversation,
+    is_zip,
+    read_block_text,
+    read_hdd7_zip,
+    read_khgkk_rows,
+    role_of,
+)
+from replybook.tabular.encodings import detect_and_decode
+from replybook.tabular.workbook import looks_like_workbook, open_workbook
+
+LIMIT_SECONDS = 180  # the platform's 3 minutes
+WINDOW = (time(8, 0), None)  # 08:00 … 24:00; None: until midnight
+BOT_NAMES = frozenset({"店小蜜", "阿里店小蜜", "机器人", "智能客服"})
+
+
+@dataclass
+class ResponseDay:
+    turns: int = 0  # buyer turns inside the window
+    within: int = 0  # of those, answered within the limit
+    responses: list[float] = field(default_factory=list)  # seconds to each answered turn in the window
+    firsts: list[float] = field(default_factory=list)  # seconds to the first answer of each conversation-day
+    phrase_messages: int = 0  # the agent's messages that are one of their quick phrases (team or own)
+    typed_messages: int = 0  # the agent's other messages: typed by hand
+
+    @property
+    def rate(self) -> float | None:
+        return self.within / self.turns if self.turns else None
+
+    @property
+    def average(self) -> float | None:
+        return sum(self.responses) / len(self.responses) if self.responses else None
+
+    @property
+    def first(self) -> float | None:
+        return sum(self.firsts) / len(self.firsts) if self.firsts else None
+
+
+def _in_window(moment: datetime, window: tuple[time, time | None]) -> bool:
+    start, end = window
+    return moment.time() >= start and (end is None or moment.time() < end)
+
+
+def response_days(
+    conversations: list[Conversation],
+    agents: set[str] | frozenset[str] = frozenset(),
+    *,
+    limit_seconds: int = LIMIT_SECONDS,
+    window: tuple[time, time | None] = WINDOW,
+    bots: frozenset[str] = BOT_NAMES,
+    phrases: Mapping[str, set[str]] | None = None,
+) -> dict[tuple[str, date], ResponseDay]:
+    """(agent, day) → the day's response figures; with ``phrases`` (agent → the normalised texts of
+    the phrases they can insert), also how many of their messages were quick phrases."""
+    found: dict[tuple[str, date], ResponseDay] = {}
+    for c in conversations:
+        roles = [
+            ("bot" if m.sender in bots else role_of(m.sender, c.buyer, set(agents)), m) for m in c.messages
+        ]
+        speakers = [agent_name(m.sender) for role, m in roles if role == AGENT]
+        current = speakers[0] if speakers else None
+        pending: datetime | None = None
+        answered_days: set[date] = set()
+        turns: list[tuple[datetime, datetime | None, str | None]] = []
+        for role, m in roles:
+            if m.at is None:
+                continue
+            if role == BUYER:
+                pending = pending or m.at
+            elif role in (AGENT, "bot"):
+                if role == AGENT:
+                    current = agent_name(m.sender)
+                    if phrases is not None:
+                        day = found.setdefault((current, m.at.date()), ResponseDay())
+                        if normalise(m.text) in phrases.get(current, set()):
+                            day.phrase_messages += 1
+                        else:
+                            day.typed_messages += 1
+                if pending is not None:
+                    turns.append((pending, m.at, current))
+                    pending = None
+        if pending is not None:
+            turns.append((pending, None, current))
+        for start, answer, agent in turns:
+            if agent is None:
+                continue  # nobody of the shop ever spoke: no agent to count it for
+            day = found.setdefault((agent, start.date()), ResponseDay())
+            seconds = (answer - start).total_seconds() if answer is not None else None
+            if seconds is not None and start.date() not in answered_days:
+                answered_days.add(start.date())
+                day.firsts.append(seconds)
+            if not _in_window(start, window):
+                continue
+            day.turns += 1
+            if seconds is not None:
+                day.responses.append(seconds)
+                if seconds <= limit_seconds:
+                    day.within += 1
+    return found
+
+
+def read_conversations(data: bytes, *, source: str) -> list[Conversation]:
+    """A chat log in any exporter's shape (ZIP of JSON, 客户ID | 聊天记录 workbook, block text)."""
+    head = data[:8]
+    if is_zip(head) and source.lower().endswith(".zip"):
+        return read_hdd7_zip(data, source=source)
+    if looks_like_workbook(head):
+        with open_workbook(data, name=source) as book:
+            for sheet in book.sheet_names:
+                found = read_khgkk_rows(book.rows(sheet), sheet=sheet)
+                if found is not None:
+                    return found
+        raise ImportFormatError(source, [Problem("文件", "工作簿里没有“聊天记录”列")])
+    try:
+        text, _ = detect_and_decode(data)
+    except InvalidValue as exc:
+        raise ImportFormatError(source, [Problem("文件", str(exc))]) from None
+    return read_block_text(text, source=source)
+
+
+def import_chatlog(
+    session: Session, path: Path, *, agents: set[str] | frozenset[str] = frozenset(), user: str | None = None
+) -> dict[tuple[str, date], ResponseDay]:
+    """Store a chat log's response figures as the agents' "chatlog" days (a day already stored from a
+    chat log is replaced); a report's figures are kept beside them."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise file_error(path, exc) from None
+    days = response_days(read_conversations(data, source=str(path)), agents, phrases=phrase_texts(session))
+    for (agent, day), figures in sorted(days.items()):
+        values = {
+            "avg_response_seconds": figures.average,
+            "first_response_seconds": figures.first,
+            "rate_3min": figures.rate,
+            "buyer_turns": figures.turns,
+            "phrase_messages": figures.phrase_messages,
+            "typed_messages": figures.typed_messages,
+        }
+        stored = session.exec(
+            select(AgentDay).where(AgentDay.day == day, AgentDay.agent == agent, AgentDay.source == "chatlog")
+        ).first()
+        what = f"{day} {agent} 的响应时间（聊天记录 {path}）"
+        if stored is None:
+            row = AgentDay(day=day, agent=agent, source="chatlog", **values)  # type: ignore[arg-type]
+            history.create(session, row, user=user, summary=f"新增 {what}")
+        else:
+            history.update(session, stored, values, expected_version=None, user=user, summary=f"更新 {what}")
+    session.flush()
+    return days
+
+
+def phrase_texts(session: Session) -> dict[str, set[str]]:
+    """Agent → the normalised texts they can insert: the team's phrases and their own."""
+    team: set[str] = set()
+    own: dict[str, set[str]] = {}
+    for phrase in session.exec(select(Phrase)):
+        target = team if phrase.scope == PhraseScope.TEAM.value else own.setdefault(phrase.owner, set())
+        target.add(normalise(phrase.text))
+    return _WithTeam(team, own)
+
+
+class _WithTeam(dict[str, set[str]]):
+    """An agent without personal phrases still inserts the team's."""
+
+    def __init__(self, team: set[str], own: dict[str, set[str]]):
+        super().__init__({name: texts | team for name, texts in own.items()})
+        self.team = team
+
+    def get(self, key: str, default: set[str] | None = None) -> set[str]:  # type: ignore[override]
+        return super().get(key, self.team)

@@ -1,0 +1,102 @@
+"""Response times from a chat log (issue 17 item 2), reproduced by hand: the 3-minute response rate
+counts buyer turns starting 08:00–24:00 answered by an agent or the bot within 3 minutes."""
+
+from __future__ import annotations
+
+import json
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from replybook import scorecard
+from replybook.scorecard.chat_times import read_conversations
+
+LOG = """客户ID: 买家A
+
+2026-11-03 07:50:00
+买家A: 在吗
+
+2026-11-03 07:55:00
+毛菇小象:小美: 在的亲
+
+2026-11-03 09:00:00
+买家A: 什么时候发货
+
+2026-11-03 09:02:00
+店小蜜: 48小时内发货哦
+
+2026-11-03 10:00:00
+买家A: 能便宜点吗
+
+2026-11-03 10:00:05
+买家A: 我多买两件
+
+2026-11-03 10:03:55
+毛菇小象:小美: 亲，可以领券
+
+2026-11-03 23:59:00
+买家A: 还在吗
+
+客户ID: 买家B
+
+2026-11-03 20:00:00
+买家B: 有货吗
+
+2026-11-03 20:01:30
+毛菇小象:小雨: 有的
+"""
+
+
+def test_the_three_minute_rate_by_hand() -> None:
+    """小美: four buyer turns; 07:50 is before the window (not counted, but it is her first answer:
+    300 s). In the window: 09:00 answered by the bot after 120 s (within), 10:00–10:00:05 answered
+    after 235 s (late), 23:59 never answered. Rate 1/3; average (120 + 235) / 2 = 177.5 s.
+    小雨: one turn answered after 90 s: rate 1, first response 90 s."""
+    days = scorecard.response_days(read_conversations(LOG.encode(), source="log.txt"))
+    mei = days[("小美", __import__("datetime").date(2026, 11, 3))]
+    assert (mei.turns, mei.within, mei.rate, mei.average, mei.first) == (
+        3,
+        1,
+        pytest.approx(1 / 3),
+        177.5,
+        300.0,
+    )
+    yu = next(d for (agent, _), d in days.items() if agent == "小雨")
+    assert (yu.turns, yu.within, yu.rate, yu.first) == (1, 1, 1.0, 90.0)
+
+
+@pytest.mark.parametrize(("start", "turns"), [(time(8), 3), (time(0), 4), (time(9, 30), 2)])
+def test_the_window_is_configurable(start: time, turns: int) -> None:
+    days = scorecard.response_days(read_conversations(LOG.encode(), source="log.txt"), window=(start, None))
+    assert next(d for (agent, _), d in days.items() if agent == "小美").turns == turns
+
+
+def test_report_and_chat_log_both_shown(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = tmp_path / "r.csv"
+    report.write_text("日期,客服,咨询人数,平均响应时间（秒）\n2026-11-03,小美,20,30\n", encoding="utf-8")
+    log = tmp_path / "log.txt"
+    log.write_text(LOG, encoding="utf-8")
+    assert cli("score", "import", str(report)).exit_code == 0
+    result = cli("score", "chatlog", str(log))
+    assert result.exit_code == 0, result.output
+    assert "2026-11-03 小美：买家 3 轮，3 分钟内回复 1 轮（33.33%）" in result.output
+    data = json.loads(cli("score", "--month", "2026-11", "--format", "json").output)
+    mei = next(a for a in data["agents"] if a["agent"] == "小美")
+    assert mei["figures"]["avg_response_seconds"] == 30 and mei["sources"]["avg_response_seconds"] == "report"
+    assert mei["other_source"]["avg_response_seconds"] == 177.5
+    assert mei["sources"]["rate_3min"] == "chatlog"
+    table = cli("score", "--month", "2026-11").output
+    assert "平均响应时间（秒） 30.00（报表），聊天记录 177.50（未采用）" in table
+    assert "个人快捷短语 0 条，聊天记录中快捷短语占 0%（0 条 / 手打 2 条）" in table
+
+
+def test_quick_phrases_against_typed_by_hand() -> None:
+    """小美 wrote 在的亲 by hand and inserted 亲，可以领券 (one of her phrases): one each."""
+    from replybook.store.normalize import normalise
+
+    days = scorecard.response_days(
+        read_conversations(LOG.encode(), source="log.txt"), phrases={"小美": {normalise("亲，可以领券")}}
+    )
+    mei = next(d for (agent, _), d in days.items() if agent == "小美")
+    assert (mei.phrase_messages, mei.typed_messages) == (1, 1)
