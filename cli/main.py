@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import bot, campaigns, check, coverage, gold, library, phrases, setup, users, workbook
+from . import bot, campaigns, check, coverage, gold, library, phrases, setup, teach, users, workbook
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -46,6 +46,8 @@ app.add_typer(campaigns.app, name="campaign")
 app.command("check")(check.check)
 app.add_typer(gold.app, name="gold")
 app.add_typer(bot.app, name="bot")
+app.add_typer(teach.app, name="teach")
+app.add_typer(teach.ignore_app, name="ignore")
 
 
 def main() -> None:

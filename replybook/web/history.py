@@ -31,6 +31,7 @@ TYPE_NAMES = {
     "review": "评价数",
     "user": "用户",
     "bot": "机器人设置",
+    "ignored": "忽略的问题",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
@@ -43,6 +44,7 @@ ITEM_URLS = {
     "review": "/gold",
     "user": "/users",
     "bot": "/bot",
+    "ignored": "/ignored",
 }
 
 
