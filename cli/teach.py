@@ -15,7 +15,9 @@ from replybook.store.timeutil import now, parse_datetime
 from .common import console, session
 
 app = typer.Typer(help="教机器人：把问题加为相似问法、新建问答、忽略，或撤销。", no_args_is_help=True)
-ignore_app = typer.Typer(help="忽略的问题：机器人不该回答的问题（覆盖测试算作正确的未覆盖）。", no_args_is_help=True)
+ignore_app = typer.Typer(
+    help="忽略的问题：机器人不该回答的问题（覆盖测试算作正确的未覆盖）。", no_args_is_help=True
+)
 
 
 def _print(result: core.TeachResult) -> None:
@@ -55,16 +57,23 @@ def entry(
     with session(ctx) as s:
         if not answer:
             draft = core.entry_draft(s, questions=questions, at=moment)
-            console.print(f"草稿（加 --answer 才会新建）：标准问题 {draft.question}，分类 {draft.category}", markup=False)
+            console.print(
+                f"草稿（加 --answer 才会新建）：标准问题 {draft.question}，分类 {draft.category}",
+                markup=False,
+            )
             for w in draft.similar:
                 console.print(f"  相似问法：{w}", markup=False)
             return
-        result = core.teach_entry(s, questions=questions, answers=answer, at=moment, category=category, user="cli")
+        result = core.teach_entry(
+            s, questions=questions, answers=answer, at=moment, category=category, user="cli"
+        )
     _print(result)
 
 
 @app.command("undo")
-def undo(ctx: typer.Context, revisions: list[int] = typer.Argument(..., help="教机器人时打印的修改编号")) -> None:
+def undo(
+    ctx: typer.Context, revisions: list[int] = typer.Argument(..., help="教机器人时打印的修改编号")
+) -> None:
     """撤销一次教机器人的操作。
 
     Example: replybook teach undo 42

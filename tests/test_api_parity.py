@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 
 from replybook import autoreplies, bot, phrases
 from replybook import campaigns as campaign_store
+from replybook.coverage import ignored, teach
 from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.library import entries
@@ -32,6 +33,7 @@ from replybook.web import gold as gold_page
 from replybook.web import history as history_page
 from replybook.web import importexport as importexport_page
 from replybook.web import phrases as phrases_page
+from replybook.web import teach as teach_page
 from replybook.web import tryit as tryit_page
 from replybook.web import users as users_page
 from replybook.web import workbooks as workbooks_page
@@ -99,6 +101,13 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /users/{name}/role": users_page.change_role_of,
     "POST /users/{name}/delete": users_page.remove_user_of,
     "POST /account/password": users_page.change_own_password,
+    "POST /teach/wording": teach.teach_wording,  # issue 13 item 5
+    "POST /teach/ignore": teach.teach_ignore,
+    "GET /teach/entry": teach.entry_draft,
+    "POST /teach/undo": teach.undo_changes,
+    "GET /ignored": teach_page.ignored_data,
+    "POST /ignored": ignored.add_ignored,
+    "POST /ignored/{ignored_id}/remove": ignored.remove_ignored,
 }
 
 # Pages with no data of their own, each with the reason (and where the API has what they show).

@@ -66,7 +66,10 @@ def test_a_miss_taught_as_a_similar_wording_is_covered_and_undo_restores_it(
     assert "偏远地区能发吗" in body["changed"] and body["undo"]["url"] == "/api/teach/undo"
     assert status_of(sample_engine, MISS) == ("covered", "偏远地区能发吗")
     history = anon.get(f"/api/history/entry/{body['entry_id']}", headers=BOSS).json()
-    assert history["revisions"][0]["summary"].startswith("修改问答") and history["revisions"][0]["user"] == SUPERVISOR
+    assert (
+        history["revisions"][0]["summary"].startswith("修改问答")
+        and history["revisions"][0]["user"] == SUPERVISOR
+    )
     undone = anon.post("/api/teach/undo", json={"revisions": body["revisions"]}, headers=BOSS)
     assert undone.status_code == 200 and undone.json()["changed"].startswith("已撤销")
     assert status_of(sample_engine, MISS)[0] == "uncovered"
@@ -131,7 +134,9 @@ def test_an_ignored_question_counts_as_correctly_uncovered_not_as_missing(
 
 
 def test_un_ignoring_can_be_undone_from_history(anon: TestClient, sample_engine: Engine) -> None:
-    added = anon.post("/api/ignored", json={"question": BOSS_PHONE, "note": "不报老板电话"}, headers=BOSS).json()
+    added = anon.post(
+        "/api/ignored", json={"question": BOSS_PHONE, "note": "不报老板电话"}, headers=BOSS
+    ).json()
     removed = anon.delete(f"/api/ignored/{added['id']}", headers=BOSS).json()
     assert status_of(sample_engine, BOSS_PHONE)[0] != "ignored"
     anon.post(f"/api/history/{removed['undo_revision']}/restore", headers=BOSS)
@@ -171,12 +176,16 @@ def test_the_try_box_offers_the_three_actions_and_the_page_says_what_changed(
     page = boss.get("/try", params={"q": MISS}).text
     assert 'action="/teach/wording"' in page and 'action="/teach/ignore"' in page and "新建问答" in page
     done = boss.post(
-        "/teach/wording", {"question": MISS, "entry": _entry_id(sample_engine, "偏远地区能发吗"), "next": f"/try?q={MISS}"}
+        "/teach/wording",
+        {"question": MISS, "entry": _entry_id(sample_engine, "偏远地区能发吗"), "next": f"/try?q={MISS}"},
     )
     assert done.status_code == 303 and unquote(done.headers["location"]) == f"/try?q={MISS}"
     after = boss.get(done.headers["location"]).text
     assert "相似问法" in after and 'action="/teach/undo"' in after and "已覆盖" in after
-    assert boss.post("/teach/ignore", {"question": BOSS_PHONE, "next": "//evil.example"}).headers["location"] == "/try"
+    assert (
+        boss.post("/teach/ignore", {"question": BOSS_PHONE, "next": "//evil.example"}).headers["location"]
+        == "/try"
+    )
     assert BOSS_PHONE in boss.get("/ignored").text
 
 

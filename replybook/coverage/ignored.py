@@ -42,7 +42,9 @@ def find_ignored(session: Session, question: str) -> IgnoredQuestion | None:
     return session.exec(select(IgnoredQuestion).where(IgnoredQuestion.question_norm == key)).first()
 
 
-def add_ignored(session: Session, *, question: str, note: str = "", user: str | None = None) -> IgnoredQuestion:
+def add_ignored(
+    session: Session, *, question: str, note: str = "", user: str | None = None
+) -> IgnoredQuestion:
     """Put ``question`` on the list (one versioned change); refuses one already there."""
     question = question.strip()
     key = ignore_key(question)

@@ -33,7 +33,9 @@ _GREETINGS = "亲亲|亲爱的|亲|在吗|在嘛|在么|在不在|在的吗|您�
 _LEADING = re.compile(
     "^(?:(?:(?:" + _GREETINGS + ")(?:" + _SEP + "+|(?=亲|在|您|你))|请问" + _SEP + "*))+", re.IGNORECASE
 )
-_TRAILING = re.compile("(?:" + _SEP + "*(?:谢谢|谢啦|多谢|thx|thanks)(?:亲|啦|了|哈)?" + _SEP + "*)+$", re.IGNORECASE)
+_TRAILING = re.compile(
+    "(?:" + _SEP + "*(?:谢谢|谢啦|多谢|thx|thanks)(?:亲|啦|了|哈)?" + _SEP + "*)+$", re.IGNORECASE
+)
 
 
 def strip_chat_filler(text: str) -> str:

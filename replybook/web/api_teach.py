@@ -60,7 +60,9 @@ def api_teach_wording(session: SessionDep, viewer: SupervisorDep, body: WordingI
 
 
 @router.get("/teach/entry", summary="新建问答的草稿：去掉寒暄的问法、按最接近的问答投票的分类")
-def api_entry_draft(request: Request, session: SessionDep, question: list[str] = Query(default=[])) -> dict[str, Any]:
+def api_entry_draft(
+    request: Request, session: SessionDep, question: list[str] = Query(default=[])
+) -> dict[str, Any]:
     moment = now()
     draft = teach.entry_draft(
         session, questions=question, at=moment, matcher=request.app.state.matchers.get(session, moment)
@@ -83,7 +85,9 @@ def api_teach_entry(session: SessionDep, viewer: SupervisorDep, body: EntryIn) -
     return result.to_json()
 
 
-@router.post("/teach/ignore", summary="忽略问题：机器人不该回答，覆盖测试算作正确的未覆盖（客服主管；可撤销）")
+@router.post(
+    "/teach/ignore", summary="忽略问题：机器人不该回答，覆盖测试算作正确的未覆盖（客服主管；可撤销）"
+)
 def api_teach_ignore(session: SessionDep, viewer: SupervisorDep, body: IgnoreIn) -> dict[str, Any]:
     result = teach.teach_ignore(session, questions=body.all(), user=viewer.name)
     session.commit()
@@ -106,7 +110,10 @@ def api_ignored(session: SessionDep) -> dict[str, Any]:
 def api_add_ignored(session: SessionDep, viewer: SupervisorDep, body: IgnoreIn) -> dict[str, Any]:
     item = ignored.add_ignored(session, question=body.all()[0], note=body.note, user=viewer.name)
     session.commit()
-    return {**ignored.ignored_public(item), "undo_revision": teach.latest_revision(session, "ignored", item.id or 0)}
+    return {
+        **ignored.ignored_public(item),
+        "undo_revision": teach.latest_revision(session, "ignored", item.id or 0),
+    }
 
 
 @router.delete("/ignored/{ignored_id}", summary="取消忽略（客服主管；可从历史恢复）")

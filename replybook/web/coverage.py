@@ -62,7 +62,9 @@ def report_data(session: Session, run_id: int) -> dict[str, Any]:
     ]
     results = report.get("results", [])
     # What to fix: uncovered, ambiguous, and covered by the wrong entry (a labelled run).
-    problems = [r for r in results if r.get("status") in ("uncovered", "ambiguous") or r.get("correct") is False]
+    problems = [
+        r for r in results if r.get("status") in ("uncovered", "ambiguous") or r.get("correct") is False
+    ]
     problems = problems[:500]
     return {
         "run": coverage_runs.run_public(run),

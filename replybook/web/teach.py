@@ -110,7 +110,9 @@ def ignored_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/ignored")
-def add_ignored_page(request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm) -> Response:
+def add_ignored_page(
+    request: Request, session: SessionDep, viewer: SupervisorDep, form: PostedForm
+) -> Response:
     try:
         item = ignored.add_ignored(
             session, question=forms.text(form, "question"), note=forms.text(form, "note"), user=viewer.name
@@ -132,5 +134,10 @@ def remove_ignored_page(
     item = ignored.remove_ignored(session, ignored_id=ignored_id, user=viewer.name)
     session.commit()
     rev = teach.latest_revision(session, "ignored", ignored_id)
-    flash(request, f"已取消忽略“{item.question}”：之后的覆盖测试又会把它算作未覆盖", undo_changes=[rev], next=back_to(form, "/ignored"))
+    flash(
+        request,
+        f"已取消忽略“{item.question}”：之后的覆盖测试又会把它算作未覆盖",
+        undo_changes=[rev],
+        next=back_to(form, "/ignored"),
+    )
     return redirect(request, back_to(form, "/ignored"))
