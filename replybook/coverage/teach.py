@@ -8,7 +8,6 @@ these functions, in the web UI, the API and the CLI.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -136,11 +135,11 @@ def entry_draft(
     category voted by the nearest entries of every wording (their scores summed), not the one nearest."""
     wordings = _wordings(questions)
     matcher = matcher or Matcher.build(session, at=at)
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     for w in wordings:
         for m in matcher.top(w, n=VOTERS):
             if m.category and m.score > 0:
-                votes[m.category] += m.score
+                votes[m.category] = votes.get(m.category, 0.0) + m.score
     ranked = dict(sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])))
     return EntryDraft(
         question=wordings[0], similar=wordings[1:], category=next(iter(ranked), "custom"), votes=ranked
