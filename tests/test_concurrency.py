@@ -33,6 +33,7 @@ from replybook.store.models import (
     ReviewCount,
     User,
 )
+from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
@@ -229,6 +230,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "review",
         "user",
         "bot",  # issue 16: the bot settings are a versioned kind
+        "ignored",  # issue 13 item 5: the questions the bot must not answer
     }
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
@@ -247,6 +249,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "review": lambda: ReviewCount(day=date(2026, 11, 1), source="bot", very_satisfied=3),
         "user": lambda: User(name="小雨", role="agent", password_hash="x"),
         "bot": lambda: BotSettings(id=1, mode="full_auto"),
+        "ignored": lambda: IgnoredQuestion(question="老板电话多少", question_norm="老板电话多少"),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():

@@ -195,3 +195,22 @@ def _entry_id(engine: Engine, question: str) -> str:
     found = entry_by_question(engine, question)
     assert found is not None
     return str(found.id)
+
+
+def test_the_coverage_report_and_the_campaign_check_offer_the_actions(
+    boss: Browser, anon: TestClient, sample_engine: Engine
+) -> None:
+    files = {"file": ("asked.txt", f"{MISS}\n{BOSS_PHONE}\n什么时候发货\n".encode(), "text/plain")}
+    run = anon.post("/api/coverage", data={"at": "2026-12-10T10:00"}, files=files, headers=BOSS).json()["run"]
+    report = boss.get(f"/coverage/{run['id']}").text
+    assert report.count('action="/teach/ignore"') >= 2 and 'action="/teach/wording"' in report
+    assert f'name="next" value="/coverage/{run["id"]}"' in report
+    done = boss.post("/teach/ignore", {"question": BOSS_PHONE, "next": f"/coverage/{run['id']}"})
+    assert done.headers["location"] == f"/coverage/{run['id']}"
+    again = anon.post("/api/coverage", data={"at": "2026-12-10T10:00"}, files=files, headers=BOSS).json()[
+        "run"
+    ]
+    shown = boss.get(f"/coverage/{again['id']}").text
+    assert 'id="ignored-count">已忽略 1<' in shown
+    check = boss.get("/campaigns/1/check").text
+    assert 'action="/teach/wording"' in check and 'action="/teach/ignore"' in check
