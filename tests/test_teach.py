@@ -214,3 +214,24 @@ def test_the_coverage_report_and_the_campaign_check_offer_the_actions(
     assert 'id="ignored-count">已忽略 1<' in shown
     check = boss.get("/campaigns/1/check").text
     assert 'action="/teach/wording"' in check and 'action="/teach/ignore"' in check
+
+
+def test_new_entry_opens_the_editor_prefilled_and_its_save_can_be_undone(boss: Browser) -> None:
+    opened = boss.get(
+        "/teach/entry", params={"question": ["亲，在吗？能发海外吗", MISS]}, follow_redirects=False
+    )
+    assert opened.status_code == 303 and opened.headers["location"].startswith("/entries/new?")
+    editor = boss.get(opened.headers["location"]).text
+    assert 'value="能发海外吗"' in editor and MISS in editor
+    saved = boss.post(
+        "/entries/new",
+        {
+            "category": "shipping",
+            "question": "能发海外吗",
+            "similar": MISS,
+            "answers": "亲，暂时只发国内哦",
+            "enabled": "on",
+        },
+    )
+    page = boss.get(saved.headers["location"]).text
+    assert "已新增问答“能发海外吗”" in page and 'action="/teach/undo"' in page
