@@ -197,7 +197,9 @@ def render_html(report: CoverageReport) -> str:
         clusters=report.clusters,
         dead_entries=report.dead_entries,
         handoff=report.handoff,
-        problems=[r for r in results if r["status"] != "covered" or r.get("correct") is False][:500],
+        problems=[
+            r for r in results if r["status"] not in ("covered", "ignored") or r.get("correct") is False
+        ][:500],
         status_names=STATUS_NAMES,
         labels={"coverage": COVERAGE_LABEL, "weighted_coverage": WEIGHTED_LABEL},
         category_label=lambda key: category_label(report, key),
