@@ -175,6 +175,10 @@ def test_the_try_box_offers_the_three_actions_and_the_page_says_what_changed(
 ) -> None:
     page = boss.get("/try", params={"q": MISS}).text
     assert 'action="/teach/wording"' in page and 'action="/teach/ignore"' in page and "新建问答" in page
+    typed = boss.get(
+        "/try", params={"q": MISS}, headers={"HX-Request": "true"}
+    ).text  # the as-you-type fragment
+    assert 'action="/teach/wording"' in typed and "<html" not in typed
     done = boss.post(
         "/teach/wording",
         {"question": MISS, "entry": _entry_id(sample_engine, "偏远地区能发吗"), "next": f"/try?q={MISS}"},
