@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from . import backup, bot, campaigns, check, coverage, gold, library, phrases, score, setup, users, workbook
+from . import (
+    backup,
+    bot,
+    campaigns,
+    check,
+    coverage,
+    gold,
+    library,
+    phrases,
+    score,
+    setup,
+    teach,
+    users,
+    workbook,
+)
 from .common import ReplybookGroup, state
 
 app = typer.Typer(
@@ -49,6 +63,8 @@ app.add_typer(bot.app, name="bot")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.add_typer(score.app, name="score")
+app.add_typer(teach.app, name="teach")
+app.add_typer(teach.ignore_app, name="ignore")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 
 from replybook import autoreplies, bot, phrases
 from replybook import campaigns as campaign_store
+from replybook.coverage import ignored, teach
 from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.library import entries
@@ -34,6 +35,7 @@ from replybook.web import importexport as importexport_page
 from replybook.web import phrase_usage as usage_page
 from replybook.web import phrases as phrases_page
 from replybook.web import scorecard as scorecard_page
+from replybook.web import teach as teach_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
 from replybook.web import users as users_page
@@ -109,6 +111,13 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "GET /account": tokens_page.tokens_data,
     "POST /account/tokens": tokens_page.create_token_of,
     "POST /account/tokens/{token_id}/revoke": tokens_page.revoke_token_of,
+    "POST /teach/wording": teach.teach_wording,  # issue 13 item 5
+    "POST /teach/ignore": teach.teach_ignore,
+    "GET /teach/entry": teach.entry_draft,
+    "POST /teach/undo": teach.undo_changes,
+    "GET /ignored": teach_page.ignored_data,
+    "POST /ignored": ignored.add_ignored,
+    "POST /ignored/{ignored_id}/remove": ignored.remove_ignored,
 }
 
 # Pages with no data of their own, each with the reason (and where the API has what they show).

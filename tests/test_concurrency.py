@@ -33,6 +33,7 @@ from replybook.store.models import (
     ReviewCount,
     User,
 )
+from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.models_scorecard import AgentDay, HandScore
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
@@ -232,6 +233,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "bot",  # issue 16: the bot settings are a versioned kind
         "agentday",  # issue 17: figures per agent per day
         "handscore",  # issue 17: the supervisor's monthly hand scores
+        "ignored",  # issue 13 item 5: the questions the bot must not answer
     }
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
@@ -252,6 +254,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "bot": lambda: BotSettings(id=1, mode="full_auto"),
         "agentday": lambda: AgentDay(day=date(2026, 11, 1), agent="小美", consultations=10),
         "handscore": lambda: HandScore(month="2026-11", agent="小美", item="其他", score=80),
+        "ignored": lambda: IgnoredQuestion(question="老板电话多少", question_norm="老板电话多少"),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():

@@ -180,7 +180,9 @@ def test_the_users_page_changes_roles_from_the_version_shown_and_removes_users(s
         assert gone.status_code == 200 and "已删除用户" in gone.text
         assert AGENT not in client.get("/users").text.split("添加用户")[0]
         history_page = client.get("/history?type=user").text
-        assert re.search(r"删除</span> 用户</td>\s*<td[^>]*><a href=\"/history/user/\d+\">小美</a>", history_page)
+        assert re.search(
+            r"删除</span> 用户</td>\s*<td[^>]*><a href=\"/history/user/\d+\">小美</a>", history_page
+        )
         assert "撤销删除" in history_page
         api = client.delete(f"/api/users/{SUPERVISOR}", headers={"X-CSRF-Token": token})
         assert api.status_code == 422 and "不能删除自己的账号" in api.json()["detail"]

@@ -1133,9 +1133,11 @@ def test_an_uncovered_cluster_opens_the_editor_filled_in(boss: Browser) -> None:
         follow_redirects=False,
     )
     report = boss.get(run.headers["location"]).text
-    link = re.search(r'href="(/entries/new\?[^"]+)">用这组新增问答', report)
-    assert link is not None
-    editor = boss.get(link.group(1).replace("&amp;", "&")).text
+    # The group's 新建问答 (issue 13 item 5): the teach loop's prefilled editor.
+    form = re.search(r'<form method="get" action="/teach/entry"[^>]*>(.*?)</form>', report, re.S)
+    assert form is not None
+    asked = re.findall(r'name="question" value="([^"]+)"', form.group(1))
+    editor = boss.get("/teach/entry", params={"question": asked}).text
     question = re.search(r'name="question" value="([^"]+)"', editor)
     assert question is not None and "香港" in question.group(1)
     similar = re.search(r'<textarea name="similar"[^>]*>([^<]*)</textarea>', editor)

@@ -221,7 +221,18 @@ def _coverage_check(
         f"{source}：活动开始时覆盖 {summary['covered']}/{summary['total']} 个问题；{verdict.describe()}；"
         f"有歧义 {summary['ambiguous']}，未覆盖 {summary['uncovered']}"
     )
-    return CheckResult("coverage", "活动问题覆盖率", PASS if verdict.reached else FAIL, detail, items)
+    teach = [
+        {
+            "questions": [cl["question"], *cl["similar"]],
+            "candidates": [
+                {"entry_id": m.entry_id, "question": m.question, "score": round(m.score, 1)}
+                for m in report.matcher.top(cl["question"], n=3)
+            ],
+        }
+        for cl in report.clusters[:5]
+    ]
+    status = PASS if verdict.reached else FAIL
+    return CheckResult("coverage", "活动问题覆盖率", status, detail, items, teach=teach)
 
 
 def check_ambiguous_pairs(session: Session, c: Campaign) -> CheckResult:

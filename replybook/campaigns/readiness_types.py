@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 
@@ -14,3 +15,5 @@ class CheckResult:
     status: str
     detail: str
     items: list[str] = field(default_factory=list)
+    # The coverage item's uncovered groups, for the teach buttons: {"questions", "candidates"}.
+    teach: list[dict[str, Any]] = field(default_factory=list)

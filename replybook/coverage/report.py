@@ -17,7 +17,7 @@ from replybook.store.resources import data_dir
 from replybook.store.timeutil import parse_datetime, shop_text
 from replybook.tabular.cells import quote_formula
 
-STATUS_NAMES = {"covered": "已覆盖", "ambiguous": "有歧义", "uncovered": "未覆盖"}
+STATUS_NAMES = {"covered": "已覆盖", "ambiguous": "有歧义", "uncovered": "未覆盖", "ignored": "已忽略"}
 CSV_HEADER = ["问题", "状态", "分类", "标准问题", "匹配问法", "分数", "次数", "期望标准问题", "是否正确"]
 
 
@@ -44,6 +44,7 @@ def render_table(report: CoverageReport, *, limit: int = 10) -> RenderableType:
         ),
         Text(
             f"覆盖率 {pct(s['coverage'])}：已覆盖 {s['covered']}，有歧义 {s['ambiguous']}，未覆盖 {s['uncovered']}"
+            + (f"，已忽略 {s['ignored']}（不计入覆盖率）" if s.get("ignored") else "")
             + (
                 f"；{COVERAGE_LABEL} {pct(s['coverage'])}，{WEIGHTED_LABEL} {pct(s['weighted_coverage'])}"
                 f"（共 {s['weighted_total']} 次）"
@@ -196,7 +197,9 @@ def render_html(report: CoverageReport) -> str:
         clusters=report.clusters,
         dead_entries=report.dead_entries,
         handoff=report.handoff,
-        problems=[r for r in results if r["status"] != "covered" or r.get("correct") is False][:500],
+        problems=[
+            r for r in results if r["status"] not in ("covered", "ignored") or r.get("correct") is False
+        ][:500],
         status_names=STATUS_NAMES,
         labels={"coverage": COVERAGE_LABEL, "weighted_coverage": WEIGHTED_LABEL},
         category_label=lambda key: category_label(report, key),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,12 +22,13 @@ from sqlmodel import Session
 from replybook import bot
 from replybook.coverage.clusters import cluster_questions
 from replybook.coverage.handoff import handoff_forecast
+from replybook.coverage.ignored import IGNORED, REPORT_STATUSES, effective_status, ignored_keys, ignored_mask
 from replybook.coverage.labels import (
     expected_category,
     is_correct,
     resolve_labels,
 )
-from replybook.coverage.matching import STATUSES, Matcher, Outcomes, Progress
+from replybook.coverage.matching import Matcher, Outcomes, Progress
 from replybook.coverage.question_files import Question, read_questions
 from replybook.library.entries import list_categories
 from replybook.store.models import Campaign, CoverageRun
@@ -58,6 +59,7 @@ class CoverageReport:
     dead_entries: list[dict[str, Any]] = field(default_factory=list)
     category_names: dict[str, str] = field(default_factory=dict)  # key → 名称
     handoff: dict[str, Any] | None = None  # the hand-off and staffing forecast (bot settings of the shop)
+    ignored: np.ndarray | None = None  # which questions the shop ignores (coverage/ignored.py)
 
     @property
     def results(self) -> ResultRows:
@@ -69,7 +71,7 @@ class CoverageReport:
         r = self.matcher.result(self.outcomes, i)
         row: dict[str, Any] = {
             "question": q.text,
-            "status": r.status,
+            "status": "ignored" if self.ignored is not None and self.ignored[i] else r.status,
             "category": r.category,
             "entry": r.question,
             "matched": r.matched,
@@ -130,7 +132,7 @@ class ResultRows(Sequence[dict[str, Any]]):
         report = self.report
         out, entries, texts = report.outcomes, report.matcher.entries, report.matcher.texts
         columns = zip(
-            out.status.tolist(),
+            effective_status(out.status, report.ignored).tolist(),
             out.entry.tolist(),
             out.wording.tolist(),
             out.score.tolist(),
@@ -146,7 +148,7 @@ class ResultRows(Sequence[dict[str, Any]]):
             entry = entries[e] if e >= 0 else None
             row: dict[str, Any] = {
                 "question": q.text,
-                "status": STATUSES[status],
+                "status": REPORT_STATUSES[status],
                 "category": entry.category if entry else None,
                 "entry": entry.question if entry else None,
                 "matched": texts[wording] if entry else None,
@@ -186,7 +188,9 @@ def run_coverage(
         questions = read_questions(questions)
     questions = resolve_labels(session, questions, source=source or "问题文件")
     matcher = Matcher.build(session, at=at, threshold=threshold, margin=margin)
-    report = report_for(matcher, questions, at=at, progress=progress, use_index=use_index)
+    report = report_for(
+        matcher, questions, at=at, progress=progress, use_index=use_index, ignored=ignored_keys(session)
+    )
     report.category_names = {c.key: c.name for c in list_categories(session)}
     config = bot.get_bot_settings(session)
     report.handoff = handoff_forecast(config, questions, matcher, report.outcomes).to_json()
@@ -206,9 +210,11 @@ def report_for(
     at: datetime,
     progress: Progress | None = None,
     use_index: bool = True,
+    ignored: frozenset[str] = frozenset(),
 ) -> CoverageReport:
     outcomes = _match_distinct(matcher, questions, use_index=use_index, progress=progress)
     report = CoverageReport(questions=questions, matcher=matcher, outcomes=outcomes, at=at)
+    report.ignored = ignored_mask([q.text for q in questions], ignored)
     report.summary = _summary(report)
     report.clusters = _clusters(report)
     report.dead_entries = _dead_entries(report)
@@ -234,11 +240,12 @@ def _match_distinct(
 def _summary(report: CoverageReport) -> dict[str, Any]:
     m, out, qs = report.matcher, report.outcomes, report.questions
     counts = np.array([q.count for q in qs], np.int64)
-    status = out.status
+    status = effective_status(out.status, report.ignored)
     n = len(qs)
     covered = int((status == 0).sum())
     ambiguous = int((status == 1).sum())
-    weight_total = int(counts.sum())
+    ignored = int((status == IGNORED).sum())  # correctly uncovered: out of every share below
+    weight_total = int(counts[status != IGNORED].sum())
     weighted_covered = int(counts[status == 0].sum())
     labelled = [i for i, q in enumerate(qs) if q.labelled]
 
@@ -248,19 +255,21 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
         e = int(out.entry[i])
         key = expected_category(q, m) if q.labelled else (m.entries[e].category if e >= 0 else None)
         cat = by_category.setdefault(
-            key or "none", {"total": 0, "covered": 0, "ambiguous": 0, "uncovered": 0}
+            key or "none", {"total": 0, "covered": 0, "ambiguous": 0, "uncovered": 0, "ignored": 0}
         )
         cat["total"] += 1
-        cat[STATUSES[int(status[i])]] += 1
+        cat[REPORT_STATUSES[int(status[i])]] += 1
     for cat in by_category.values():
-        cat["coverage"] = round(cat["covered"] / cat["total"], 4) if cat["total"] else 0.0
+        answerable = cat["total"] - cat["ignored"]
+        cat["coverage"] = round(cat["covered"] / answerable, 4) if answerable else 0.0
 
     summary: dict[str, Any] = {
         "total": n,
         "covered": covered,
         "ambiguous": ambiguous,
-        "uncovered": n - covered - ambiguous,
-        "coverage": round(covered / n, 4) if n else 0.0,
+        "uncovered": n - covered - ambiguous - ignored,
+        "ignored": ignored,
+        "coverage": round(covered / (n - ignored), 4) if n - ignored else 0.0,
         "weighted_total": weight_total,
         "weighted_coverage": round(weighted_covered / weight_total, 4) if weight_total else 0.0,
         "by_category": by_category,
@@ -292,6 +301,8 @@ def _accuracy(report: CoverageReport, labelled: list[int]) -> dict[str, Any]:
     for i in labelled:
         q = qs[i]
         r = m.result(out, i)
+        if report.ignored is not None and report.ignored[i]:  # the shop's "do not answer" is a label
+            r = replace(r, status="uncovered")
         ok = is_correct(q, r.status, r.question, r.category)
         correct += ok
         want = expected_category(q, m) or "uncovered"
@@ -323,7 +334,7 @@ def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
     texts: Counter[str] = Counter()
     closest: dict[str, Counter[str]] = {}
     questions, entry, entries = report.questions, report.outcomes.entry, report.matcher.entries
-    for i in np.flatnonzero(report.outcomes.status == 2).tolist():
+    for i in np.flatnonzero(effective_status(report.outcomes.status, report.ignored) == 2).tolist():
         q = questions[i]
         texts[q.text] += q.count
         e = int(entry[i])
@@ -340,7 +351,7 @@ def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
 
 def _dead_entries(report: CoverageReport) -> list[dict[str, Any]]:
     out = report.outcomes
-    used = set(int(e) for e in np.unique(out.entry[out.status != 2]))
+    used = set(int(e) for e in np.unique(out.entry[effective_status(out.status, report.ignored) < 2]))
     return [
         {"id": e.id, "question": e.question, "category": e.category}
         for i, e in enumerate(report.matcher.entries)

@@ -35,6 +35,7 @@ from replybook.store.models import (
     UTCDateTime,
 )
 from replybook.store.models_bot import BotSettings
+from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.models_scorecard import AgentDay, HandScore
 from replybook.store.permissions import check_can_change, forget_roles
 from replybook.store.timeutil import now
@@ -50,6 +51,7 @@ ITEM_TYPES: dict[str, type[SQLModel]] = {
     "bot": BotSettings,
     "agentday": AgentDay,
     "handscore": HandScore,
+    "ignored": IgnoredQuestion,
 }
 TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
 _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}
@@ -220,6 +222,31 @@ def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel
             f"无法恢复：当前已有与第 {rev.version} 版冲突的内容（同样的问题或编码）"
         ) from None
     return item
+
+
+def undo(session: Session, revision_id: int, *, user: str | None) -> SQLModel | None:
+    """Take back the change recorded in ``revision_id``: a creation is deleted, an edit or restore
+    goes back to the version before it, a deletion is restored. Only the latest change of an item
+    can be undone (undoing an older one would silently drop what came after); returns the item, or
+    None when the undo deleted it."""
+    rev = get_revision(session, revision_id)
+    cls = ITEM_TYPES[rev.item_type]
+    item = session.get(cls, rev.item_id)
+    current = item.version if item is not None else None  # type: ignore[attr-defined]
+    if rev.action == "delete":
+        if item is not None:
+            raise ConflictError(f"无法撤销：#{rev.item_id} 已经恢复过了（当前第 {current} 版）")
+        return restore(session, revision_id, user=user)
+    if item is None or current != rev.version:
+        state = "已被删除" if item is None else f"之后又被修改过（当前第 {current} 版）"
+        raise ConflictError(f"无法撤销：#{rev.item_id} {state}；请在历史里选择要恢复的版本")
+    if rev.action == "create":
+        delete(session, item, expected_version=rev.version, user=user, summary=f"撤销：{rev.summary}")
+        return None
+    before = [r for r in revisions(session, rev.item_type, rev.item_id) if r.version < rev.version]
+    if not before:
+        raise NotFoundError(f"第 {rev.version} 版之前没有可以撤销回去的版本")
+    return restore(session, before[0].id or 0, user=user)
 
 
 def _change(

@@ -124,9 +124,22 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
-def flash(request: Request, text: str, *, undo: int | None = None, kind: str = "ok") -> None:
-    """A message shown once on the next page; ``undo`` is a revision that restores what was done."""
-    update_session(request, f={"text": text, "undo": undo, "kind": kind})
+def flash(
+    request: Request,
+    text: str,
+    *,
+    undo: int | None = None,
+    kind: str = "ok",
+    undo_changes: list[int] | None = None,
+    next: str | None = None,
+) -> None:
+    """A message shown once on the next page; ``undo`` is a revision that restores what was done,
+    ``undo_changes`` the revisions a teach action made (撤销 takes them back: ``/teach/undo``)."""
+    message: dict[str, Any] = {"text": text, "undo": undo, "kind": kind}
+    if undo_changes:
+        message["undo_changes"] = undo_changes
+        message["next"] = next  # where the undo returns to (the page the action came from)
+    update_session(request, f=message)
 
 
 def pop_flash(request: Request) -> dict[str, Any] | None:

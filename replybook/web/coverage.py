@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from replybook import campaigns, coverage
 from replybook.coverage import runs as coverage_runs
+from replybook.coverage import teach
 from replybook.coverage.question_files import COLUMNS_HINT
 from replybook.coverage.report import STATUS_NAMES
 from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL, campaign_verdict
@@ -60,6 +61,11 @@ def report_data(session: Session, run_id: int) -> dict[str, Any]:
         for key, figures in sorted(summary.get("by_category", {}).items(), key=lambda kv: -kv[1]["total"])
     ]
     results = report.get("results", [])
+    # What to fix: uncovered, ambiguous, and covered by the wrong entry (a labelled run).
+    problems = [
+        r for r in results if r.get("status") in ("uncovered", "ambiguous") or r.get("correct") is False
+    ]
+    problems = problems[:500]
     return {
         "run": coverage_runs.run_public(run),
         "summary": summary,
@@ -67,7 +73,10 @@ def report_data(session: Session, run_id: int) -> dict[str, Any]:
         "histogram": summary.get("score_histogram", []),
         "clusters": report.get("clusters", [])[:50],
         "dead_entries": report.get("dead_entries", []),
-        "problems": [r for r in results if r.get("status") != "covered"][:500],
+        "problems": problems,
+        "entry_ids": teach.entry_choices(session, _named_entries(problems)),
+        "nearest": {r["question"]: r.get("entry") for r in problems if r.get("entry")},
+        "back": f"/coverage/{run_id}",
         "results_truncated": bool(report.get("results_truncated")),
         "status_names": STATUS_NAMES,
         "category_names": names,
@@ -75,6 +84,13 @@ def report_data(session: Session, run_id: int) -> dict[str, Any]:
         # a campaign's check: the one verdict the campaign check (readiness) gives too
         "verdict": campaign_verdict(summary, campaign["coverage_target"]).to_json() if campaign else None,
     }
+
+
+def _named_entries(problems: list[dict[str, Any]]) -> list[str]:
+    """The entries a report's teach buttons offer: each problem's nearest and runner-up."""
+    named = [r.get("entry") for r in problems] + [(r.get("runner_up") or {}).get("entry") for r in problems]
+    named += [r.get("expected") for r in problems]
+    return [n for n in named if n]
 
 
 @router.get("/coverage")

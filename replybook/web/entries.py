@@ -186,17 +186,20 @@ def create_entry(request: Request, session: SessionDep, viewer: SupervisorDep, f
         session.rollback()
         values = _raw_form(form)
         return _editor(request, session, form=values, entry=None, error=str(exc), status=exc.http_status)
-    _flash_saved(request, f"已新增问答“{entry.question}”", entry)
+    # 撤销 deletes it again (a new entry is often the teach loop's 新建问答).
+    created = history.revisions(session, "entry", entry.id or 0)[0].id
+    _flash_saved(request, f"已新增问答“{entry.question}”", entry, undo_changes=[created or 0])
     return redirect(request, f"/entries/{entry.id}")
 
 
-def _flash_saved(request: Request, text: str, entry: Entry) -> None:
+def _flash_saved(request: Request, text: str, entry: Entry, undo_changes: list[int] | None = None) -> None:
     """Say it was saved, and what in it is redundant (saved anyway, as typed)."""
     warning = entries.redundancy_warning(entry)
+    back = "/entries" if undo_changes else None
     if warning:
-        flash(request, f"{text}。提醒：{warning}", kind="warn")
+        flash(request, f"{text}。提醒：{warning}", kind="warn", undo_changes=undo_changes, next=back)
     else:
-        flash(request, text)
+        flash(request, text, undo_changes=undo_changes, next=back)
 
 
 def _raw_form(form: Any) -> dict[str, Any]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook import autoreplies, bot
+from replybook.coverage.ignored import find_ignored
 from replybook.coverage.live import MatcherCache, answer
 from replybook.coverage.matching import Matcher
 from replybook.coverage.report import STATUS_NAMES
@@ -85,6 +87,9 @@ def try_data(
         "answers": list(result.answers) if result.status != "uncovered" else [],
         "runner_up": result.runner_up.question if result.runner_up else None,
     }
+    held = find_ignored(session, q)
+    data["ignored_as"] = held.question if held else None
+    data["try_url"] = "/try?" + urlencode({"q": q, "event": event})
     data["handoff"] = bot.decide(
         bot.get_bot_settings(session),
         question=q,
