@@ -43,7 +43,7 @@ __all__ = [
     "save_run",
 ]
 
-COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score")  # Outcomes' arrays
+COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score", "second")  # Outcomes' arrays
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
