@@ -84,7 +84,11 @@ def evaluate(name: str, matcher: Matcher, questions: list[Question]) -> str:
 
 def matchers(entries: list[LibraryEntry], prepare: object) -> list[tuple[str, Matcher]]:
     today = Matcher(
-        list(entries), scorer=TODAY, prepare=legacy_match_form, threshold=LEGACY_THRESHOLD, margin=LEGACY_MARGIN
+        list(entries),
+        scorer=TODAY,
+        prepare=legacy_match_form,
+        threshold=LEGACY_THRESHOLD,
+        margin=LEGACY_MARGIN,
     )
     out = [("today's default (legacy match_form + fuzz.ratio, 45/3)", today)]
     extra = [
@@ -93,15 +97,22 @@ def matchers(entries: list[LibraryEntry], prepare: object) -> list[tuple[str, Ma
         ("ratio 0.4 + tfidf 0.4 + pinyin 0.2", Pipeline((("ratio", 0.4), ("tfidf", 0.4), ("pinyin", 0.2)))),
     ]
     for label, pipe in extra:
-        out.append((label, Matcher(list(entries), scorer=pipe, threshold=DEFAULT_THRESHOLD, margin=DEFAULT_MARGIN)))
+        out.append(
+            (label, Matcher(list(entries), scorer=pipe, threshold=DEFAULT_THRESHOLD, margin=DEFAULT_MARGIN))
+        )
     out.append(
-        (f"**new default ({DEFAULT_PIPELINE.describe()}, {DEFAULT_THRESHOLD:g}/{DEFAULT_MARGIN:g})**", Matcher(list(entries)))
+        (
+            f"**new default ({DEFAULT_PIPELINE.describe()}, {DEFAULT_THRESHOLD:g}/{DEFAULT_MARGIN:g})**",
+            Matcher(list(entries)),
+        )
     )
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pairs", type=Path, help="a folder of <name>/test.tsv files (LCQMC, AFQMC, BQ …)")
     parser.add_argument("--limit", type=int, default=5000, help="lines read per pair file")
     args = parser.parse_args()

@@ -263,4 +263,6 @@ def test_the_login_page_answers_while_a_large_upload_is_previewed(sample_cli: Cl
     # Relative, not a wall-clock limit (these machines are noisy): an event loop blocked by the
     # parse would hold one probe for most of the upload; a free one answers every probe in a
     # small part of it.
-    assert max(times) < upload_seconds / 2, f"GET /login waited {max(times):.1f} of {upload_seconds:.1f} s: {times}"
+    assert max(times) < upload_seconds / 2, (
+        f"GET /login waited {max(times):.1f} of {upload_seconds:.1f} s: {times}"
+    )

@@ -9,8 +9,10 @@ question that should stay uncovered is wrong); recall = right covers / answerabl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
+from sqlmodel import Session
 
 from replybook.coverage.labels import is_correct
 from replybook.coverage.matching import Matcher, Outcomes
@@ -104,3 +106,22 @@ def choose(p: Points, target: float = TARGET_PRECISION) -> Choice:
 def recall_at_precision(p: Points, target: float = TARGET_PRECISION) -> float:
     c = choose(p, target)
     return c.recall if c.reached else 0.0
+
+
+THRESHOLD_SETTING, MARGIN_SETTING = "match_threshold", "match_margin"
+
+
+def calibrate_shop(
+    session: Session, questions: list[Question], *, at: datetime, target: float
+) -> tuple[Choice, Points]:
+    """Choose the shop's threshold and margin from labelled questions and store them as its setting."""
+    from replybook.coverage.labels import resolve_labels
+    from replybook.library.settings import set_setting
+
+    questions = resolve_labels(session, questions, source="问题文件")
+    matcher = Matcher.build(session, at=at)
+    p = points(matcher, questions, matcher.match_many([q.text for q in questions], use_index=False))
+    c = choose(p, target)
+    set_setting(session, THRESHOLD_SETTING, f"{c.threshold:g}")
+    set_setting(session, MARGIN_SETTING, f"{c.margin:g}")
+    return c, p

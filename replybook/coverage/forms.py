@@ -9,8 +9,8 @@ the benchmarks that compare with it."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from replybook.store.normalize import normalise
@@ -54,9 +54,17 @@ _FUNCTION_TOKENS = frozenset([*FUNCTION_WORDS, *FUNCTION_CHARS])
 
 def strip_platform(text: str) -> str:
     """The buyer's own words: what the chat platform inserted removed."""
-    return _PLATFORM_RE.sub(" ", text) if ("[" in text or "咨询" in text or "订单" in text or "http" in text or any(
-        c.isdigit() for c in text
-    )) else text
+    return (
+        _PLATFORM_RE.sub(" ", text)
+        if (
+            "[" in text
+            or "咨询" in text
+            or "订单" in text
+            or "http" in text
+            or any(c.isdigit() for c in text)
+        )
+        else text
+    )
 
 
 @lru_cache(maxsize=1)

@@ -18,8 +18,8 @@ import numpy as np
 from sqlmodel import Session, col, select
 
 from replybook.coverage.forms import match_form
-from replybook.coverage.synonyms import shop_synonyms
 from replybook.coverage.matching import LibraryEntry, Match, Matcher, Outcomes, Result
+from replybook.coverage.synonyms import shop_synonyms
 from replybook.store.models import Category, Entry
 from replybook.store.models_library import library_version
 

@@ -41,7 +41,7 @@ from replybook.store.models import Category, Entry
 DEFAULT_THRESHOLD = 38.0
 DEFAULT_MARGIN = 1.0
 KEYWORD_SCORE = 80.0
-DEFAULT_PIPELINE = Pipeline((("ratio", 0.5), ("tfidf", 0.5)), min_share=0.34)
+DEFAULT_PIPELINE = Pipeline((("ratio", 0.5), ("tfidf", 0.5)), min_share=0.4)
 TODAY = fuzz.ratio  # the scorer before issue 13 (benchmarks compare with it), with legacy_match_form
 LEGACY_THRESHOLD, LEGACY_MARGIN = 45.0, 3.0
 DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
@@ -142,7 +142,12 @@ class Matcher:
             if e.is_active(at)
         ]
         from replybook.coverage.synonyms import shop_synonyms
+        from replybook.library.settings import get_setting
 
+        if threshold is None and (stored := get_setting(session, "match_threshold")) is not None:
+            threshold = float(stored)  # chosen by `replybook calibrate`
+        if margin is None and (stored := get_setting(session, "match_margin")) is not None:
+            margin = float(stored)
         return cls(
             entries,
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold,

@@ -43,7 +43,15 @@ __all__ = [
     "save_run",
 ]
 
-COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score", "second")  # Outcomes' arrays
+COLUMNS = (
+    "entry",
+    "wording",
+    "score",
+    "status",
+    "runner_up",
+    "runner_up_score",
+    "second",
+)  # Outcomes' arrays
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
@@ -273,6 +281,10 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
     }
     if labelled:
         summary.update(_accuracy(report, labelled))
+        from replybook.coverage.calibration import points
+
+        precision, recall, _ = points(m, qs, out).at(m.threshold, m.margin)
+        summary["covered_precision"] = round(precision, 4)  # estimated: right covers / covers
     return summary
 
 
