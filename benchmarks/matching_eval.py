@@ -82,7 +82,7 @@ def evaluate(name: str, matcher: Matcher, questions: list[Question]) -> str:
     return f"| {name} | {p.top1:.3f} | {precision:.3f} / {recall:.3f} | {r90} |"
 
 
-def matchers(entries: list[LibraryEntry], prepare: object) -> list[tuple[str, Matcher]]:
+def matchers(entries: list[LibraryEntry], synonyms: dict[str, str] | None) -> list[tuple[str, Matcher]]:
     today = Matcher(
         list(entries),
         scorer=TODAY,
@@ -98,12 +98,12 @@ def matchers(entries: list[LibraryEntry], prepare: object) -> list[tuple[str, Ma
     ]
     for label, pipe in extra:
         out.append(
-            (label, Matcher(list(entries), scorer=pipe, threshold=DEFAULT_THRESHOLD, margin=DEFAULT_MARGIN))
+            (label, Matcher(list(entries), scorer=pipe, threshold=DEFAULT_THRESHOLD, margin=DEFAULT_MARGIN, synonyms=synonyms))
         )
     out.append(
         (
             f"**new default ({DEFAULT_PIPELINE.describe()}, {DEFAULT_THRESHOLD:g}/{DEFAULT_MARGIN:g})**",
-            Matcher(list(entries)),
+            Matcher(list(entries), synonyms=synonyms),
         )
     )
     return out
@@ -116,17 +116,20 @@ def main() -> None:
     parser.add_argument("--pairs", type=Path, help="a folder of <name>/test.tsv files (LCQMC, AFQMC, BQ …)")
     parser.add_argument("--limit", type=int, default=5000, help="lines read per pair file")
     args = parser.parse_args()
-    sets: list[tuple[str, list[LibraryEntry], list[Question]]] = []
-    entries, questions, prepare = sample_shop()
-    sets.append(("sample shop (348 labelled)", entries, questions))
+    from replybook.coverage.synonyms import as_map, starter_lexicon
+
+    lexicon = as_map(starter_lexicon())
+    sets: list[tuple[str, list[LibraryEntry], list[Question], dict[str, str] | None]] = []
+    entries, questions, _ = sample_shop()
+    sets.append(("sample shop (348 labelled, starter synonyms)", entries, questions, lexicon))
     if args.pairs:
         for tsv in sorted(args.pairs.glob("*/test.tsv")):
             e, q = pairs(tsv, args.limit)
-            sets.append((f"{tsv.parent.name} ({len(e)} entries, {len(q)} questions)", e, q))
-    for title, e, q in sets:
+            sets.append((f"{tsv.parent.name} ({len(e)} entries, {len(q)} questions)", e, q, None))
+    for title, e, q, syn in sets:
         print(f"\n{title}\n\n| matcher | top-1 | P / R at default | R@P90 (threshold/margin) |")
         print("| --- | ---: | ---: | ---: |")
-        for name, m in matchers(e, prepare):
+        for name, m in matchers(e, syn):
             print(evaluate(name, m, q), flush=True)
 
 
