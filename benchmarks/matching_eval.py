@@ -98,7 +98,16 @@ def matchers(entries: list[LibraryEntry], synonyms: dict[str, str] | None) -> li
     ]
     for label, pipe in extra:
         out.append(
-            (label, Matcher(list(entries), scorer=pipe, threshold=DEFAULT_THRESHOLD, margin=DEFAULT_MARGIN, synonyms=synonyms))
+            (
+                label,
+                Matcher(
+                    list(entries),
+                    scorer=pipe,
+                    threshold=DEFAULT_THRESHOLD,
+                    margin=DEFAULT_MARGIN,
+                    synonyms=synonyms,
+                ),
+            )
         )
     out.append(
         (

@@ -185,18 +185,22 @@ class FittedPipeline:
     def scores(self, forms: list[str]) -> np.ndarray:
         total = sum(w for _, w in self.fitted)
         out = np.zeros((len(forms), len(self.lengths)), np.float32)
+        by_sound: np.ndarray | None = None
         for signal, w in self.fitted:
-            out += signal.scores(forms) * np.float32(w / total)
+            part = signal.scores(forms)
+            if isinstance(signal, _FittedPinyin):
+                by_sound = part
+            out += part * np.float32(w / total)
         if self.sounds is not None and len(forms):
-            out *= self._guard(forms)
+            out *= self._guard(forms, by_sound)
         return out
 
-    def _guard(self, forms: list[str]) -> np.ndarray:
+    def _guard(self, forms: list[str], by_sound: np.ndarray | None) -> np.ndarray:
         """1 where the wording shares at least ``min_share`` of the question's characters (in order,
         by sound, which includes by character), proportionally less below."""
         assert self.sounds is not None
         q_len = np.array([len(f) for f in forms], np.float32)[:, None]
-        ratio = self.sounds.scores(forms)
+        ratio = self.sounds.scores(forms) if by_sound is None else by_sound
         shared = ratio * (q_len + self.lengths[None, :]) / 200.0  # LCS from fuzz.ratio
         share = shared / np.maximum(q_len, 1.0)
         return np.minimum(1.0, share / self.pipeline.min_share).astype(np.float32)
