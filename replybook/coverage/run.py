@@ -20,6 +20,7 @@ import numpy as np
 from sqlmodel import Session
 
 from replybook import bot
+from replybook.coverage.calibration import points as labelled_points
 from replybook.coverage.clusters import cluster_questions
 from replybook.coverage.handoff import handoff_forecast
 from replybook.coverage.labels import (
@@ -281,9 +282,7 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
     }
     if labelled:
         summary.update(_accuracy(report, labelled))
-        from replybook.coverage.calibration import points
-
-        precision, recall, _ = points(m, qs, out).at(m.threshold, m.margin)
+        precision = labelled_points(m, qs, out).at(m.threshold, m.margin)[0]
         summary["covered_precision"] = round(precision, 4)  # estimated: right covers / covers
     return summary
 
