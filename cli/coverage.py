@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from replybook import autoreplies, bot
+from replybook.coverage.forms import synonyms_fired
 from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
 from replybook.coverage.question_files import read_question_file, truncation_warning
 from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
@@ -136,6 +137,33 @@ def test(
         raise typer.Exit(1)
 
 
+def calibrate(
+    ctx: typer.Context,
+    labelled_file: Path = typer.Argument(..., help="带标注的问题文件（问题,标准问题[,分类]）"),
+    at: str = typer.Option(None, "--at", help="问答库的时间（默认现在）"),
+    target: float = typer.Option(0.9, "--target", help="“已覆盖”要达到的准确率"),
+) -> None:
+    """按标注问题为本店选阈值和差距（使“已覆盖”的准确率达到目标），存为本店设置，并打印准确率/召回率曲线。
+
+    Example: replybook calibrate sample_data/questions_labelled.csv --at 2026-12-10T10:00:00+08:00
+    """
+    from replybook.coverage.calibration import calibrate_shop, curve
+
+    moment = parse_datetime(at) if at else now()
+    questions = read_question_file(labelled_file).questions
+    with session(ctx) as s:
+        c, p = calibrate_shop(s, questions, at=moment, target=target)
+        console.print(f"阈值 | 准确率 | 召回率 | 覆盖数（差距 {c.margin:g}）", markup=False)
+        for t, precision, recall, n in curve(p, c.margin)[::5]:
+            console.print(f"{t:g} | {precision:.1%} | {recall:.1%} | {n}", markup=False)
+        reached = "" if c.reached else f"（没有设置能达到 {target:.0%}，取最准的）"
+        console.print(
+            f"已设置：阈值 {c.threshold:g}，差距 {c.margin:g}；“已覆盖”准确率 {c.precision:.1%}，"
+            f"召回率 {c.recall:.1%}{reached}",
+            markup=False,
+        )
+
+
 def ask(
     ctx: typer.Context,
     question: str = typer.Argument(..., help="买家的问题"),
@@ -158,6 +186,9 @@ def ask(
         console.print(
             f"问题：{question}（{shop_text(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
         )
+        fired = synonyms_fired(question, matcher.synonyms or {})
+        if fired:
+            console.print("同义词：" + "，".join(f"{a} → {b}" for a, b in fired), markup=False)
         if top:
             table = Table()
             for col in ("#", "问答", "分类", "匹配问法", "分数"):

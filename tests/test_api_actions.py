@@ -45,7 +45,12 @@ def test_a_campaign_s_question_set_can_be_run_through_the_api(anon: TestClient) 
     # issue 10 item 12: the sample's questions carry 次数, so the weighted figure decides, as in the check
     assert report["verdict"]["measure"] == "weighted_coverage"
     assert report["reached"] == (report["summary"]["weighted_coverage"] >= report["target"]) is True
-    assert report["run"]["coverage"] < report["target"]  # the plain figure alone said "not reached"
+    # The plain figure is reported beside it (issue 13's matcher covers 93 % of the distinct questions,
+    # where the one before covered less than the target: the weighted figure decided either way).
+    assert (
+        0 < report["run"]["coverage"] <= 1
+        and report["run"]["coverage"] != report["summary"]["weighted_coverage"]
+    )
     unknown = anon.post("/api/coverage/campaign", json={"campaign": "没有的活动"}, headers=BOSS)
     assert unknown.status_code == 404 and "没有的活动" in unknown.json()["detail"]
 

@@ -141,6 +141,10 @@ def test_chosen_defaults_beat_plain_ratio_at_its_best_threshold(matcher: Matcher
     [
         ("你们有实体店吗", "实体店"),
         ("今天能发吗", "今天发"),
+        ("你们还款吗", "还款"),  # never inside a word: not 款
+        ("会员有什么优惠", "会员优惠"),  # not 员优惠
+        ("其他颜色有吗", "其他颜色"),  # not 其颜色
+        ("[图片][表情]黑色有货吗", "黑色货"),  # what the chat platform inserts is stripped
         ("啥时候发货", "时候发货"),  # 啥 → 什么, then dropped
         ("能不能便宜点", "便宜点"),
         ("你好", "你好"),  # one character left says too little: keep the whole

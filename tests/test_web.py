@@ -806,9 +806,6 @@ def test_the_try_box_says_when_the_bot_would_hand_over(boss: Browser, at: str) -
     assert _bot_verdict(covered.text).startswith("这样回答")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 13: 单号多少 shares 号多少 with it (50 ≥ 45); the matcher rework fixes it"
-)
 def test_the_bosses_phone_number_is_not_answered_by_the_tracking_entry(boss: Browser) -> None:
     page = boss.get("/try", params={"q": "你们老板的电话号码多少", "at": "2026-12-10T11:00"})
     assert _bot_verdict(page.text).startswith("转人工")

@@ -1,10 +1,17 @@
-"""The form a buyer question is compared in (both sides of a match): ``normalise``, colloquial
-spellings folded (啥 → 什么), function words dropped (吗, 可以, 你们 …), so a score measures the
-words that carry the question."""
+"""The form a buyer question is compared in (both sides of a match): what chat platforms insert
+stripped ([图片], order numbers, links, menu text), ``normalise``, colloquial spellings folded
+(啥 → 什么), function words dropped (吗, 可以, 你们 …) where they stand alone as words — never inside
+one (还款 keeps 还, 会员 keeps 会) — so a score measures the words that carry the question.
+
+``legacy_match_form`` is the form before issue 13 (function characters dropped anywhere), kept for
+the benchmarks that compare with it."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
 from replybook.store.normalize import normalise
 
@@ -22,7 +29,7 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
     ("卷", "券"),
 )
 # Words that carry no intent: dropping them stops "你们有实体店吗" scoring on "有人吗".
-FUNCTION_WORDS = ("可以", "一下", "请问", "你们", "我们", "什么", "怎么")
+FUNCTION_WORDS = ("可以", "一下", "请问", "你们", "我们", "什么", "怎么", "这个", "那个", "的话")
 FUNCTION_CHARS = frozenset("吗呢吧了的啊呀嘛哈哦噢呐啦我你您们他她它这那个有是能会要还就都也很")
 
 
@@ -37,8 +44,69 @@ _FUNCTION_RE = re.compile(
 )
 
 
-def match_form(text: str) -> str:
-    """The form a question is compared in: the words that carry it, or the whole normalised text."""
+# What Qianniu and the chat exports insert into a buyer's turn: [图片] [表情] [语音] …, links, long
+# numbers (order and product ids of the cards), and the text of the shop's menu buttons.
+_PLATFORM_RE = re.compile(
+    r"\[[^\[\]]{1,12}\]|https?://\S+|\d{8,}|订单业务咨询|商品信息咨询|售前咨询|售后咨询|物流咨询|订单号[:：]?"
+)
+_FUNCTION_TOKENS = frozenset([*FUNCTION_WORDS, *FUNCTION_CHARS])
+
+
+def strip_platform(text: str) -> str:
+    """The buyer's own words: what the chat platform inserted removed."""
+    return (
+        _PLATFORM_RE.sub(" ", text)
+        if (
+            "[" in text
+            or "咨询" in text
+            or "订单" in text
+            or "http" in text
+            or any(c.isdigit() for c in text)
+        )
+        else text
+    )
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Any:
+    import rjieba  # imported lazily: it loads its dictionary
+
+    return rjieba
+
+
+def _fold(text: str) -> str:
+    base = _COLLOQUIAL_RE.sub(lambda m: _COLLOQUIAL_MAP[m.group()], normalise(text, simplify=True))
+    if base.endswith("么") and not base.endswith(("什么", "怎么", "那么", "这么", "多么")):
+        base = base[:-1] + "吗"  # "有货么" asks the same as "有货吗"
+    return base
+
+
+def words(text: str) -> list[str]:
+    """The folded text cut into words (what synonyms and function words apply to)."""
+    base = _fold(strip_platform(text))
+    return _segmenter().cut(base, hmm=False) if base else []
+
+
+def match_form(text: str, synonyms: Mapping[str, str] | None = None) -> str:
+    """The form a question is compared in: the words that carry it, or the whole normalised text.
+    ``synonyms`` maps a similar word to its core word (同义词); it applies to whole words only."""
+    cut = words(text)
+    if not cut:
+        return normalise(text, simplify=True)
+    if synonyms:
+        cut = [synonyms.get(w, w) for w in cut]
+    core = "".join(w for w in cut if w not in _FUNCTION_TOKENS)
+    # One character left says too little ("你好" → "好" would equal "好的"): keep the whole form.
+    return core if len(core) >= 2 else "".join(cut)
+
+
+def synonyms_fired(text: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(similar word, core word) for each synonym that changes this text's form, in order."""
+    return [(w, synonyms[w]) for w in dict.fromkeys(words(text)) if w in synonyms and synonyms[w] != w]
+
+
+def legacy_match_form(text: str) -> str:
+    """The form before issue 13: function characters dropped wherever they are."""
     base = _COLLOQUIAL_RE.sub(lambda m: _COLLOQUIAL_MAP[m.group()], normalise(text, simplify=True))
     if base.endswith("么") and not base.endswith(("什么", "怎么", "那么", "这么", "多么")):
         base = base[:-1] + "吗"  # "有货么" asks the same as "有货吗"

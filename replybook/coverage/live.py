@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from replybook.coverage.forms import match_form
 from replybook.coverage.matching import LibraryEntry, Match, Matcher, Outcomes, Result
+from replybook.coverage.synonyms import shop_synonyms
 from replybook.store.models import Category, Entry
 from replybook.store.models_library import library_version
 
@@ -52,12 +53,16 @@ class MatcherCache:
         self._forms: dict[str, str] = {}
         self._matcher: Matcher | None = None
         self._window: tuple[datetime | None, datetime | None] = (None, None)
+        self._synonyms: dict[str, str] = {}
         self.rebuilds = 0  # matchers built (for tests and benchmarks)
         self.entries_read = 0  # entries read from the database, in total
 
     def get(self, session: Session, at: datetime) -> Matcher:
         version = library_version(session)
+        synonyms = shop_synonyms(session)
         with self._lock:
+            if synonyms != self._synonyms:
+                self._synonyms, self._forms, self._matcher = synonyms, {}, None
             if version != self._version:
                 self._refresh(session)
                 self._version = version
@@ -88,13 +93,13 @@ class MatcherCache:
     def _build(self, at: datetime) -> Matcher:
         rows = sorted(self._rows.items())
         active = [r.entry for _, r in rows if r.active(at)]
-        forms = self._forms
+        forms, synonyms = self._forms, self._synonyms
 
         def prepare(text: str) -> str:
             form = forms.get(text)
-            return match_form(text) if form is None else form
+            return match_form(text, synonyms) if form is None else form
 
-        matcher = Matcher(active, prepare=prepare)
+        matcher = Matcher(active, prepare=prepare, synonyms=synonyms)
         # Remember exactly the library's forms (a question asked is not remembered).
         self._forms = dict(zip(matcher.texts, matcher.forms, strict=True))
         self._matcher, self._window = matcher, _window(self._rows.values(), at)

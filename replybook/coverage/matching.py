@@ -14,89 +14,40 @@ without changing any answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from replybook.coverage.forms import match_form
+from replybook.coverage.outcomes import (
+    _AMBIGUOUS,
+    _COVERED,
+    _UNCOVERED,
+    STATUSES,
+    LibraryEntry,
+    Match,
+    Outcomes,
+    Result,
+)
+from replybook.coverage.signals import FittedPipeline, Pipeline
 from replybook.store.models import Category, Entry
 
 # Chosen by measurement on sample_data/questions_labelled.csv (benchmarks/README.md).
-DEFAULT_THRESHOLD = 45.0
-DEFAULT_MARGIN = 3.0
+DEFAULT_THRESHOLD = 38.0
+DEFAULT_MARGIN = 1.0
 KEYWORD_SCORE = 80.0
+DEFAULT_PIPELINE = Pipeline((("ratio", 0.5), ("tfidf", 0.5)), min_share=0.4)
+TODAY = fuzz.ratio  # the scorer before issue 13 (benchmarks compare with it), with legacy_match_form
+LEGACY_THRESHOLD, LEGACY_MARGIN = 45.0, 3.0
 DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
 
 
 Progress = Callable[[int, int], None]
-STATUSES = ("covered", "ambiguous", "uncovered")
-_COVERED, _AMBIGUOUS, _UNCOVERED = 0, 1, 2
-
-
-@dataclass(frozen=True)
-class LibraryEntry:
-    """What matching needs of an entry, detached from the database session."""
-
-    id: int
-    question: str
-    category: str
-    wordings: tuple[str, ...]  # the standard question first, then the similar wordings
-    keywords: tuple[str, ...] = ()
-    answers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Match:
-    entry_id: int
-    question: str
-    category: str
-    matched: str
-    score: float
-    answers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Result:
-    """One question's outcome. Without any matching entry, entry_id is None and score 0."""
-
-    status: str
-    entry_id: int | None
-    question: str | None
-    category: str | None
-    matched: str | None
-    score: float
-    answers: tuple[str, ...] = ()
-    runner_up: Match | None = None  # the other entry, when ambiguous
-
-
-@dataclass
-class Outcomes:
-    """Many questions' outcomes as columns (a few bytes per question, however many there are)."""
-
-    entry: np.ndarray  # int32 index into Matcher.entries, -1 for none
-    wording: np.ndarray  # int32 index into Matcher.texts, -1 for none
-    score: np.ndarray  # float32
-    status: np.ndarray  # int8: 0 covered, 1 ambiguous, 2 uncovered
-    runner_up: np.ndarray  # int32 entry index of the competing entry (ambiguous only), else -1
-    runner_up_score: np.ndarray  # float32
-
-    @classmethod
-    def empty(cls, n: int) -> Outcomes:
-        return cls(
-            entry=np.full(n, -1, np.int32),
-            wording=np.full(n, -1, np.int32),
-            score=np.zeros(n, np.float32),
-            status=np.full(n, _UNCOVERED, np.int8),
-            runner_up=np.full(n, -1, np.int32),
-            runner_up_score=np.zeros(n, np.float32),
-        )
-
-    def __len__(self) -> int:
-        return len(self.entry)
 
 
 @dataclass
@@ -108,8 +59,9 @@ class Matcher:
     margin: float = DEFAULT_MARGIN
     keyword_score: float = KEYWORD_SCORE
     chunk_cells: int = 4_000_000  # questions × wordings per cdist call (16 MB of float32)
-    scorer: Callable[..., float] = fuzz.ratio  # alternatives only for the calibration benchmark
+    scorer: Callable[..., float] | Pipeline = field(default_factory=lambda: DEFAULT_PIPELINE)
     prepare: Callable[[str], str] = match_form
+    synonyms: Mapping[str, str] | None = None  # similar word → core word (同义词), both sides
     # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
     texts: list[str] = field(init=False)
     forms: list[str] = field(init=False)
@@ -117,6 +69,8 @@ class Matcher:
     n_fuzzy: int = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.synonyms and self.prepare is match_form:
+            self.prepare = partial(match_form, synonyms=self.synonyms)
         # Entries sharing the same answers are one "answer group": the margin is only needed
         # against a *different* answer. Order entries by group so groups are contiguous.
         groups: dict[tuple[str, ...], int] = {}
@@ -163,6 +117,9 @@ class Matcher:
         )
         self._fuzzy_forms = forms[: self.n_fuzzy]
         self._index: object | None = None
+        self._fitted: FittedPipeline | None = (
+            self.scorer.fit(self._fuzzy_forms) if isinstance(self.scorer, Pipeline) else None
+        )
 
     # ------------------------------------------------------------ building
 
@@ -184,10 +141,18 @@ class Matcher:
             for e in session.exec(select(Entry).order_by(Entry.id))  # type: ignore[arg-type]
             if e.is_active(at)
         ]
+        from replybook.coverage.synonyms import shop_synonyms
+        from replybook.library.settings import get_setting
+
+        if threshold is None and (stored := get_setting(session, "match_threshold")) is not None:
+            threshold = float(stored)  # chosen by `replybook calibrate`
+        if margin is None and (stored := get_setting(session, "match_margin")) is not None:
+            margin = float(stored)
         return cls(
             entries,
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
             margin=DEFAULT_MARGIN if margin is None else margin,
+            synonyms=shop_synonyms(session),
         )
 
     @property
@@ -305,13 +270,23 @@ class Matcher:
             flush()
         copies = np.flatnonzero(source != np.arange(n))
         if len(copies):
-            for column in (out.entry, out.wording, out.score, out.status, out.runner_up, out.runner_up_score):
+            for column in (
+                out.entry,
+                out.wording,
+                out.score,
+                out.status,
+                out.runner_up,
+                out.runner_up_score,
+                out.second,
+            ):
                 column[copies] = column[source[copies]]
         if progress is not None:
             progress(n, n)
         return out
 
     def _dense(self, forms: list[str]) -> np.ndarray:
+        if self._fitted is not None:
+            return self._fitted.scores(forms)
         return process.cdist(forms, self._fuzzy_forms, scorer=self.scorer, workers=-1, dtype=np.float32)
 
     def _sparse(self, forms: list[str]) -> np.ndarray:
@@ -383,6 +358,7 @@ class Matcher:
         out.wording[at] = np.where(found, wording, -1)
         out.runner_up[at] = np.where(ambiguous, runner, -1)
         out.runner_up_score[at] = np.where(ambiguous, s2, 0.0)
+        out.second[at] = s2
 
     def _decide_with_keywords(self, row: np.ndarray, form: str) -> tuple[int, int, float, float, int]:
         """The same decision for a question containing a keyword, entry by entry."""

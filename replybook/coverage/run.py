@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -20,6 +20,8 @@ import numpy as np
 from sqlmodel import Session
 
 from replybook import bot
+from replybook.coverage.accuracy import accuracy, histogram
+from replybook.coverage.calibration import points as labelled_points
 from replybook.coverage.clusters import cluster_questions
 from replybook.coverage.handoff import handoff_forecast
 from replybook.coverage.ignored import IGNORED, REPORT_STATUSES, effective_status, ignored_keys, ignored_mask
@@ -44,7 +46,15 @@ __all__ = [
     "save_run",
 ]
 
-COLUMNS = ("entry", "wording", "score", "status", "runner_up", "runner_up_score")  # Outcomes' arrays
+COLUMNS = (
+    "entry",
+    "wording",
+    "score",
+    "status",
+    "runner_up",
+    "runner_up_score",
+    "second",
+)  # Outcomes' arrays
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
@@ -278,56 +288,13 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
         "margin": m.margin,
         "entries": len(m.entries),
         "wordings": m.n_fuzzy,
-        "score_histogram": _histogram(out.score),
+        "score_histogram": histogram(out.score),
     }
     if labelled:
-        summary.update(_accuracy(report, labelled))
+        summary.update(accuracy(m, out, qs, labelled, ignored=report.ignored))
+        precision = labelled_points(m, qs, out).at(m.threshold, m.margin)[0]
+        summary["covered_precision"] = round(precision, 4)  # estimated: right covers / covers
     return summary
-
-
-def _histogram(scores: np.ndarray) -> list[int]:
-    """Counts of best scores in ten bins: 0–10, 10–20, …, 90–100 (100 goes in the last)."""
-    bins = np.minimum((scores // 10).astype(np.int64), 9)
-    return [int(c) for c in np.bincount(bins, minlength=10)]
-
-
-def _accuracy(report: CoverageReport, labelled: list[int]) -> dict[str, Any]:
-    m, out, qs = report.matcher, report.outcomes, report.questions
-    correct = 0
-    actual: Counter[str] = Counter()
-    predicted: Counter[str] = Counter()
-    hits: Counter[str] = Counter()
-    confused: Counter[tuple[str, str]] = Counter()
-    for i in labelled:
-        q = qs[i]
-        r = m.result(out, i)
-        if report.ignored is not None and report.ignored[i]:  # the shop's "do not answer" is a label
-            r = replace(r, status="uncovered")
-        ok = is_correct(q, r.status, r.question, r.category)
-        correct += ok
-        want = expected_category(q, m) or "uncovered"
-        got = (r.category or "uncovered") if r.status == "covered" else "uncovered"
-        actual[want] += 1
-        predicted[got] += 1
-        if want == got:
-            hits[want] += 1
-        else:
-            confused[(want, got)] += 1
-    per_category = {
-        key: {
-            "precision": round(hits[key] / predicted[key], 4) if predicted[key] else None,
-            "recall": round(hits[key] / actual[key], 4) if actual[key] else None,
-            "support": actual[key],
-        }
-        for key in sorted(set(actual) | set(predicted))
-    }
-    return {
-        "labelled": len(labelled),
-        "correct": correct,
-        "accuracy": round(correct / len(labelled), 4),
-        "per_category": per_category,
-        "confused_pairs": [{"expected": a, "got": b, "count": c} for (a, b), c in confused.most_common(10)],
-    }
 
 
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:

@@ -43,6 +43,9 @@ def load_sample(session: Session) -> SampleReport:
     report = SampleReport()
     shop = shop_doc()
     set_shop_name(session, shop["shop"])
+    from replybook.coverage.synonyms import set_synonyms, starter_lexicon
+
+    set_synonyms(session, starter_lexicon())
     plan = import_library(session, folder / "library.yaml", user="sample")
     report.entries = len(plan.add)
 

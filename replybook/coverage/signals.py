@@ -1,0 +1,206 @@
+"""The scorer: a small pipeline of named signals with weights (issue 13).
+
+Each signal scores a question against every wording of the library, 0–100, on the match form of both
+sides (``forms.py``); the score is their weighted mean, then the content guard. A new signal (say a
+licensed sentence encoder) is one more class with ``name``, ``fit`` and ``scores``; nothing else
+changes.
+
+- ``ratio``: ``fuzz.ratio`` = 200·LCS / (len(q) + len(w)), the characters in order.
+- ``tfidf``: cosine of character 1–2-gram TF-IDF vectors (idf from the library's wordings): a shared
+  rare pair of characters (破洞, 面料) counts for more than a common one (什么, 多少).
+- ``pinyin``: ``fuzz.ratio`` on the toneless pinyin of each character, so a homophone typo
+  (今天能法货吗) costs nothing.
+- the content guard: a wording that shares less than ``min_share`` of the question's content
+  characters (as a subsequence, by character or by sound) has its score scaled down in proportion,
+  so a 2-character overlap like 单号 cannot cover a 12-character question.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+
+class Fitted(Protocol):
+    def scores(self, forms: list[str]) -> np.ndarray: ...
+
+
+class Signal(Protocol):
+    name: str
+
+    def fit(self, forms: list[str]) -> Fitted: ...
+
+
+# ------------------------------------------------------------------ ratio
+
+
+@dataclass
+class _FittedRatio:
+    forms: list[str]
+
+    def scores(self, forms: list[str]) -> np.ndarray:
+        return process.cdist(forms, self.forms, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+
+
+class Ratio:
+    name = "ratio"
+
+    def fit(self, forms: list[str]) -> _FittedRatio:
+        return _FittedRatio(forms)
+
+
+# ------------------------------------------------------------------ pinyin
+
+
+@lru_cache(maxsize=1)
+def _pinyin_table() -> dict[int, str]:
+    """Each Chinese character → one private-use character standing for its toneless pinyin (its
+    first reading), so equal sounds compare equal and ``fuzz.ratio`` works on them unchanged."""
+    from pypinyin.pinyin_dict import pinyin_dict  # imported lazily: a large table
+
+    codes: dict[str, str] = {}
+    table: dict[int, str] = {}
+    for point, readings in pinyin_dict.items():
+        first = readings.split(",", 1)[0]
+        plain = "".join(c for c in unicodedata.normalize("NFKD", first) if not unicodedata.combining(c))
+        table[point] = codes.setdefault(plain, chr(0xF0000 + len(codes)))
+    return table
+
+
+def pinyin_form(form: str) -> str:
+    return form.translate(_pinyin_table())
+
+
+class Pinyin:
+    name = "pinyin"
+
+    def fit(self, forms: list[str]) -> _FittedPinyin:
+        return _FittedPinyin([pinyin_form(f) for f in forms])
+
+
+@dataclass
+class _FittedPinyin:
+    codes: list[str]
+
+    def scores(self, forms: list[str]) -> np.ndarray:
+        codes = [pinyin_form(f) for f in forms]
+        return process.cdist(codes, self.codes, scorer=fuzz.ratio, workers=-1, dtype=np.float32)
+
+
+# ------------------------------------------------------------------ tf-idf
+
+
+def grams(form: str) -> Counter[str]:
+    """Characters and pairs of adjacent characters."""
+    return Counter([*form, *(form[i : i + 2] for i in range(len(form) - 1))])
+
+
+class Tfidf:
+    name = "tfidf"
+
+    def fit(self, forms: list[str]) -> _FittedTfidf:
+        n = len(forms)
+        df: Counter[str] = Counter()
+        counted = [grams(f) for f in forms]
+        for g in counted:
+            df.update(g.keys())
+        idf = {g: math.log((n + 1) / (d + 1)) + 1.0 for g, d in df.items()}
+        unseen = math.log(n + 1) + 1.0
+        ids: dict[str, list[int]] = {}
+        weights: dict[str, list[float]] = {}
+        for w, g in enumerate(counted):
+            vec = {t: c * idf[t] for t, c in g.items()}
+            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            for t, v in vec.items():
+                ids.setdefault(t, []).append(w)
+                weights.setdefault(t, []).append(v / norm)
+        postings = {t: (np.array(ids[t], np.int64), np.array(weights[t], np.float64)) for t in ids}
+        return _FittedTfidf(n, idf, unseen, postings)
+
+
+@dataclass
+class _FittedTfidf:
+    n: int
+    idf: dict[str, float]
+    unseen: float
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def scores(self, forms: list[str]) -> np.ndarray:
+        m, n = len(forms), self.n
+        rows: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for r, form in enumerate(forms):
+            vec = {t: c * self.idf.get(t, self.unseen) for t, c in grams(form).items()}
+            norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+            for t, v in vec.items():
+                hit = self.postings.get(t)
+                if hit is not None:
+                    cols.append(hit[0])
+                    vals.append(hit[1] * (100.0 * v / norm))
+                    rows.append(np.full(len(hit[0]), r, np.int64))
+        if not cols:
+            return np.zeros((m, n), np.float32)
+        keys = np.concatenate(rows) * n + np.concatenate(cols)
+        out = np.bincount(keys, weights=np.concatenate(vals), minlength=m * n)
+        return out.reshape(m, n).astype(np.float32)
+
+
+# ------------------------------------------------------------------ the pipeline
+
+SIGNALS: dict[str, type] = {"ratio": Ratio, "tfidf": Tfidf, "pinyin": Pinyin}
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Weighted signals and the content guard; ``fit`` on the library's wording forms."""
+
+    weights: tuple[tuple[str, float], ...]
+    min_share: float = 0.0
+
+    def fit(self, forms: list[str]) -> FittedPipeline:
+        fitted = [(SIGNALS[name]().fit(forms), w) for name, w in self.weights if w > 0]
+        lengths = np.array([len(f) for f in forms], np.float32)
+        return FittedPipeline(self, fitted, lengths, Pinyin().fit(forms) if self.min_share > 0 else None)
+
+    def describe(self) -> str:
+        parts = " + ".join(f"{name} {w:g}" for name, w in self.weights if w > 0)
+        return f"{parts}, content ≥ {self.min_share:.0%}" if self.min_share else parts
+
+
+@dataclass
+class FittedPipeline:
+    pipeline: Pipeline
+    fitted: list[tuple[Fitted, float]]
+    lengths: np.ndarray
+    sounds: _FittedPinyin | None
+
+    def scores(self, forms: list[str]) -> np.ndarray:
+        total = sum(w for _, w in self.fitted)
+        out = np.zeros((len(forms), len(self.lengths)), np.float32)
+        by_sound: np.ndarray | None = None
+        for signal, w in self.fitted:
+            part = signal.scores(forms)
+            if isinstance(signal, _FittedPinyin):
+                by_sound = part
+            out += part * np.float32(w / total)
+        if self.sounds is not None and len(forms):
+            out *= self._guard(forms, by_sound)
+        return out
+
+    def _guard(self, forms: list[str], by_sound: np.ndarray | None) -> np.ndarray:
+        """1 where the wording shares at least ``min_share`` of the question's characters (in order,
+        by sound, which includes by character), proportionally less below."""
+        assert self.sounds is not None
+        q_len = np.array([len(f) for f in forms], np.float32)[:, None]
+        ratio = self.sounds.scores(forms) if by_sound is None else by_sound
+        shared = ratio * (q_len + self.lengths[None, :]) / 200.0  # LCS from fuzz.ratio
+        share = shared / np.maximum(q_len, 1.0)
+        return np.minimum(1.0, share / self.pipeline.min_share).astype(np.float32)
