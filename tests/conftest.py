@@ -21,8 +21,10 @@ from sqlmodel import Session, SQLModel
 from typer.testing import CliRunner
 
 from cli.main import app
+from replybook.coverage.matching import Matcher
 from replybook.library.entries import ensure_builtin_categories
 from replybook.store import db
+from replybook.store.timeutil import parse_datetime
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data"
@@ -125,6 +127,16 @@ def sample_engine(sample_cli: Cli) -> Iterator[Engine]:
     eng = db.make_engine(sample_cli.url)
     yield eng
     eng.dispose()
+
+
+CAMPAIGN_START = parse_datetime("2026-12-10T10:00:00+08:00")  # the sample shop's 聚划算 begins
+
+
+@pytest.fixture
+def matcher(sample_engine: Engine) -> Matcher:
+    """The sample shop's matcher as the campaign begins."""
+    with db.session_scope(sample_engine) as s:
+        return Matcher.build(s, at=CAMPAIGN_START)
 
 
 def app_routes(app: Any) -> Iterator[tuple[str, str, APIRoute]]:

@@ -13,15 +13,7 @@ from replybook.coverage.question_files import read_questions
 from replybook.store import db
 from replybook.store.normalize import normalise
 from replybook.store.timeutil import parse_datetime
-from tests.conftest import SAMPLE
-
-CAMPAIGN_START = parse_datetime("2026-12-10T10:00:00+08:00")
-
-
-@pytest.fixture
-def matcher(sample_engine: Engine) -> Matcher:
-    with db.session_scope(sample_engine) as s:
-        return Matcher.build(s, at=CAMPAIGN_START)
+from tests.conftest import CAMPAIGN_START, SAMPLE
 
 
 @pytest.mark.parametrize(
