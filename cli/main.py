@@ -70,3 +70,7 @@ app.add_typer(teach.ignore_app, name="ignore")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # python -m cli.main (the benchmarks start a server this way)
+    main()

@@ -58,11 +58,11 @@ def test_a_stale_save_is_refused_with_both_versions(client: TestClient) -> None:
 
 def test_the_try_box_sees_an_edit_at_once(client: TestClient) -> None:
     assert (
-        client.get("/api/try", params={"q": "可以寄到香港吗"}, headers=AUTH).json()["result"]["status"]
+        client.get("/api/try", params={"q": "可以刻字吗"}, headers=AUTH).json()["result"]["status"]
         == "uncovered"
     )
-    new = {"category": "shipping", "question": "可以寄到香港吗", "answers": ["可以的亲"]}
+    new = {"category": "custom", "question": "可以刻字吗", "answers": ["可以的亲"]}
     assert client.post("/api/entries", json=new, headers=AUTH).status_code == 201
-    assert client.get("/api/try", params={"q": "可以寄到香港吗"}, headers=AUTH).json()["result"][
+    assert client.get("/api/try", params={"q": "可以刻字吗"}, headers=AUTH).json()["result"][
         "answers"
     ] == ["可以的亲"]

@@ -25,7 +25,7 @@ from replybook.web.app import create_app
 pytestmark = pytest.mark.storage
 
 EXE = str(Path(sys.executable).parent / "replybook")
-QUESTION = "可以寄到香港吗"
+QUESTION = "可以刻字吗"
 IMPORT = {"kind": "phrases", "mode": "merge", "library": "team"}
 BASIC = {"Authorization": "Basic " + base64.b64encode("店长:demo1234".encode()).decode()}
 ROUNDS = 40  # concurrent tries per round; a round ends once both workers have answered
@@ -98,7 +98,7 @@ def test_an_edit_through_one_worker_is_seen_by_every_try_after_it(two_workers: t
     assert {result["status"] for _, result in before} == {"uncovered"}
 
     headers = {"Authorization": f"Bearer {token}"}
-    new = {"category": "shipping", "question": QUESTION, "answers": ["可以的亲，顺丰寄香港"]}
+    new = {"category": "custom", "question": QUESTION, "answers": ["可以的亲，免费刻字"]}
     made = httpx.post(f"{base}/api/entries", json=new, headers=headers, timeout=60)
     assert made.status_code == 201, made.text
 
