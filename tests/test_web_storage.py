@@ -63,6 +63,6 @@ def test_the_try_box_sees_an_edit_at_once(client: TestClient) -> None:
     )
     new = {"category": "custom", "question": "可以刻字吗", "answers": ["可以的亲"]}
     assert client.post("/api/entries", json=new, headers=AUTH).status_code == 201
-    assert client.get("/api/try", params={"q": "可以刻字吗"}, headers=AUTH).json()["result"][
-        "answers"
-    ] == ["可以的亲"]
+    assert client.get("/api/try", params={"q": "可以刻字吗"}, headers=AUTH).json()["result"]["answers"] == [
+        "可以的亲"
+    ]
