@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from replybook import bot
 from replybook.store.models import Entry, Phrase
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
@@ -105,5 +106,25 @@ def test_the_shop_workbook_downloads_from_page_and_api(boss: Browser) -> None:
     api = boss.get("/api/export/shop.xlsx")
     assert page.status_code == api.status_code == 200
     names = openpyxl.load_workbook(io.BytesIO(page.content)).sheetnames
-    assert names[:4] == ["问答库", "分类", "自动回复", "快捷短语"]
+    assert names[:6] == ["问答库", "分类", "自动回复", "机器人设置", "值班安排", "快捷短语"]
     assert openpyxl.load_workbook(io.BytesIO(api.content)).sheetnames == names
+
+
+def test_bot_settings_edited_in_the_shop_workbook_preview_and_import(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    # issue 16: the bot settings travel in the workbook too; the preview says the settings change
+    book = openpyxl.load_workbook(io.BytesIO(boss.get("/export/shop.xlsx").content))
+    ws = book["机器人设置"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "机器人模式")
+    ws.cell(row, 2).value = "半自动"
+    out = io.BytesIO()
+    book.save(out)
+    preview = _preview(boss, "library", "shop.xlsx", out.getvalue())
+    assert preview.status_code == 200, preview.text
+    assert "[机器人设置] 半自动" in preview.text and "晚班 16:00–24:00 1 人" in preview.text
+    with Session(sample_engine) as s:
+        assert bot.get_bot_settings(s).mode == "full_auto"
+    assert _confirm(boss, preview.text).status_code == 303
+    with Session(sample_engine) as s:
+        assert bot.get_bot_settings(s).mode == "semi_auto"

@@ -4,7 +4,6 @@ problems by sheet/row/column, quick phrases in .xlsx and .xls, merge/replace/dry
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 import openpyxl
@@ -49,13 +48,7 @@ def _shop_state(url: str) -> dict:
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
         state = {
-            # The bot settings (issue 16) have no sheet yet: the library file's bot: section is left out.
-            "library": re.sub(
-                r"^bot:\n(?:  .*\n)*",
-                "",
-                library.export_text(s).replace(f"shop: {library.get_shop_name(s)}\n", ""),
-                flags=re.M,
-            ),
+            "library": library.export_text(s).replace(f"shop: {library.get_shop_name(s)}\n", ""),
             "autoreplies": [rule_data(r) for r in list_rules(s)],
             "phrases": sorted(
                 (p.scope, p.owner, p.group_name, p.code, p.text) for p in s.exec(select(Phrase))

@@ -1,5 +1,5 @@
 """The whole reply configuration in one workbook (SPEC §8a, issue 15): 问答库, 分类, 自动回复, the
-team's 快捷短语 and one 个人短语-<客服> sheet per agent — what `replybook library export x.xlsx`
+bot's 机器人设置 and 值班安排 (issue 16), the team's 快捷短语 and one 个人短语-<客服> sheet per agent — what `replybook library export x.xlsx`
 writes and `replybook library import x.xlsx` reads, and the templates people fill in.
 
 An import reads every sheet and checks every row before anything is planned against the database;
@@ -16,7 +16,10 @@ from typing import IO
 from sqlmodel import Session, col, select
 
 from replybook.autoreplies import transfer as autoreply_sheet
+from replybook.bot import BotConfig, get_bot_settings
+from replybook.bot import sheet as bot_sheet
 from replybook.library import workbook as library_sheet
+from replybook.library.bot_section import apply_bot_settings
 from replybook.library.entries import BUILTIN_CATEGORIES, ensure_builtin_categories
 from replybook.library.file import LibraryPlan, apply_import, plan_entries
 from replybook.phrases import workbook as phrase_sheet
@@ -31,6 +34,8 @@ KNOWN_SHEETS = (
     library_sheet.ENTRY_SHEET,
     library_sheet.CATEGORY_SHEET,
     autoreply_sheet.SHEET,
+    bot_sheet.SETTINGS_SHEET,
+    bot_sheet.SHIFT_SHEET,
     phrase_sheet.SHEET,
 )
 
@@ -43,6 +48,8 @@ class WorkbookPlan:
     mode: str
     library: LibraryPlan | None = None
     autoreplies: autoreply_sheet.AutoReplyPlan | None = None
+    bot: BotConfig | None = None  # the settings the workbook leaves, when it has a bot sheet
+    bot_changed: bool = False
     phrases: list[phrase_sheet.PhraseWorkbookPlan] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # the columns recognised, the ones not imported
     warnings: list[str] = field(default_factory=list)
@@ -66,7 +73,9 @@ def plan_workbook(
             entry_sheet = names[0]  # a one-sheet workbook of questions and answers (Sheet1)
         for other in names:
             if other not in KNOWN_SHEETS and other not in personal and other != entry_sheet:
-                plan.warnings.append(f"工作表 {other} 不是问答库、分类、自动回复或快捷短语，未导入")
+                plan.warnings.append(
+                    f"工作表 {other} 不是问答库、分类、自动回复、机器人设置、值班安排或快捷短语，未导入"
+                )
         categories: list[tuple[str, str]] = []
         if library_sheet.CATEGORY_SHEET in names:
             categories = library_sheet.read_categories(
@@ -88,6 +97,15 @@ def plan_workbook(
         if autoreply_sheet.SHEET in names:
             rules = autoreply_sheet.read_sheet(
                 book.rows(autoreply_sheet.SHEET), problems=problems, notes=plan.notes
+            )
+        bot_read = bot_sheet.BotSheetsRead()
+        if bot_sheet.SETTINGS_SHEET in names:
+            bot_read.settings = bot_sheet.read_settings(
+                book.rows(bot_sheet.SETTINGS_SHEET), problems=problems, notes=plan.notes
+            )
+        if bot_sheet.SHIFT_SHEET in names:
+            bot_read.shifts = bot_sheet.read_shifts(
+                book.rows(bot_sheet.SHIFT_SHEET), problems=problems, notes=plan.notes
             )
         for sheet, scope, owner in phrase_sheet.phrase_sheets(book):
             try:
@@ -113,6 +131,16 @@ def plan_workbook(
         )
     if rules is not None:
         plan.autoreplies = autoreply_sheet.plan_autoreplies(session, rules, mode=mode)
+    lib = plan.library
+    plan.bot = bot_sheet.plan_bot_sheets(
+        session,
+        bot_read,
+        removed=[d.question for d in lib.removed_entries] if lib else [],
+        incoming=[d.question for _, d in entries or []],
+        new_categories=dict(lib.new_categories) if lib else {},
+        source=plan.source,
+    )
+    plan.bot_changed = plan.bot is not None and plan.bot != get_bot_settings(session)
     for found in plan.phrases:
         plan.warnings += [f"{found.sheet}：{w}" for w in found.plan.warnings]
     return plan
@@ -124,6 +152,8 @@ def apply_workbook(session: Session, plan: WorkbookPlan, *, user: str | None = N
         apply_import(session, plan.library, user=user)
     if plan.autoreplies is not None:
         autoreply_sheet.apply_autoreplies(session, plan.autoreplies, user=user)
+    if plan.bot is not None and plan.bot_changed:
+        apply_bot_settings(session, plan.bot, user=user)
     for found in plan.phrases:
         apply_phrase_import(session, found.plan, user=user)
     session.flush()
@@ -155,6 +185,8 @@ def counts(plan: WorkbookPlan) -> dict[str, tuple[int, int, int, int]]:
     if plan.autoreplies is not None:
         a = plan.autoreplies
         found["自动回复"] = (len(a.add), len(a.change), len(a.remove), a.unchanged)
+    if plan.bot is not None:
+        found["机器人设置"] = (0, 1, 0, 0) if plan.bot_changed else (0, 0, 0, 1)
     for p in plan.phrases:
         found[p.plan.library] = (
             len(p.plan.added),
@@ -191,6 +223,9 @@ def shop_sheets(session: Session) -> list[SheetSpec]:
             {"trigger": autoreply_sheet.TRIGGER_CHOICES, "enabled": FLAG_CHOICES},
         ),
     ]
+    settings, shifts = bot_sheet.bot_sheet_rows(session)
+    sheets.append(SheetSpec(bot_sheet.SETTINGS_SHEET, bot_sheet.SETTINGS_COLUMNS, settings))
+    sheets.append(SheetSpec(bot_sheet.SHIFT_SHEET, bot_sheet.SHIFT_COLUMNS, shifts))
     team = phrase_sheet.phrase_sheet_spec(session, scope=PhraseScope.TEAM)
     sheets.append(SheetSpec(team.title, team.columns, list(team.rows)))
     owners = session.exec(
@@ -225,6 +260,8 @@ EXAMPLES = {
         ["首次接待", "首次接待", "亲，欢迎光临~有什么可以帮您？", "", "", "", "", "", "0", "是"],
         ["下班时间", "非服务时间", "亲，客服休息中，上班后第一时间回复您~", "", "", "08:30-24:00", "", "", "0", "是"],
     ],
+    bot_sheet.SETTINGS_SHEET: bot_sheet.EXAMPLE_SETTINGS,
+    bot_sheet.SHIFT_SHEET: bot_sheet.EXAMPLE_SHIFTS,
     phrase_sheet.SHEET: [["hi", "亲，您好，欢迎光临~", "问候"], ["fh", "亲，付款后48小时内发货哦", "物流"]],
 }  # fmt: skip
 TEMPLATES = {
@@ -232,10 +269,13 @@ TEMPLATES = {
     "categories": (library_sheet.CATEGORY_SHEET,),
     "autoreplies": (autoreply_sheet.SHEET,),
     "phrases": (phrase_sheet.SHEET,),
+    "bot": (bot_sheet.SETTINGS_SHEET, bot_sheet.SHIFT_SHEET),
     "shop": (
         library_sheet.ENTRY_SHEET,
         library_sheet.CATEGORY_SHEET,
         autoreply_sheet.SHEET,
+        bot_sheet.SETTINGS_SHEET,
+        bot_sheet.SHIFT_SHEET,
         phrase_sheet.SHEET,
     ),
 }
@@ -244,6 +284,7 @@ TEMPLATE_ALIASES = {
     "autoreply": "autoreplies",
     "category": "categories",
     "问答库": "library",
+    "机器人设置": "bot",
 }
 
 
@@ -271,6 +312,8 @@ def template_sheets(kind: str, session: Session | None = None) -> list[SheetSpec
             autoreply_sheet.COLUMNS,
             {"trigger": autoreply_sheet.TRIGGER_CHOICES, "enabled": FLAG_CHOICES},
         ),
+        bot_sheet.SETTINGS_SHEET: (bot_sheet.SETTINGS_COLUMNS, {}),
+        bot_sheet.SHIFT_SHEET: (bot_sheet.SHIFT_COLUMNS, {}),
         phrase_sheet.SHEET: (phrase_sheet.COLUMNS, {}),
     }
     return [

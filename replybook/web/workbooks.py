@@ -68,6 +68,9 @@ def workbook_preview(plan: shop_workbook.WorkbookPlan) -> dict[str, Any]:
         added += [{"title": f"[自动回复] {r.name}", "detail": r.text} for r in rules.add]
         changed += [{"title": f"[自动回复] {r.name}", "detail": r.text} for _, _, r in rules.change]
         removed += [{"title": f"[自动回复] {name}", "detail": ""} for _, name in rules.remove]
+    if plan.bot is not None and plan.bot_changed:
+        shifts = "；".join(f"{s.label} {len(s.agents)} 人" for s in plan.bot.shifts) or "无班次"
+        changed.append({"title": f"[机器人设置] {plan.bot.mode_name}", "detail": shifts})
     for found in plan.phrases:
         label = found.plan.library
         added += [
