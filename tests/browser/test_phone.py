@@ -119,6 +119,17 @@ def test_the_menu_is_a_row_of_links_on_a_laptop(pages: Pages) -> None:
     expect(page.get_by_role("navigation", name="主菜单").get_by_role("link", name="问答库")).to_be_visible()
 
 
+@pytest.mark.parametrize("width", [740, 900, 1000])
+def test_on_a_tablet_every_menu_link_shows_without_scrolling(pages: Pages, width: int) -> None:
+    # between phone and laptop the menu's links wrap onto a second row instead of scrolling sideways
+    page = pages.login("店长", width=width, height=800)
+    nav = page.get_by_role("navigation", name="主菜单")
+    assert nav.evaluate("n => n.scrollWidth <= n.clientWidth")
+    for link in nav.get_by_role("link").all():
+        expect(link).to_be_in_viewport()
+    assert page.evaluate(OVERFLOWING) == []
+
+
 def test_the_entry_filters_fold_away_on_a_phone(pages: Pages) -> None:
     page = pages.login("店长", **PHONE)
     page.goto("/entries")
