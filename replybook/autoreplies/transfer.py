@@ -29,11 +29,9 @@ from replybook.tabular.columns import (
     cell_lines,
     cell_value,
     column_label,
-    header_notes,
-    map_header,
-    missing_columns,
     moment_text,
     parse_flag,
+    read_header,
     where,
 )
 
@@ -74,14 +72,8 @@ def read_sheet(
     rows: Iterator[tuple[int, list[str]]], *, problems: list[Problem], notes: list[str], sheet: str = SHEET
 ) -> list[tuple[str, AutoReplyData]]:
     """The 自动回复 sheet's rules with their labels; every bad cell is a problem."""
-    first = next(rows, None)
-    if first is None:
-        return []
-    header = map_header(first[1], COLUMNS)
-    notes += header_notes(sheet, header)
-    lacking = missing_columns(sheet, header, COLUMNS)
-    if lacking:
-        problems += lacking
+    header = read_header(rows, sheet, COLUMNS, problems=problems, notes=notes)
+    if header is None:
         return []
     idx = header.indexes
     labels = {c.key: column_label(c.name, idx[c.key][0]) for c in COLUMNS if c.key in idx}

@@ -27,9 +27,7 @@ from replybook.tabular.columns import (
     cell_value,
     column_label,
     header_key,
-    header_notes,
-    map_header,
-    missing_columns,
+    read_header,
     where,
 )
 
@@ -87,14 +85,8 @@ def read_settings(
     rows: Iterator[tuple[int, list[str]]], *, problems: list[Problem], notes: list[str]
 ) -> dict[str, Any]:
     """The settings the 机器人设置 sheet gives; each value is checked on its own row."""
-    first = next(rows, None)
-    if first is None:
-        return {}
-    header = map_header(first[1], SETTINGS_COLUMNS)
-    notes += header_notes(SETTINGS_SHEET, header)
-    lacking = missing_columns(SETTINGS_SHEET, header, SETTINGS_COLUMNS)
-    if lacking:
-        problems += lacking
+    header = read_header(rows, SETTINGS_SHEET, SETTINGS_COLUMNS, problems=problems, notes=notes)
+    if header is None:
         return {}
     idx = header.indexes
     name_label = column_label("设置项", idx["setting"][0])
@@ -141,14 +133,8 @@ def read_shifts(
     rows: Iterator[tuple[int, list[str]]], *, problems: list[Problem], notes: list[str]
 ) -> list[dict[str, Any]]:
     """The shifts of the 值班安排 sheet, each checked on its row; the sheet is the whole 值班安排."""
-    first = next(rows, None)
-    if first is None:
-        return []
-    header = map_header(first[1], SHIFT_COLUMNS)
-    notes += header_notes(SHIFT_SHEET, header)
-    lacking = missing_columns(SHIFT_SHEET, header, SHIFT_COLUMNS)
-    if lacking:
-        problems += lacking
+    header = read_header(rows, SHIFT_SHEET, SHIFT_COLUMNS, problems=problems, notes=notes)
+    if header is None:
         return []
     idx = header.indexes
     labels = {c.key: column_label(c.name, idx[c.key][0]) for c in SHIFT_COLUMNS if c.key in idx}

@@ -31,11 +31,9 @@ from replybook.tabular.columns import (
     cell_lines,
     cell_value,
     column_label,
-    header_notes,
-    map_header,
-    missing_columns,
     moment_text,
     parse_flag,
+    read_header,
     where,
 )
 
@@ -67,14 +65,8 @@ def read_categories(
     rows: Iterator[tuple[int, list[str]]], *, problems: list[Problem], notes: list[str]
 ) -> list[tuple[str, str]]:
     """The 分类 sheet: (key, name) of each row, the built-in six included or not."""
-    first = next(rows, None)
-    if first is None:
-        return []
-    header = map_header(first[1], CATEGORY_COLUMNS)
-    notes += header_notes(CATEGORY_SHEET, header)
-    lacking = missing_columns(CATEGORY_SHEET, header, CATEGORY_COLUMNS)
-    if lacking:
-        problems += lacking
+    header = read_header(rows, CATEGORY_SHEET, CATEGORY_COLUMNS, problems=problems, notes=notes)
+    if header is None:
         return []
     found: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
@@ -106,19 +98,8 @@ def read_entries(
 ) -> list[tuple[str, EntryData]]:
     """The 问答库 sheet: each row's entry with its label. ``categories`` maps every key and name a
     row may use to the category's key."""
-    first = next(rows, None)
-    if first is None:
-        problems.append(
-            Problem(
-                f"工作表 {sheet}", "工作表是空的，第一行应为表头 " + "、".join(c.name for c in ENTRY_COLUMNS)
-            )
-        )
-        return []
-    header = map_header(first[1], ENTRY_COLUMNS)
-    notes += header_notes(sheet, header)
-    lacking = missing_columns(sheet, header, ENTRY_COLUMNS)
-    if lacking:
-        problems += lacking
+    header = read_header(rows, sheet, ENTRY_COLUMNS, problems=problems, notes=notes, required=True)
+    if header is None:
         return []
     idx = header.indexes
     labels = {c.key: column_label(c.name, idx[c.key][0]) for c in ENTRY_COLUMNS if c.key in idx}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -170,6 +171,33 @@ def missing_columns(sheet: str, header: HeaderMap, columns: tuple[Column, ...]) 
         for c in columns
         if c.required and c.key not in header.indexes
     ]
+
+
+def read_header(
+    rows: Iterator[tuple[int, list[str]]],
+    sheet: str,
+    columns: tuple[Column, ...],
+    *,
+    problems: list[Problem],
+    notes: list[str],
+    required: bool = False,
+) -> HeaderMap | None:
+    """A sheet's first row read as its header: what was recognised goes to ``notes``; None (with the
+    problems added) when a required column is missing, or when the sheet is empty (a problem only if
+    the sheet is ``required`` to have rows)."""
+    first = next(rows, None)
+    if first is None:
+        if required:
+            names = "、".join(c.name for c in columns)
+            problems.append(Problem(f"工作表 {sheet}", f"工作表是空的，第一行应为表头 {names}"))
+        return None
+    header = map_header(first[1], columns)
+    notes += header_notes(sheet, header)
+    lacking = missing_columns(sheet, header, columns)
+    if lacking:
+        problems += lacking
+        return None
+    return header
 
 
 def header_notes(sheet: str, header: HeaderMap) -> list[str]:
