@@ -65,10 +65,9 @@ def run(url: str, edits: int, entries: int) -> dict[str, list[float]]:
             body = client.get(f"/api/entries/{entry_id}").json()
             edit = {k: body[k] for k in FIELDS if k in body}
             edit["similar"] = [*body["similar"][:-1], f"改过的问法{i}"]
+            put = f"/api/entries/{entry_id}"
             out["PUT /api/entries/{id}"].append(
-                timed(
-                    lambda: client.put(f"/api/entries/{entry_id}", json=edit, headers={"X-CSRF-Token": csrf})
-                )  # noqa: B023
+                timed(lambda: client.put(put, json=edit, headers={"X-CSRF-Token": csrf}))  # noqa: B023
             )
             other = 1 + (i * 53 + 11) % (entries - 1)
             body = client.get(f"/api/entries/{other}").json()
