@@ -51,7 +51,11 @@ def test_help_lists_every_command_without_importing_them() -> None:
 def test_ask_does_not_start_the_web_stack(tmp_path) -> None:
     db = str(tmp_path / "s.db")
     subprocess.run(
-        [sys.executable, "-m", "cli.main", "--db", db, "init"], cwd=REPO, capture_output=True, check=True, timeout=120
+        [sys.executable, "-m", "cli.main", "--db", db, "init"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+        timeout=120,
     )
     loaded, out = imported_after("--db", db, "ask", "发货要几天")
     assert "问题：发货要几天" in out

@@ -4,6 +4,7 @@ the shadowing warning, and add / edit / move / remove with history and versions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -164,6 +165,18 @@ def sort_key(phrase: Phrase) -> tuple[int, str, str, str]:
     return (0 if phrase.scope == PhraseScope.TEAM else 1, phrase.owner, phrase.group_name, phrase.code)
 
 
+def _filtered(stmt: Any, *, scope: str | None, owner: str | None, group: str | None, text: str | None) -> Any:
+    if scope:
+        stmt = stmt.where(Phrase.scope == check_scope(scope))
+    if owner is not None and owner.strip():
+        stmt = stmt.where(Phrase.owner == owner.strip())
+    if group is not None:
+        stmt = stmt.where(Phrase.group_name == group.strip())
+    if text:
+        stmt = stmt.where(contains_text(col(Phrase.text), text) | contains_text(col(Phrase.code), text))
+    return stmt
+
+
 def list_phrases(
     session: Session,
     *,
@@ -174,16 +187,38 @@ def list_phrases(
 ) -> list[Phrase]:
     """Phrases filtered by scope, owner, group ('' = ungrouped) and a text that the code or the
     phrase contains (case-insensitive)."""
-    stmt = select(Phrase)
-    if scope:
-        stmt = stmt.where(Phrase.scope == check_scope(scope))
-    if owner is not None and owner.strip():
-        stmt = stmt.where(Phrase.owner == owner.strip())
-    if group is not None:
-        stmt = stmt.where(Phrase.group_name == group.strip())
-    if text:
-        stmt = stmt.where(contains_text(col(Phrase.text), text) | contains_text(col(Phrase.code), text))
+    stmt = _filtered(select(Phrase), scope=scope, owner=owner, group=group, text=text)
     return sorted(session.exec(stmt), key=sort_key)
+
+
+def _code_point(session: Session, column: Any) -> Any:
+    """``column`` ordered by code point, as sort_key orders: SQLite's default; PostgreSQL's "C"."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
+@dataclass
+class PhrasePage:
+    phrases: list[Phrase]  # this page's, in sort_key order
+    total: int  # every phrase that matches
+    groups: dict[str, int]  # group → how many phrases match in it (all pages)
+
+
+def page_of_phrases(
+    session: Session, *, scope: str, owner: str, text: str | None = None, limit: int, offset: int
+) -> PhrasePage:
+    """One page of one library (a scope and an owner), filtered like list_phrases and in its order:
+    ORDER BY group, code with LIMIT/OFFSET on the (scope, owner, group) index, so the page costs
+    the same whatever the library's size, plus the count per group."""
+    where = _filtered(select(Phrase), scope=scope, owner=None, group=None, text=text).where(
+        Phrase.owner == owner
+    )
+    order = (_code_point(session, col(Phrase.group_name)), _code_point(session, col(Phrase.code)))
+    rows = list(session.exec(where.order_by(*order).limit(limit).offset(offset)))
+    counted = _filtered(
+        select(Phrase.group_name, func.count(col(Phrase.id))), scope=scope, owner=None, group=None, text=text
+    ).where(Phrase.owner == owner)
+    groups = dict(session.exec(counted.group_by(col(Phrase.group_name))).all())
+    return PhrasePage(rows, sum(groups.values()), groups)
 
 
 def phrase_data(phrase: Phrase) -> PhraseData:
