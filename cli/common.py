@@ -1,31 +1,25 @@
-"""What every command shares: the database option, sessions, output, and turning core errors into
-one clear line and a non-zero exit (never a traceback)."""
+"""What every command shares: the database option, sessions, output, and one clear line for an error
+(cli/lazy.py turns core errors into it and a non-zero exit, never a traceback)."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.segment import Segment
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlmodel import Session
-from typer.core import TyperGroup
 
 from replybook.store.controls import terminal_safe
-from replybook.store.db import ensure_current, make_engine, session_scope, unreachable
-from replybook.store.errors import ReplybookError, file_error
-from replybook.store.settings import Settings, settings_problem
 
-from . import usage
+if TYPE_CHECKING:  # the database stack is imported when a command opens a session, not for --help
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 
 class TerminalConsole(Console):
@@ -53,11 +47,16 @@ class State:
 
     @property
     def database_url(self) -> str:
+        from replybook.store.settings import Settings
+
         return self.db or Settings().database_url
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from replybook.store.db import make_engine
+            from replybook.store.settings import Settings
+
             self._engine = make_engine(self.database_url, busy_timeout=Settings().sqlite_busy_timeout)
         return self._engine
 
@@ -72,6 +71,8 @@ def state(ctx: typer.Context) -> State:
 @contextmanager
 def session(ctx: typer.Context, *, check_schema: bool = True) -> Iterator[Session]:
     """A unit of work on the chosen database, committed when the command succeeds."""
+    from replybook.store.db import ensure_current, session_scope
+
     engine = state(ctx).engine
     if check_schema:
         ensure_current(engine)
@@ -84,63 +85,7 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-class ReplybookGroup(TyperGroup):
-    """The root command: any error from the core becomes one line on stderr and an exit status, and
-    so does a usage error of typer/click itself (unknown option, missing argument, bad value)."""
-
-    def main(  # type: ignore[override]
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
-        try:
-            result = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-            code = result if isinstance(result, int) else 0
-        except usage.UsageError as exc:
-            if usage.is_help(exc):  # a group typed alone: its help, as typer shows it
-                text = exc.format_message()  # type: ignore[attr-defined]
-                if text.strip():
-                    err_console.print(text, markup=False, highlight=False)
-            else:
-                _print_error(usage.usage_line(exc, argv, self))
-            code = 2
-        except typer.Abort:
-            _print_error("已取消")
-            code = 1
-        if not standalone_mode:
-            return code
-        sys.exit(code)
-
-    def invoke(self, ctx):  # type: ignore[override]
-        try:
-            return super().invoke(ctx)
-        except ReplybookError as exc:
-            _print_error(str(exc))
-            raise typer.Exit(exc.exit_code) from None
-        except OperationalError as exc:
-            if isinstance(ctx.obj, State) and ctx.obj._engine:
-                _print_error(unreachable(ctx.obj.engine, exc))
-            else:
-                _print_error(f"无法访问数据库：{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
-            raise typer.Exit(2) from None
-        except SQLAlchemyError as exc:
-            _print_error(f"数据库错误：{str(exc).splitlines()[0]}")
-            raise typer.Exit(2) from None
-        except ValidationError as exc:  # a REPLYBOOK_ environment variable that Settings() refused
-            _print_error(settings_problem(exc))
-            raise typer.Exit(2) from None
-        except OSError as exc:
-            if exc.filename is None:  # not a file (a socket, a pipe): nothing the user named
-                raise
-            _print_error(str(file_error(exc.filename, exc)))
-            raise typer.Exit(2) from None
-
-
-def _print_error(message: str) -> None:
+def print_error(message: str) -> None:
     first, *rest = message.splitlines() or [""]
     err_console.print(f"[red]错误：[/red]{escape(first)}", markup=True)  # the message is text, not markup
     for line in rest:

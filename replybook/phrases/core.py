@@ -4,6 +4,7 @@ the shadowing warning, and add / edit / move / remove with history and versions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -164,6 +165,18 @@ def sort_key(phrase: Phrase) -> tuple[int, str, str, str]:
     return (0 if phrase.scope == PhraseScope.TEAM else 1, phrase.owner, phrase.group_name, phrase.code)
 
 
+def _filtered(stmt: Any, *, scope: str | None, owner: str | None, group: str | None, text: str | None) -> Any:
+    if scope:
+        stmt = stmt.where(Phrase.scope == check_scope(scope))
+    if owner is not None and owner.strip():
+        stmt = stmt.where(Phrase.owner == owner.strip())
+    if group is not None:
+        stmt = stmt.where(Phrase.group_name == group.strip())
+    if text:
+        stmt = stmt.where(contains_text(col(Phrase.text), text) | contains_text(col(Phrase.code), text))
+    return stmt
+
+
 def list_phrases(
     session: Session,
     *,
@@ -174,16 +187,46 @@ def list_phrases(
 ) -> list[Phrase]:
     """Phrases filtered by scope, owner, group ('' = ungrouped) and a text that the code or the
     phrase contains (case-insensitive)."""
-    stmt = select(Phrase)
-    if scope:
-        stmt = stmt.where(Phrase.scope == check_scope(scope))
-    if owner is not None and owner.strip():
-        stmt = stmt.where(Phrase.owner == owner.strip())
-    if group is not None:
-        stmt = stmt.where(Phrase.group_name == group.strip())
-    if text:
-        stmt = stmt.where(contains_text(col(Phrase.text), text) | contains_text(col(Phrase.code), text))
+    stmt = _filtered(select(Phrase), scope=scope, owner=owner, group=group, text=text)
     return sorted(session.exec(stmt), key=sort_key)
+
+
+def _code_point(session: Session, column: Any) -> Any:
+    """``column`` ordered by code point, as sort_key orders: SQLite's default; PostgreSQL's "C"."""
+    return column.collate("C") if session.get_bind().dialect.name == "postgresql" else column
+
+
+@dataclass
+class PhrasePage:
+    phrases: list[Phrase]  # this page's, in sort_key order
+    total: int  # every phrase that matches
+    groups: dict[str, int]  # group → how many phrases match in it (all pages)
+
+
+def page_of_phrases(
+    session: Session, *, scope: str, owner: str, text: str | None = None, limit: int, offset: int
+) -> PhrasePage:
+    """One page of one library (a scope and an owner), filtered like list_phrases and in its order
+    (group, then code): the count per group first (without a search, read from the (scope, owner,
+    group) index alone), then each group the page overlaps sorted and sliced on its own, so a page
+    costs the size of its groups, not of the library. A search still reads every phrase's text once
+    (a "contains" has no index)."""
+
+    def where(stmt: Any) -> Any:
+        stmt = _filtered(stmt, scope=scope, owner=None, group=None, text=text)
+        return stmt.where(Phrase.owner == owner)
+
+    code = _code_point(session, col(Phrase.code))
+    counted = where(select(Phrase.group_name, func.count(col(Phrase.id)))).group_by(col(Phrase.group_name))
+    groups: dict[str, int] = dict(sorted(session.exec(counted).all()))
+    rows: list[Phrase] = []
+    first = 0  # the position of the group's first phrase among all that match
+    for group_name, count in groups.items():
+        if first + count > offset and len(rows) < limit:
+            part = where(select(Phrase)).where(Phrase.group_name == group_name).order_by(code)
+            rows += session.exec(part.offset(max(offset - first, 0)).limit(limit - len(rows))).all()
+        first += count
+    return PhrasePage(rows, first, groups)
 
 
 def phrase_data(phrase: Phrase) -> PhraseData:

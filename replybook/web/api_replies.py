@@ -114,9 +114,11 @@ def api_delete_rule(session: SessionDep, viewer: SupervisorDep, rule_id: int) ->
 # ---------------------------------------------------------------- quick phrases
 
 
-@router.get("/phrases", summary="一个短语库：team、mine（自己的）或某个客服的名字")
-def api_phrases(session: SessionDep, viewer: ViewerDep, library: str = "team", q: str = "") -> dict[str, Any]:
-    return phrases_data(session, viewer, library=library, q=q)
+@router.get("/phrases", summary="一个短语库的一页（每页 100 条）：team、mine（自己的）或某个客服的名字")
+def api_phrases(
+    session: SessionDep, viewer: ViewerDep, library: str = "team", q: str = "", page: int = 1
+) -> dict[str, Any]:
+    return phrases_data(session, viewer, library=library, q=q, page=page)
 
 
 @router.get("/phrases/{phrase_id}", summary="一条快捷短语")

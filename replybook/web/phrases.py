@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,6 +24,7 @@ from .render import is_htmx, render
 from .uploads import PostedForm, UploadRoute
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 100  # phrases a page: the page renders in the same time whatever the library's size
 FIELD_LABELS = (
     ("library", "所属"),
     ("group", "分组"),
@@ -58,15 +60,22 @@ def _library(viewer: Viewer, key: str) -> tuple[str, str]:
 
 
 def phrases_data(
-    session: Session, viewer: Viewer, *, library: str = "team", q: str = "", group: str | None = None
+    session: Session, viewer: Viewer, *, library: str = "team", q: str = "", page: int = 1
 ) -> dict[str, Any]:
-    """One library's phrases by group, the libraries one can look at, and whether this user may edit it."""
+    """One page of one library's phrases by group (PER_PAGE a page, in group and code order), the
+    libraries one can look at, and whether this user may edit it."""
     scope, owner = _library(viewer, library)
-    rows = phrases.list_phrases(session, scope=scope, owner=owner or None, group=group, text=q or None)
-    if scope == PhraseScope.PERSONAL:
-        rows = [p for p in rows if p.owner == owner]
+    found = phrases.page_of_phrases(
+        session,
+        scope=scope,
+        owner=owner,
+        text=q or None,
+        limit=PER_PAGE,
+        offset=(max(page, 1) - 1) * PER_PAGE,
+    )
+    pages = max(1, math.ceil(found.total / PER_PAGE))
     groups: dict[str, list[dict[str, Any]]] = {}
-    for p in rows:
+    for p in found.phrases:
         groups.setdefault(p.group_name, []).append(phrase_public(p))
     agents = sorted(
         {name for name in session.exec(select(User.name))}
@@ -81,8 +90,14 @@ def phrases_data(
         "scope": scope,
         "owner": owner,
         "can_edit": can_edit(viewer.role, viewer.name, "phrase", {"scope": scope, "owner": owner}),
-        "groups": [{"name": name, "phrases": items} for name, items in groups.items()],
-        "total": len(rows),
+        "groups": [
+            {"name": name, "phrases": items, "total": found.groups.get(name, len(items))}
+            for name, items in groups.items()
+        ],
+        "total": found.total,
+        "page": max(page, 1),
+        "pages": pages,
+        "per_page": PER_PAGE,
         "q": q,
         "agents": [a for a in agents if a and a != viewer.name],
     }
@@ -90,9 +105,14 @@ def phrases_data(
 
 @router.get("/phrases")
 def phrases_page(
-    request: Request, session: SessionDep, viewer: ViewerDep, library: str = "team", q: str = ""
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    library: str = "team",
+    q: str = "",
+    page: int = 1,
 ) -> Response:
-    data = phrases_data(session, viewer, library=library, q=q)
+    data = phrases_data(session, viewer, library=library, q=q, page=page)
     return render(request, "phrases/list.html", data, block="results" if is_htmx(request) else None)
 
 
