@@ -11,9 +11,10 @@ their grams, so a block of questions is scored against them without a dense matr
 - ``candidates`` counts, per pair touched by a shared gram, the TF-IDF dot product and the shared
   characters; ``fuzz.ratio`` ≤ 200·shared / (len q + len w) and the guard ≤ 1, so a pair whose bound
   is below ``cutoff`` cannot reach it and is never scored exactly (``cpdist`` on the rest);
-- ``dense`` scores every pair (the typical wording, and the tests' reference).
+- ``pair_matrix`` scores every pair of two small lists (a block's rows among themselves, a cluster's
+  members against its most asked ones for the typical wording), the dot products as a matrix product.
 
-Both give the same value for the same pair: the dot products are summed in the same order.
+A pair that shares no character scores 0 (a ``pinyin`` weight, not in the default, would need one).
 """
 
 from __future__ import annotations
