@@ -5,13 +5,17 @@
     .venv/bin/python benchmarks/coverage.py --grid --sizes realistic:20000x1000,random:20000x1000
 
 Each cell runs in a fresh process (so its peak RSS is its own), ``--repeat`` times (min and median):
-  replybook — what `replybook test … --format json` does after reading the file: the matcher built
-              over the library (normal forms), every question matched (``report_for``: statuses,
-              summary, the clusters of the uncovered questions, dead entries) and the JSON written
-              (to /dev/null); also without the character index (``--no-index`` column);
+  replybook — what `replybook test … --format json` does after reading the file, with the default
+              scorer (ratio + TF-IDF + content guard): the matcher built over the library (match
+              forms), every question matched (``report_for``: statuses, summary, the clusters of
+              the uncovered questions, dead entries) and the JSON written (to /dev/null);
+  ratio     — the same with plain ``fuzz.ratio`` as the scorer (and the character index);
+  noindex   — plain ``fuzz.ratio`` without the character index (``--no-index``);
   floor     — bare ``rapidfuzz.process.cdist(questions, wordings, scorer=fuzz.ratio, workers=-1,
-              dtype=uint8)`` + argmax, in chunks of 4 M cells (a 1M × 10k matrix would be 10 GB).
-The ratio is replybook's median over the floor's median. Data: ``synthetic`` of benchmarks/coverage.py
+              dtype=uint8)`` + argmax, in chunks of 4 M cells (a 1M × 10k matrix would be 10 GB);
+  floor-signals — the default scorer's own bare computation (its fitted signals' ``scores`` over
+              the raw strings, same chunks, + argmax), with ``--signals-floor``.
+Each ratio is a column's median over the floor's median. Data: ``synthetic`` of benchmarks/coverage.py
 ("realistic": wordings from the sample shop's characters, noisy questions, 8 % unrelated) or random
 text (random characters on both sides, nearly everything uncovered, the worst case for clustering).
 """
@@ -69,15 +73,22 @@ def data(kind: str, n_questions: int, n_wordings: int):
 def cell(kind: str, n_questions: int, n_wordings: int, mode: str) -> dict[str, float]:
     """One measurement in this process: seconds and peak RSS (MB)."""
     entries, texts = data(kind, n_questions, n_wordings)
-    if mode == "floor":
+    if mode in ("floor", "floor-signals"):
         wordings = [w for e in entries for w in e.wordings]
         chunk = max(16, 4_000_000 // len(wordings))
         t = time.perf_counter()
-        for start in range(0, len(texts), chunk):
-            block = process.cdist(
-                texts[start : start + chunk], wordings, scorer=fuzz.ratio, workers=-1, dtype=np.uint8
-            )
-            block.argmax(axis=1)
+        if mode == "floor":
+            for start in range(0, len(texts), chunk):
+                block = process.cdist(
+                    texts[start : start + chunk], wordings, scorer=fuzz.ratio, workers=-1, dtype=np.uint8
+                )
+                block.argmax(axis=1)
+        else:  # the default scorer's own bare computation: its fitted signals over raw strings
+            from replybook.coverage.matching import DEFAULT_PIPELINE
+
+            fitted = DEFAULT_PIPELINE.fit(wordings)
+            for start in range(0, len(texts), chunk):
+                fitted.scores(texts[start : start + chunk]).argmax(axis=1)
         seconds = time.perf_counter() - t
     else:
         from replybook.coverage.matching import Matcher
@@ -88,8 +99,8 @@ def cell(kind: str, n_questions: int, n_wordings: int, mode: str) -> dict[str, f
         questions = [Question(text=q) for q in texts]
         del texts
         t = time.perf_counter()
-        matcher = Matcher(entries)
-        report = report_for(matcher, questions, at=at, use_index=mode != "noindex")
+        matcher = Matcher(entries) if mode == "replybook" else Matcher(entries, scorer=fuzz.ratio)
+        report = report_for(matcher, questions, at=at, use_index=mode == "ratio")
         with open(os.devnull, "w", encoding="utf-8") as out:
             report.write_json(out)
         seconds = time.perf_counter() - t
@@ -107,25 +118,29 @@ def measure(kind: str, q: int, w: int, mode: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def grid(sizes: str, repeat: int, modes: list[str]) -> None:
+def grid(sizes: str, repeat: int, modes: list[str], big_repeat: int) -> None:
     print(f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    timed = [m for m in modes if m != "floor"]
     head = " | ".join(f"{m} s (min/med)" for m in modes)
-    print(f"| data, questions × wordings | {head} | ratio (med/med) | peak RSS replybook | peak RSS floor |")
-    print("| --- |" + " ---: |" * (len(modes) + 3))
+    ratios = " | ".join(f"{m} ÷ floor" for m in timed)
+    print(f"| data, questions × wordings | {head} | {ratios} | peak RSS replybook | peak RSS floor | load |")
+    print("| --- |" + " ---: |" * (len(modes) + len(timed) + 3))
     for spec in sizes.split(","):
         kind, dims = spec.split(":")
         q, w = (int(x) for x in dims.split("x"))
         runs: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
-        for _ in range(repeat):  # interleaved, so a noisy minute hits every column alike
+        rounds = repeat if q * w <= 2 * 10**9 else big_repeat  # the big cells take minutes each
+        for _ in range(rounds):  # interleaved, so a noisy minute hits every column alike
             for m in modes:
                 runs[m].append(measure(kind, q, w, m))
         secs = {m: [r["seconds"] for r in rs] for m, rs in runs.items()}
         med = {m: statistics.median(s) for m, s in secs.items()}
         cells = " | ".join(f"{min(secs[m]):.2f} / {med[m]:.2f}" for m in modes)
+        ratio = " | ".join(f"{med[m] / med['floor']:.2f}×" for m in timed)
         rss = {m: max(r["rss"] for r in rs) for m, rs in runs.items()}
         print(
-            f"| {kind}, {q:,} × {w:,} | {cells} | {med['replybook'] / med['floor']:.2f}× "
-            f"| {rss['replybook']:.0f} MB | {rss['floor']:.0f} MB |",
+            f"| {kind}, {q:,} × {w:,} ({rounds}×) | {cells} | {ratio} "
+            f"| {rss.get('replybook', 0):.0f} MB | {rss['floor']:.0f} MB | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
 
@@ -145,10 +160,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--sizes", default=DEFAULT, help="kind:QxW,… (kind realistic or random)")
     parser.add_argument("--big", action="store_true", help="also the big sizes (tens of minutes)")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-index", action="store_true", help="also replybook without the index")
+    parser.add_argument("--big-repeat", type=int, default=1, help="rounds of the cells over 2·10⁹ pairs")
+    parser.add_argument("--modes", default="replybook,ratio,noindex,floor", help="columns, floor last")
+    parser.add_argument("--signals-floor", action="store_true", help="also the default scorer's bare floor")
     args = parser.parse_args(argv)
-    modes = ["replybook", *(["noindex"] if args.no_index else []), "floor"]
-    grid(args.sizes + ("," + BIG if args.big else ""), args.repeat, modes)
+    modes = args.modes.split(",")
+    if args.signals_floor:
+        modes.insert(len(modes) - 1, "floor-signals")
+    grid(args.sizes + ("," + BIG if args.big else ""), args.repeat, modes, args.big_repeat)
 
 
 if __name__ == "__main__":

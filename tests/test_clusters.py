@@ -1,4 +1,5 @@
-"""Clustering the uncovered questions and the coverage run's throughput (issue 14, goal 1)."""
+"""Clustering the uncovered questions (issue 14 goal 1, issue 13 item 6) and the coverage run's
+throughput."""
 
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ from datetime import datetime
 
 import numpy as np
 import pytest
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
 
-from replybook.coverage import clusters
+from replybook.coverage import clusters, similar
 from replybook.coverage.clusters import cluster_questions
-from replybook.coverage.matching import LibraryEntry, Matcher
+from replybook.coverage.forms import match_form
+from replybook.coverage.matching import DEFAULT_PIPELINE, LibraryEntry, Matcher
 from replybook.coverage.question_files import Question, read_questions
 from replybook.coverage.run import report_for
+from replybook.coverage.similar import FormSet, Vectors, Weights, pair_matrix
 from replybook.store import db
 from replybook.store.normalize import _single_characters, _t2s, _traditional, to_simplified
 from replybook.store.timeutil import parse_datetime
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, Cli
 
 AT = parse_datetime("2026-12-10T10:00:00+08:00")
 
@@ -62,7 +65,8 @@ def test_wordings_with_the_same_form_are_one_item() -> None:
 
 
 def test_no_matrix_grows_with_the_square_of_the_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    # issue 14: clustering bounded in memory: never all pairs, a chunk × leaders matrix at most
+    # issue 14: clustering bounded in memory and sub-quadratic: a few rows against the leaders that
+    # can reach the cutoff, never all pairs; a big cluster's typical wording against a sample
     rng = random.Random(14)
     alphabet = [chr(0x4E00 + i) for i in range(400)]
     texts = Counter({"".join(rng.choice(alphabet) for _ in range(rng.randint(3, 8))): 1 for _ in range(3000)})
@@ -70,21 +74,114 @@ def test_no_matrix_grows_with_the_square_of_the_questions(monkeypatch: pytest.Mo
     for i in range(1500):  # one big cluster: its typical wording is judged against a sample
         texts[f"发票{i}"] = 1
     shapes: list[tuple[int, int]] = []
-    real = process.cdist
+    pairs: list[int] = []
+    real_cdist, real_cpdist = process.cdist, process.cpdist
 
     def recording(a, b, **kwargs):  # type: ignore[no-untyped-def]
         shapes.append((len(a), len(b)))
-        return real(a, b, **kwargs)
+        return real_cdist(a, b, **kwargs)
 
-    monkeypatch.setattr(clusters.process, "cdist", recording)
-    monkeypatch.setattr(clusters, "ROW_CHUNK", 500)
+    def recording_pairs(a, b, **kwargs):  # type: ignore[no-untyped-def]
+        pairs.append(len(a))
+        return real_cpdist(a, b, **kwargs)
+
+    monkeypatch.setattr(similar.process, "cdist", recording)
+    monkeypatch.setattr(similar.process, "cpdist", recording_pairs)
     found = cluster_questions(texts)
     n = len(texts)
     assert sum(c["wordings"] for c in found) == n
-    assert max(a for a, b in shapes if b > clusters.TYPICAL_SAMPLE) <= 500  # chunk × leaders
-    big = [b for a, b in shapes if a > 500]  # the big cluster's typical wording
-    assert big and max(big) <= clusters.TYPICAL_SAMPLE
-    assert sum(a * b for a, b in shapes) < n * n  # fewer comparisons than all pairs
+    # Dense matrices: a block's rows among themselves, or 1,000 members × the typical-wording sample.
+    assert all(b <= max(similar.SUB_CHUNK, clusters.TYPICAL_SAMPLE) and a <= 1_000 for a, b in shapes)
+    assert any(a > similar.SUB_CHUNK for a, b in shapes)  # the big cluster was judged
+    assert max(pairs) <= similar.SUB_CHUNK * n  # a block against the leaders, pair by pair
+    scored = sum(pairs) + sum(a * b for a, b in shapes)
+    assert scored < n * n / 10  # far fewer comparisons than all pairs
+
+
+def _old_clusters(texts: Counter[str]) -> list[set[str]]:
+    """The clusters before issue 13 item 6, as a plain reference: distinct match forms most asked
+    first, each joins the first leader with the highest fuzz.ratio ≥ 50, else leads."""
+    by_form: dict[str, list[str]] = {}
+    count: Counter[str] = Counter()
+    for text, n in sorted(texts.items(), key=lambda kv: (-kv[1], kv[0])):
+        form = match_form(text)
+        by_form.setdefault(form, []).append(text)
+        count[form] += n
+    forms = sorted(by_form, key=lambda f: (-count[f], by_form[f][0]))
+    sim = process.cdist(forms, forms, scorer=fuzz.ratio)
+    leaders: list[int] = []
+    groups: dict[int, set[str]] = {}
+    for i in range(len(forms)):
+        best = max(leaders, key=lambda j: (sim[i, j], -j), default=None)
+        if best is None or sim[i, best] < 50:
+            leaders.append(i)
+            best = i
+        groups.setdefault(best, set()).update(by_form[forms[i]])
+    return sorted(groups.values(), key=sorted)
+
+
+def _uncovered(sample_engine: Engine) -> tuple[Matcher, Counter[str]]:
+    with db.session_scope(sample_engine) as s:
+        matcher = Matcher.build(s, at=AT)
+    report = report_for(matcher, read_questions(SAMPLE / "questions.txt"), at=AT)
+    return matcher, Counter({m["question"]: m["count"] for c in report.clusters for m in c["members"]})
+
+
+def test_with_plain_ratio_the_clusters_are_the_old_ones_on_the_sample_shop(sample_engine: Engine) -> None:
+    # issue 13 item 6: the new leader clustering is the old rule when its signal is plain fuzz.ratio
+    _, texts = _uncovered(sample_engine)
+    found = cluster_questions(texts, pipeline=clusters.RATIO_ONLY, cutoff=clusters.RATIO_CLUSTER_SCORE)
+    assert sorted(({m["question"] for m in c["members"]} for c in found), key=sorted) == _old_clusters(texts)
+
+
+def test_the_matchers_signals_put_what_belongs_together_in_one_cluster(sample_engine: Engine) -> None:
+    # issue 13 item 6: the intended difference — the matcher's signals (its match form with the shop's
+    # synonyms, ratio + TF-IDF, the content guard) join 有没有线下店呀 and 有实体店吗, which plain
+    # fuzz.ratio kept apart; fewer clusters, none of the old ones split
+    matcher, texts = _uncovered(sample_engine)
+    found = cluster_questions(texts, **clusters.cluster_signals(matcher.scorer, matcher.prepare))
+    groups = [{m["question"] for m in c["members"]} for c in found]
+    old = _old_clusters(texts)
+    (shop,) = [g for g in groups if "有没有线下店呀" in g]
+    assert {"有没有线下店呀", "线下有门店吗🙏", "你们有实体店吗", "亲，杭州有实体店可以试穿吗"} <= shop
+    assert not any("有没有线下店呀" in g and "你们有实体店吗" in g for g in old)
+    assert {"我平时穿M 这款拍什么码", "按平时的码拍就行吗~"} <= next(
+        g for g in groups if "按平时的码拍就行吗~" in g
+    )
+    assert len(groups) < len(old)
+    assert all(
+        any(g <= new for new in groups) for g in old if len(g) > 1 and "毛衣起球了可以处理吗？？" not in g
+    )
+
+
+def test_a_cluster_is_named_by_its_medoid_not_its_most_asked_wording() -> None:
+    # issue 13 item 6: the most typical wording — the highest summed similarity to the others
+    texts = Counter({"实体店在哪": 5, "有实体店吗": 2, "杭州有实体店吗": 1, "实体店能试穿吗": 1})
+    (shop,) = cluster_questions(texts)
+    assert shop["question"] == "有实体店吗" and shop["size"] == 9
+    assert shop["similar"][0] == "实体店在哪"  # the rest by times asked
+    weights = Weights.of(DEFAULT_PIPELINE)
+    forms = [match_form(t) for t in texts]
+    known = FormSet(forms, Vectors(forms), weights)
+    sim = pair_matrix(known, list(range(4)), list(range(4)))
+    summed = sim.sum(axis=1) - np.diag(sim)
+    assert list(texts)[int(np.argmax(summed))] == "有实体店吗"
+    # ties go to the most asked, then the text
+    (tie,) = cluster_questions(Counter({"顺丰几天到": 1, "顺丰几天到?": 1, "顺丰几天到吗": 3}))
+    assert tie["question"] == "顺丰几天到吗"
+
+
+def test_the_report_the_json_and_the_web_page_name_the_cluster_by_its_medoid(
+    sample_cli: Cli, tmp_path
+) -> None:
+    # issue 13 item 6: the same typical wording in `replybook test`'s table and JSON
+    path = tmp_path / "q.txt"
+    path.write_text("实体店在哪\n实体店在哪\n有实体店吗\n杭州有实体店吗\n实体店能试穿吗\n", encoding="utf-8")
+    data = json.loads(sample_cli("test", str(path), "--format", "json", "--no-save").output)
+    (shop,) = [c for c in data["clusters"] if "实体店在哪" in {m["question"] for m in c["members"]}]
+    assert shop["question"] == "有实体店吗"
+    table = sample_cli("test", str(path), "--no-save").output
+    assert "有实体店吗" in table.split("建议标准问题", 1)[1]
 
 
 def _random_library(rng: random.Random) -> tuple[list[LibraryEntry], list[str]]:
@@ -153,17 +250,16 @@ def test_traditional_text_converts_as_the_converter_does() -> None:
 
 
 @pytest.mark.parametrize("alphabet", [40, 3000])
-def test_the_character_index_finds_the_same_leaders_as_comparing_with_all(
+def test_blocking_by_the_bound_finds_the_same_leaders_as_scoring_every_pair(
     monkeypatch: pytest.MonkeyPatch, alphabet: int
 ) -> None:
-    # issue 14: blocking candidates by shared characters never changes a cluster
+    # issue 14: skipping the leaders whose bound is below the cutoff never changes a cluster
     rng = random.Random(alphabet)
     chars = [chr(0x4E00 + i) for i in range(alphabet)]
     texts = Counter(
         {"".join(rng.choice(chars) for _ in range(rng.randint(2, 9))): rng.randint(1, 5) for _ in range(2500)}
     )
-    monkeypatch.setattr(clusters, "ROW_CHUNK", 300)
     blocked = cluster_questions(texts)
-    monkeypatch.setattr(clusters._Leaders, "DENSE_SHARE", -1.0)  # every row against every leader
+    monkeypatch.setattr(similar.FormSet, "PRUNE", False)  # every row scored against every leader
     assert cluster_questions(texts) == blocked
     assert any(c["wordings"] > 1 for c in blocked)

@@ -1141,6 +1141,22 @@ def test_an_uncovered_cluster_opens_the_editor_filled_in(boss: Browser) -> None:
     assert similar is not None and "香港" in similar.group(1)
 
 
+def test_the_coverage_page_names_a_cluster_by_its_most_typical_wording(boss: Browser) -> None:
+    # issue 13 item 6: the medoid, not the most asked wording (实体店在哪 ×2)
+    body = "实体店在哪\n实体店在哪\n有实体店吗\n杭州有实体店吗\n实体店能试穿吗\n".encode()
+    run = boss.client.post(
+        "/coverage",
+        data={"csrf_token": boss.token},
+        files={"file": ("shop.txt", body, "text/plain")},
+        follow_redirects=False,
+    )
+    report = boss.get(run.headers["location"]).text
+    group = re.search(r"<li><strong>([^<]+)</strong>[^\n]*\n\s*<div[^>]*>([^<]+)</div>", report)
+    assert group is not None
+    assert group.group(1) == "有实体店吗"
+    assert "实体店在哪" in group.group(2) and "实体店能试穿吗" in group.group(2)
+
+
 # ---------------------------------------------------------------- campaigns and the readiness check
 
 

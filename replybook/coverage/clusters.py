@@ -1,192 +1,117 @@
 """Grouping the uncovered questions into clusters of similar wordings, each a suggested new entry.
 
-Leader clustering over distinct match forms, a chunk at a time: wordings with the same form are one
-item; items go in order of how often they were asked, each joins the most similar cluster leader
-(``fuzz.ratio`` ≥ ``CLUSTER_SCORE``) or leads a new cluster. Every item is compared with the
-leaders only (``cdist`` with ``score_cutoff``, uint8), never with every other item, and the largest
-matrix held is ``ROW_CHUNK`` × leaders bytes, so time and memory stay bounded however many
-questions were asked.
+Two questions are one cluster when the matcher's own signals say so (``similar.py``: ``fuzz.ratio``
+and character TF-IDF on the match form, the content guard): leader clustering over distinct match
+forms, most asked first — each form joins the leader it scores highest against (≥ ``CLUSTER_SCORE``;
+the earliest of equal leaders) or leads a new cluster. A form is compared with the leaders only, and
+only with those that share enough characters and grams to reach the cutoff (the bound in
+``similar.py``), a few rows at a time, so time and memory stay bounded however many were asked.
+
+Each cluster is named by its most typical wording, the medoid: the member with the highest summed
+similarity to the others (ties by times asked, then text); a large cluster is judged against its
+``TYPICAL_SAMPLE`` most asked members.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from replybook.coverage.forms import match_form
+from replybook.coverage.signals import Pipeline
+from replybook.coverage.similar import SUB_CHUNK, FormSet, Vectors, Weights, pair_matrix
 
-CLUSTER_SCORE = 50  # a wording at least this similar (fuzz.ratio of match forms) to a leader joins it
+CLUSTER_SCORE = 40.0  # a form scoring at least this against a leader (the default matcher's scale) joins it
 MAX_CLUSTERED = 20_000  # the most frequent distinct uncovered forms that are clustered
-ROW_CHUNK = 1_000
 MAX_SIMILAR = 10
 TYPICAL_SAMPLE = 200  # the typical wording is judged against a cluster's most frequent forms
 
 
-def _tokens(form: str) -> list[tuple[str, int]]:
-    """("的", 1), ("的", 2) …: shared tokens of two forms are their shared characters as multisets."""
-    seen: dict[str, int] = {}
-    out = []
-    for ch in form:
-        k = seen[ch] = seen.get(ch, 0) + 1
-        out.append((ch, k))
-    return out
+def _default_pipeline() -> Pipeline:
+    from replybook.coverage.matching import DEFAULT_PIPELINE
+
+    return DEFAULT_PIPELINE
 
 
-class _Leaders:
-    """The cluster leaders so far, with a character index over them.
-
-    ``fuzz.ratio`` = 200·LCS / (la + lb) ≤ 200·shared / (la + lb), ``shared`` the characters two forms
-    have in common: a leader sharing too few characters cannot reach ``CLUSTER_SCORE`` and is not
-    scored. Rows whose characters are common (the index would touch more than ``DENSE_SHARE`` of
-    the leaders) are compared with every leader instead; both ways give the same best leader.
-    """
-
-    DENSE_SHARE = 0.25
-
-    def __init__(self) -> None:
-        self.ids: list[int] = []  # positions in the forms list, in order of creation
-        self.forms: list[str] = []
-        self.lengths: list[int] = []
-        self.postings: dict[tuple[str, int], list[int]] = {}
-
-    def add(self, position: int, form: str) -> None:
-        slot = len(self.ids)
-        self.ids.append(position)
-        self.forms.append(form)
-        self.lengths.append(len(form))
-        for token in _tokens(form):
-            self.postings.setdefault(token, []).append(slot)
-
-    def best(self, block: list[str]) -> np.ndarray:
-        """The best leader's position for each form of ``block`` (≥ CLUSTER_SCORE), else -1."""
-        n = len(self.ids)
-        out = np.full(len(block), -1, np.int64)
-        if not n:
-            return out
-        ids = np.asarray(self.ids, np.int64)
-        lengths = np.asarray(self.lengths, np.float64)
-        dense: list[int] = []
-        rows: list[np.ndarray] = []
-        cols: list[np.ndarray] = []
-        for r, form in enumerate(block):
-            lists = [p for t in _tokens(form) if (p := self.postings.get(t))]
-            if sum(map(len, lists)) > self.DENSE_SHARE * n:
-                dense.append(r)
-                continue
-            if not lists:
-                continue
-            shared = np.bincount(np.fromiter(chain.from_iterable(lists), np.int64))
-            # 200·shared/(la + lb) ≥ 49: a little below the cutoff, whatever rapidfuzz rounds.
-            slots = np.flatnonzero(200 * shared >= 49 * (len(form) + lengths[: len(shared)]))
-            rows.append(np.full(len(slots), r, np.int64))
-            cols.append(slots)
-        if dense:
-            sim = process.cdist(
-                [block[r] for r in dense],
-                self.forms,
-                scorer=fuzz.ratio,
-                score_cutoff=CLUSTER_SCORE,
-                workers=-1,
-                dtype=np.uint8,
-            )
-            best = sim.argmax(axis=1)  # the first of equal leaders: the most frequent one
-            hit = sim[np.arange(len(dense)), best] >= CLUSTER_SCORE
-            out[np.asarray(dense)[hit]] = ids[best[hit]]
-        if rows:
-            r_all, c_all = np.concatenate(rows), np.concatenate(cols)
-            if len(r_all):
-                scores = process.cpdist(
-                    [block[r] for r in r_all.tolist()],
-                    [self.forms[c] for c in c_all.tolist()],
-                    scorer=fuzz.ratio,
-                    score_cutoff=CLUSTER_SCORE,
-                    workers=-1,
-                    dtype=np.uint8,
-                )
-                keep = scores >= CLUSTER_SCORE
-                r_k, c_k, s_k = r_all[keep], c_all[keep], scores[keep]
-                order = np.lexsort((c_k, -s_k.astype(np.int64), r_k))  # per row: best, then first
-                r_k, c_k = r_k[order], c_k[order]
-                if len(r_k):
-                    first = np.r_[True, r_k[1:] != r_k[:-1]]
-                    out[r_k[first]] = ids[c_k[first]]
-        return out
-
-
-def _leaders(forms: list[str]) -> np.ndarray:
-    """The cluster (index of its leader in ``forms``) of each form, ``forms`` most frequent first."""
+def leaders(forms: list[str], vectors: Vectors, weights: Weights, cutoff: float) -> np.ndarray:
+    """The cluster (position of its leader in ``forms``) of each form, ``forms`` most asked first."""
     n = len(forms)
     cluster = np.full(n, -1, np.int64)
-    leaders = _Leaders()
-    for start in range(0, n, ROW_CHUNK):
-        stop = min(n, start + ROW_CHUNK)
-        block = forms[start:stop]
-        cluster[start:stop] = leaders.best(block)
-        rest = np.flatnonzero(cluster[start:stop] < 0)
-        if not len(rest):
-            continue
-        # The forms no earlier leader took: among themselves, in order (a chunk × chunk matrix).
-        own = process.cdist(
-            [block[i] for i in rest],
-            [block[i] for i in rest],
-            scorer=fuzz.ratio,
-            score_cutoff=CLUSTER_SCORE,
-            workers=-1,
-            dtype=np.uint8,
-        )
-        new: list[int] = []  # positions in ``rest`` of this chunk's new leaders
-        for r in range(len(rest)):
-            row = own[r, new] if new else None
-            if row is not None and row.max() >= CLUSTER_SCORE:
-                cluster[start + rest[r]] = start + rest[new[int(row.argmax())]]
+    known = FormSet(forms, vectors, weights)
+    for start in range(0, n, SUB_CHUNK):
+        rows = list(range(start, min(n, start + SUB_CHUNK)))
+        slot, score = known.best(rows, cutoff)
+        # The rows no earlier leader took may lead, or join a leader of these same rows, in order.
+        rest = [r for r, s in zip(rows, slot.tolist(), strict=True) if s < 0]
+        among = known.among(rest) if rest else np.zeros((0, 0))
+        new: list[int] = []  # indices into rest of this block's new leaders
+        for i, r in enumerate(rest):
+            row = among[i, new]
+            if new and row.max() >= cutoff:
+                cluster[r] = rest[new[int(np.argmax(row))]]
             else:
-                new.append(r)
-                cluster[start + rest[r]] = start + rest[r]
-                leaders.add(start + int(rest[r]), block[rest[r]])
+                new.append(i)
+                cluster[r] = r
+                known.add(r)
+        for r, s in zip(rows, slot.tolist(), strict=True):
+            if s >= 0:
+                cluster[r] = known.members[s]
     return cluster
 
 
-def _typical(forms: list[str], counts: np.ndarray) -> int:
-    """The member most similar to the others, weighted by how often they were asked (counts sorted
-    most frequent first; a large cluster is judged against its ``TYPICAL_SAMPLE`` most frequent)."""
-    if len(forms) == 1:
+def typical(members: list[int], counts: np.ndarray, texts: list[str], known: FormSet) -> int:
+    """The medoid of ``members`` (positions, most asked first): the highest summed similarity to
+    the others (its score as a question against each of the first ``TYPICAL_SAMPLE``), then the
+    most asked, then the first text."""
+    if len(members) == 1:
         return 0
-    k = min(len(forms), TYPICAL_SAMPLE)
-    workers = -1 if len(forms) * k > 100_000 else 1  # threads cost more than a small matrix
-    sim = process.cdist(forms, forms[:k], scorer=fuzz.ratio, workers=workers, dtype=np.float32)
-    weight = sim @ counts[:k]
-    weight[:k] -= np.diag(sim[:k]) * counts[:k]
-    return int(np.argmax(weight + counts * 1e-6))
+    total = np.zeros(len(members))
+    sample = members[:TYPICAL_SAMPLE]
+    for start in range(0, len(members), 1_000):  # at most 1,000 × TYPICAL_SAMPLE scores at once
+        total[start : start + 1_000] = pair_matrix(known, members[start : start + 1_000], sample).sum(axis=1)
+    k = len(sample)
+    total[:k] -= np.diag(pair_matrix(known, sample, sample))  # a member's similarity to itself
+    total = np.round(total, 6)
+    return min(range(len(members)), key=lambda i: (-total[i], -counts[i], texts[i]))
 
 
-def cluster_questions(texts: Counter[str]) -> list[dict[str, Any]]:
+def cluster_questions(
+    texts: Counter[str],
+    *,
+    prepare: Callable[[str], str] = match_form,
+    pipeline: Pipeline | None = None,
+    cutoff: float = CLUSTER_SCORE,
+) -> list[dict[str, Any]]:
     """Clusters of ``texts`` (wording → times asked), largest first.
 
     Each cluster proposes a new entry: its standard question is the most typical wording (the
-    highest count-weighted similarity to the other members), the rest become similar wordings.
+    medoid), the rest become similar wordings. ``prepare`` is the matcher's match form (with the
+    shop's synonyms), ``pipeline`` its scorer.
     """
     by_form: dict[str, list[str]] = {}
     form_count: Counter[str] = Counter()
     for text, count in sorted(texts.items(), key=lambda kv: (-kv[1], kv[0])):
-        form = match_form(text)
+        form = prepare(text)
         by_form.setdefault(form, []).append(text)
         form_count[form] += count
     forms = sorted(by_form, key=lambda f: (-form_count[f], by_form[f][0]))[:MAX_CLUSTERED]
     if not forms:
         return []
+    weights = Weights.of(pipeline or _default_pipeline())
+    vectors = Vectors(forms)
+    known = FormSet(forms, vectors, weights)
     groups: dict[int, list[int]] = {}
-    for i, leader in enumerate(_leaders(forms)):
+    for i, leader in enumerate(leaders(forms, vectors, weights, cutoff)):
         groups.setdefault(int(leader), []).append(i)
     clusters: list[dict[str, Any]] = []
     for members in groups.values():
         counts = np.array([form_count[forms[i]] for i in members], np.float64)
-        typical = members[_typical([forms[i] for i in members], counts)]
+        firsts = [by_form[forms[i]][0] for i in members]
+        question = firsts[typical(members, counts, firsts, known)]
         wordings = [t for i in members for t in by_form[forms[i]]]
-        question = by_form[forms[typical]][0]
         wordings.sort(key=lambda t: -texts[t])  # stable: forms' order within a count
         others = [t for t in wordings if t != question]
         clusters.append(
@@ -200,3 +125,17 @@ def cluster_questions(texts: Counter[str]) -> list[dict[str, Any]]:
         )
     clusters.sort(key=lambda c: (-c["size"], -c["wordings"], c["question"]))
     return clusters
+
+
+RATIO_CLUSTER_SCORE = 50.0  # the same rule with plain fuzz.ratio (the scorer before issue 13)
+
+
+def cluster_signals(scorer: object, prepare: Callable[[str], str]) -> dict[str, Any]:
+    """``cluster_questions``' arguments for a matcher's scorer and match form: its pipeline, or
+    plain ``fuzz.ratio`` (a matcher built with ``scorer=fuzz.ratio``) at ``RATIO_CLUSTER_SCORE``."""
+    if isinstance(scorer, Pipeline):
+        return {"prepare": prepare, "pipeline": scorer, "cutoff": CLUSTER_SCORE}
+    return {"prepare": prepare, "pipeline": RATIO_ONLY, "cutoff": RATIO_CLUSTER_SCORE}
+
+
+RATIO_ONLY = Pipeline((("ratio", 1.0),))

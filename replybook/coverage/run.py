@@ -22,7 +22,7 @@ from sqlmodel import Session
 from replybook import bot
 from replybook.coverage.accuracy import accuracy, histogram
 from replybook.coverage.calibration import points as labelled_points
-from replybook.coverage.clusters import cluster_questions
+from replybook.coverage.clusters import cluster_questions, cluster_signals
 from replybook.coverage.handoff import handoff_forecast
 from replybook.coverage.ignored import IGNORED, REPORT_STATUSES, effective_status, ignored_keys, ignored_mask
 from replybook.coverage.labels import (
@@ -307,7 +307,8 @@ def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
         e = int(entry[i])
         if e >= 0:
             closest.setdefault(q.text, Counter())[entries[e].category] += q.count
-    clusters = cluster_questions(texts)
+    m = report.matcher
+    clusters = cluster_questions(texts, **cluster_signals(m.scorer, m.prepare))
     for c in clusters:
         votes: Counter[str] = Counter()
         for member in c["members"]:
