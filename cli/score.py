@@ -23,7 +23,9 @@ FORMATS = ("table", "json", "xlsx")
 def show(
     ctx: typer.Context,
     month: str = typer.Option(None, "--month", help="考核月份，如 2026-11"),
-    model: Path = typer.Option(None, "--model", help="考核方案 YAML（默认：示例方案，见 README）"),
+    model: Path = typer.Option(
+        None, "--model", help="考核方案 YAML（默认：店铺保存的方案，未保存时为示例方案）"
+    ),
     fmt: str = typer.Option("table", "--format", help="table、json 或 xlsx"),
     output: Path = typer.Option(None, "--output", "-o", help="xlsx 写到哪个文件（默认 考核表-<月份>.xlsx）"),
 ) -> None:
@@ -37,8 +39,8 @@ def show(
         raise InvalidValue("请用 --month 指定考核月份，如 --month 2026-11")
     if fmt not in FORMATS:
         raise InvalidValue(f"--format 应为 {'、'.join(FORMATS)}，现为 {fmt!r}")
-    the_model = core.load_model(model)
     with session(ctx) as s:
+        the_model = core.load_model(model) if model is not None else core.get_model(s)
         card = core.monthly_scorecard(s, model=the_model, month=month)
     if fmt == "json":
         typer.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
@@ -152,14 +154,16 @@ def hand(
     month: str = typer.Option(..., "--month", help="考核月份，如 2026-11"),
     item: str = typer.Option(..., "--item", help="手工打分项，如 团队合作能力"),
     score: float = typer.Option(..., "--score", help="0–100 分"),
-    model: Path = typer.Option(None, "--model", help="考核方案 YAML（打分项须在方案中）"),
+    model: Path = typer.Option(
+        None, "--model", help="考核方案 YAML（默认：店铺保存的方案；打分项须在方案中）"
+    ),
 ) -> None:
     """主管为客服的手工打分项打分（每月一次，可修改，有历史）。
 
     Example: replybook score hand 小美 --month 2026-11 --item 团队合作能力 --score 85
     """
-    items = core.load_model(model).hand_items
     with session(ctx) as s:
+        items = (core.load_model(model) if model is not None else core.get_model(s)).hand_items
         row = core.set_hand_score(
             s, agent=agent, month=month, item=item, score=score, user="cli", items=items
         )
@@ -177,14 +181,68 @@ def chatlog(
 
     Example: replybook score chatlog 千牛聊天记录_2026-11.zip
     """
-    from sqlmodel import select
-
-    from replybook.store.models import User
-
     with session(ctx) as s:
-        agents = set(s.exec(select(User.name)).all())
-        days = core.import_chatlog(s, file, agents=agents, user="cli")
+        days = core.import_chatlog(s, file, user="cli")
     console.print(f"已从 {escape(str(file))} 算出 {len(days)} 个客服·日的响应时间")
     for (agent, day), fig in sorted(days.items()):
         rate = "—" if fig.rate is None else f"{fig.rate:.2%}"
         console.print(f"  {day} {escape(agent)}：买家 {fig.turns} 轮，3 分钟内回复 {fig.within} 轮（{rate}）")
+
+
+model_app = typer.Typer(
+    help="店铺的考核方案：查看、导出为文件、从文件导入（有版本和历史）。", no_args_is_help=True
+)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("show")
+def model_show(ctx: typer.Context) -> None:
+    """显示店铺当前的考核方案（未保存过时为示例方案）。
+
+    Example: replybook score model show
+    """
+    from replybook.scorecard.stored import describe
+
+    with session(ctx) as s:
+        the_model = core.get_model(s)
+    state = f"第 {the_model.version} 版" if the_model.version else "默认方案，尚未保存"
+    parts = describe(the_model)
+    console.print(f"考核方案：{escape(parts['name'])}（{state}）")
+    for key, label in (("indicators", "指标"), ("points", "加减分"), ("commission", "提成"), ("pay", "工资")):
+        console.print(f"{label}：{escape(parts[key])}")
+
+
+@model_app.command("export")
+def model_export(ctx: typer.Context, file: Path = typer.Argument(..., help="写到哪个 YAML 文件")) -> None:
+    """把店铺当前的考核方案写成 YAML 文件（修改后用 import 导入）。
+
+    Example: replybook score model export 考核方案.yaml
+    """
+    from replybook.store.errors import file_error
+
+    with session(ctx) as s:
+        the_model = core.get_model(s)
+    try:
+        file.write_text(core.model_yaml(the_model), encoding="utf-8")
+    except OSError as exc:
+        raise file_error(file, exc, writing=True) from None
+    console.print(f"已写入 {escape(str(file))}（{escape(the_model.name)}）")
+
+
+@model_app.command("import")
+def model_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="考核方案 YAML（格式同 export 写出的文件）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不保存"),
+) -> None:
+    """从 YAML 文件保存店铺的考核方案（新的一版，可在历史里撤销）；文件有问题时不写入。
+
+    Example: replybook score model import 考核方案.yaml --dry-run
+    """
+    the_model = core.read_model_file(file)
+    if dry_run:
+        console.print(f"检查通过：{escape(the_model.name)}，{len(the_model.indicators)} 项指标（未保存）")
+        return
+    with session(ctx) as s:
+        saved = core.save_model(s, the_model, user="cli")
+    console.print(f"已保存考核方案 {escape(saved.name)}（第 {saved.version} 版）")

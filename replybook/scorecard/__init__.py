@@ -1,7 +1,7 @@
 """The agent scorecard (客服绩效考核, SPEC §8c): the shop's model, figures per agent per day, response
 times from chat logs, the monthly 考核表."""
 
-from replybook.scorecard.chat_times import import_chatlog, response_days
+from replybook.scorecard.chat_times import chat_agents, import_chatlog, response_days
 from replybook.scorecard.compute import (
     AgentScore,
     IndicatorScore,
@@ -12,8 +12,16 @@ from replybook.scorecard.compute import (
     score_agent,
 )
 from replybook.scorecard.days import IMPORT_MODES, import_days, import_days_file, parse_month, set_hand_score
-from replybook.scorecard.model import DEFAULT_MODEL, FIGURES, Model, load_model, parse_model
+from replybook.scorecard.model import (
+    DEFAULT_MODEL,
+    FIGURES,
+    Model,
+    load_model,
+    model_from_mapping,
+    parse_model,
+)
 from replybook.scorecard.sheet import SOURCE_LABELS, Scorecard, monthly_scorecard
+from replybook.scorecard.stored import get_model, model_to_mapping, model_yaml, read_model_file, save_model
 from replybook.scorecard.xlsx import build_scorecard_workbook, write_scorecard_xlsx
 
 __all__ = [
@@ -27,12 +35,19 @@ __all__ = [
     "RulePoints",
     "Scorecard",
     "build_scorecard_workbook",
+    "chat_agents",
     "commission_rate",
     "figure_text",
     "import_chatlog",
     "import_days",
     "import_days_file",
+    "get_model",
     "load_model",
+    "model_from_mapping",
+    "model_to_mapping",
+    "model_yaml",
+    "read_model_file",
+    "save_model",
     "monthly_scorecard",
     "parse_model",
     "parse_month",

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from replybook.scorecard.figures_file import agent_name
 from replybook.store import history
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
-from replybook.store.models import Phrase, PhraseScope
+from replybook.store.models import Phrase, PhraseScope, User
 from replybook.store.models_scorecard import AgentDay
 from replybook.store.normalize import normalise
 from replybook.tabular.chatlog import (
@@ -143,16 +143,31 @@ def read_conversations(data: bytes, *, source: str) -> list[Conversation]:
     return read_block_text(text, source=source)
 
 
+def chat_agents(session: Session) -> set[str]:
+    """Which senders of a chat log are the shop's agents: the names of its accounts (besides the
+    店铺名:子账号 form ``role_of`` recognises by itself)."""
+    return set(session.exec(select(User.name)).all())
+
+
 def import_chatlog(
-    session: Session, path: Path, *, agents: set[str] | frozenset[str] = frozenset(), user: str | None = None
+    session: Session, path: Path, *, user: str | None = None
 ) -> dict[tuple[str, date], ResponseDay]:
-    """Store a chat log's response figures as the agents' "chatlog" days (a day already stored from a
-    chat log is replaced); a report's figures are kept beside them."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise file_error(path, exc) from None
-    days = response_days(read_conversations(data, source=str(path)), agents, phrases=phrase_texts(session))
+    return import_chatlog_bytes(session, data, source=str(path), user=user)
+
+
+def import_chatlog_bytes(
+    session: Session, data: bytes, *, source: str, user: str | None = None
+) -> dict[tuple[str, date], ResponseDay]:
+    """Store a chat log's response figures as the agents' "chatlog" days (a day already stored from a
+    chat log is replaced); a report's figures are kept beside them. Stored, so the month's 考核表
+    shows them without the log being given again."""
+    days = response_days(
+        read_conversations(data, source=source), chat_agents(session), phrases=phrase_texts(session)
+    )
     for (agent, day), figures in sorted(days.items()):
         values = {
             "avg_response_seconds": figures.average,
@@ -165,7 +180,7 @@ def import_chatlog(
         stored = session.exec(
             select(AgentDay).where(AgentDay.day == day, AgentDay.agent == agent, AgentDay.source == "chatlog")
         ).first()
-        what = f"{day} {agent} 的响应时间（聊天记录 {path}）"
+        what = f"{day} {agent} 的响应时间（聊天记录 {source}）"
         if stored is None:
             row = AgentDay(day=day, agent=agent, source="chatlog", **values)  # type: ignore[arg-type]
             history.create(session, row, user=user, summary=f"新增 {what}")

@@ -102,6 +102,7 @@ class Model:
     per_year: Decimal = Decimal(100)
     agents: dict[str, AgentPay] = field(default_factory=dict)
     source: str = ""
+    version: int | None = field(default=None, compare=False)  # the stored model's; None: not stored
 
     def pay_of(self, agent: str) -> AgentPay:
         return self.agents.get(agent, AgentPay(self.base_pay, 0))
@@ -124,11 +125,23 @@ def load_model(path: str | Path | None = None) -> Model:
 
 
 def parse_model(text: str, *, source: str) -> Model:
-    doc = strict_yaml.load(text, source=source)
+    return model_from_mapping(strict_yaml.load(text, source=source), source=source)
+
+
+def model_from_mapping(doc: Any, *, source: str) -> Model:
+    """A model from the file's shape (the YAML file, the stored row, the API's JSON, the web form);
+    ImportFormatError naming every problem."""
     problems: list[Problem] = []
     if not isinstance(doc, dict):
         raise ImportFormatError(
             source, [Problem("文件", "应为 name / indicators / points / commission / pay")]
+        )
+    unknown = sorted(str(k) for k in doc if k not in ("name", "indicators", "points", "commission", "pay"))
+    if unknown:
+        problems.append(
+            Problem(
+                "文件", f"未知的项 {'、'.join(unknown)}（可用：name、indicators、points、commission、pay）"
+            )
         )
     indicators = [_indicator(raw, n, problems) for n, raw in enumerate(_list(doc, "indicators", problems), 1)]
     found = tuple(i for i in indicators if i is not None)

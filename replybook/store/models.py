@@ -248,4 +248,5 @@ from replybook.store.models_ignored import IgnoredQuestion  # noqa: E402, F401  
 from replybook.store.models_library import LibraryVersion  # noqa: E402, F401  (library's version counter)
 from replybook.store.models_scorecard import AgentDay as AgentDay  # noqa: E402
 from replybook.store.models_scorecard import HandScore as HandScore  # noqa: E402
+from replybook.store.models_scorecard import ScorecardModel as ScorecardModel  # noqa: E402
 from replybook.store.models_tokens import ApiToken  # noqa: E402, F401  (personal API tokens)

@@ -1,11 +1,14 @@
-"""The scorecard's tables (issue 17): figures per agent per day (from a performance report or the
-chat logs) and the supervisor's monthly hand scores. Both are versioned items with a history."""
+"""The scorecard's tables (issue 17): figures per agent per day (from a performance report, the chat
+logs or typed on the web), the supervisor's monthly hand scores and the shop's scorecard model — all
+versioned items with a history — and the uncovered buyer questions each agent answered (derived
+from the chat logs, replaced when a log is imported again)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from replybook.store.columns import _NEVER_REUSE_IDS, _time_col, _version_checked
@@ -55,6 +58,25 @@ class HandScore(SQLModel, table=True):
     agent: str = Field(max_length=64)
     item: str = Field(max_length=64)
     score: float = 0.0
+    version: int = 1
+    updated_at: datetime | None = _time_col()
+    updated_by: str | None = None
+
+
+class ScorecardModel(SQLModel, table=True):
+    """The shop's scorecard model (one row, id 1), in the shape of the model file: the indicators, the
+    rule-based points and the commission tiers as lists, the pay formula as a mapping."""
+
+    __tablename__ = "scorecard_model"
+    __table_args__ = (_NEVER_REUSE_IDS,)
+    __mapper_args__ = _version_checked
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="考核方案", max_length=64)
+    indicators: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    points: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    commission: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    pay: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     version: int = 1
     updated_at: datetime | None = _time_col()
     updated_by: str | None = None

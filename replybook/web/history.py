@@ -33,6 +33,7 @@ TYPE_NAMES = {
     "bot": "机器人设置",
     "agentday": "考核数据",
     "handscore": "考核打分",
+    "scoremodel": "考核方案",
     "ignored": "忽略的问题",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
@@ -48,6 +49,7 @@ ITEM_URLS = {
     "bot": "/bot",
     "agentday": "/scorecard",
     "handscore": "/scorecard",
+    "scoremodel": "/scorecard/model",
     "ignored": "/ignored",
 }
 

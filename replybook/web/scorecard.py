@@ -30,7 +30,9 @@ def default_month() -> str:
 
 
 def scorecard_card(session: Session, month: str | None) -> scorecard.Scorecard:
-    return scorecard.monthly_scorecard(session, model=scorecard.load_model(), month=month or default_month())
+    return scorecard.monthly_scorecard(
+        session, model=scorecard.get_model(session), month=month or default_month()
+    )
 
 
 def scorecard_data(session: Session, month: str | None) -> dict[str, Any]:
