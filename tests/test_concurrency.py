@@ -34,7 +34,7 @@ from replybook.store.models import (
     User,
 )
 from replybook.store.models_ignored import IgnoredQuestion
-from replybook.store.models_scorecard import AgentDay, HandScore
+from replybook.store.models_scorecard import AgentDay, HandScore, ScorecardModel
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
@@ -234,6 +234,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "agentday",  # issue 17: figures per agent per day
         "handscore",  # issue 17: the supervisor's monthly hand scores
         "ignored",  # issue 13 item 5: the questions the bot must not answer
+        "scoremodel",  # issue 17: the shop's scorecard model
     }
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
@@ -255,6 +256,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "agentday": lambda: AgentDay(day=date(2026, 11, 1), agent="小美", consultations=10),
         "handscore": lambda: HandScore(month="2026-11", agent="小美", item="其他", score=80),
         "ignored": lambda: IgnoredQuestion(question="老板电话多少", question_norm="老板电话多少"),
+        "scoremodel": lambda: ScorecardModel(id=1, pay={"base": 3000}),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():
