@@ -178,10 +178,13 @@ def ask(
     """
     moment = parse_datetime(at) if at else now()
     with session(ctx) as s:
+        from replybook.coverage.ignored import find_ignored
+        from replybook.coverage.live import answer
+
         matcher = Matcher.build(s, at=moment)
         names = {c.key: c.name for c in list_categories(s)}
-        result = matcher.classify(question)
-        top = matcher.top(question, 3)
+        result, top = answer(matcher, question, 3)  # one scoring pass for both, as the try box
+        held = find_ignored(s, question)
         firing = autoreplies.would_fire(s, moment, event=event, message=question)
         console.print(
             f"问题：{question}（{shop_text(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
@@ -214,6 +217,10 @@ def ask(
         if result.status != "uncovered" and result.answers:
             extra = f"（共 {len(result.answers)} 个答案，随机发送其一）" if len(result.answers) > 1 else ""
             console.print(f"答案{extra}：{result.answers[0]}", markup=False)
+        if held is not None:
+            console.print(
+                f"忽略列表：这句话在忽略列表里（“{held.question}”），覆盖测试算作正确的未覆盖", markup=False
+            )
         handoff = bot.decide(
             bot.get_bot_settings(s),
             question=question,

@@ -13,7 +13,7 @@ from cli.main import COMMANDS, app
 from tests.conftest import REPO
 
 NOT_FOR_HELP = ("fastapi", "uvicorn", "jinja2", "numpy", "openpyxl", "sqlalchemy")
-NOT_FOR_ASK = ("fastapi", "uvicorn", "starlette")
+NOT_FOR_ASK = ("fastapi", "uvicorn", "starlette", "jinja2", "openpyxl")
 
 
 def imported_after(*argv: str) -> tuple[set[str], str]:

@@ -239,3 +239,14 @@ def test_new_entry_opens_the_editor_prefilled_and_its_save_can_be_undone(boss: B
     )
     page = boss.get(saved.headers["location"]).text
     assert "已新增问答“能发海外吗”" in page and 'action="/teach/undo"' in page
+
+
+def test_ask_says_an_ignored_question_is_on_the_ignore_list(sample_cli: Cli) -> None:
+    # issue 13: `replybook ask` tells an ignored question as the try box does (the match still shown)
+    before = sample_cli("ask", BOSS_PHONE)
+    assert before.exit_code == 0 and "忽略列表" not in before.output
+    assert sample_cli("ignore", "add", BOSS_PHONE).exit_code == 0
+    after = sample_cli("ask", "你们老板的电话号码多少？")  # the same normal form
+    assert after.exit_code == 0, after.output
+    assert f"忽略列表：这句话在忽略列表里（“{BOSS_PHONE}”）" in after.output
+    assert "转人工：" in after.output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -182,6 +181,8 @@ def _histogram(report: CoverageReport) -> list[dict[str, Any]]:
 
 def render_html(report: CoverageReport) -> str:
     """A standalone page (inline CSS and SVG, nothing fetched) a supervisor opens in a browser."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape  # only the HTML report needs it
+
     env = Environment(
         loader=FileSystemLoader(data_dir("templates")),
         autoescape=select_autoescape(["html"]),
