@@ -17,13 +17,13 @@ from sqlmodel import Session, col, select
 
 from replybook.autoreplies import transfer as autoreply_sheet
 from replybook.bot import BotConfig, get_bot_settings
-from replybook.bot import sheet as bot_sheet
 from replybook.library import workbook as library_sheet
 from replybook.library.bot_section import apply_bot_settings
 from replybook.library.entries import BUILTIN_CATEGORIES, ensure_builtin_categories
 from replybook.library.file import LibraryPlan, apply_import, plan_entries
 from replybook.phrases import workbook as phrase_sheet
 from replybook.phrases.transfer import apply_phrase_import
+from replybook.shop import bot_sheet
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, ReplybookError
 from replybook.store.models import Phrase, PhraseScope
 from replybook.tabular.workbook import WorkbookImportError, open_workbook

@@ -4,7 +4,6 @@ what would be added, changed and removed, then confirm; download team.csv and li
 from __future__ import annotations
 
 import io
-from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
@@ -14,16 +13,15 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from replybook import library, phrases
-from replybook.library.entries import entry_data, list_categories
 from replybook.phrases import workbook as phrase_workbook
 from replybook.phrases.qianniu_csv import CsvReader, encoding_name
+from replybook.shop import library_file
 from replybook.shop import workbook as shop_workbook
 from replybook.store.errors import ConflictError, ImportFormatError, InvalidValue, PermissionDenied
-from replybook.store.labels import field_name
 from replybook.store.models import PhraseScope
 from replybook.store.permissions import can_edit
 
-from . import forms, workbooks
+from . import forms, library_preview, workbooks
 from .auth import SessionDep, Viewer, ViewerDep, flash, redirect
 from .render import render
 from .uploads import PostedForm, UploadRoute, UploadStore, file_bytes
@@ -37,22 +35,6 @@ MODES = {
 CHANGED_SINCE_PREVIEW = (
     "预览之后库里的内容有变化（可能有人刚刚修改过），下面是按现在的内容重新算出的结果，请再确认一次。"
 )
-# The fields an import preview compares, named as everywhere else (``store.labels``).
-ENTRY_FIELDS = {
-    k: field_name(k)
-    for k in (
-        "category",
-        "question",
-        "similar",
-        "keywords",
-        "answers",
-        "enabled",
-        "active_start",
-        "active_end",
-    )
-}
-
-
 # ---------------------------------------------------------------- the page
 
 
@@ -87,7 +69,7 @@ def _plan(session: Session, data: bytes, meta: dict[str, Any]) -> Any:
         return workbooks.plan_upload(session, data, meta)
     if meta["kind"] == "library":
         text = library.decode_library(data, source=meta["filename"])
-        return library.plan_import(session, text, source=meta["filename"], mode=meta["mode"])
+        return library_file.plan_import(session, text, source=meta["filename"], mode=meta["mode"])
     stream = io.BytesIO(data)
     stream.name = meta["filename"]  # type: ignore[attr-defined]
     return phrases.plan_phrase_import(
@@ -100,66 +82,9 @@ def counts_of(plan: Any) -> str:
         return workbooks.workbook_counts(plan)
     if isinstance(plan, phrase_workbook.PhraseWorkbookPlan):
         plan = plan.plan
-    if isinstance(plan, library.LibraryPlan):
-        return f"{len(plan.add)},{len(plan.change)},{len(plan.remove)}"
+    if isinstance(plan, library_file.FullLibraryPlan):
+        return library_preview.counts(plan)
     return f"{len(plan.added)},{len(plan.changed)},{len(plan.removed)}"
-
-
-def library_preview(session: Session, plan: library.LibraryPlan) -> dict[str, Any]:
-    keys = {c.id: c.key for c in list_categories(session)}
-    names = {c.key: c.name for c in list_categories(session)} | dict(plan.new_categories)
-    changed = []
-    for entry, new in plan.change[:PREVIEW_LIMIT]:
-        old = asdict(entry_data(entry, keys[entry.category_id]))
-        fresh = asdict(new)
-        changed.append(
-            {
-                "title": entry.question,
-                "fields": [
-                    {"field": label, "old": _lines(old[k]), "new": _lines(fresh[k])}
-                    for k, label in ENTRY_FIELDS.items()
-                    if old[k] != fresh[k]
-                ],
-            }
-        )
-    return {
-        "kind": "library",
-        "what": "问答库",
-        "shop": plan.shop,
-        "added": [
-            {
-                "title": d.question,
-                "detail": f"{names.get(d.category, d.category)} · {d.answers[0] if d.answers else ''}",
-            }
-            for d in plan.add[:PREVIEW_LIMIT]
-        ],
-        "changed": changed,
-        "removed": [
-            {"title": d.question, "detail": names.get(d.category, d.category)}
-            for d in plan.removed_entries[:PREVIEW_LIMIT]
-        ],
-        "counts": {"added": len(plan.add), "changed": len(plan.change), "removed": len(plan.remove)},
-        "unchanged": plan.unchanged,
-        "warnings": (
-            [
-                f"将新增分类 {len(plan.new_categories)} 个："
-                + "、".join(f"{n}（{k}）" for k, n in plan.new_categories)
-            ]
-            if plan.new_categories
-            else []
-        )
-        + plan.warnings,
-    }
-
-
-def _lines(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    if isinstance(value, bool):
-        return ["是" if value else "否"]
-    return [str(value)]
 
 
 def phrase_preview(plan: phrases.PhraseImportPlan, notes: list[str] | None = None) -> dict[str, Any]:
@@ -195,7 +120,7 @@ def preview_data(session: Session, data: bytes, meta: dict[str, Any]) -> tuple[A
     elif isinstance(plan, phrase_workbook.PhraseWorkbookPlan):
         shown = phrase_preview(plan.plan, plan.notes) | {"encoding": "Excel 工作簿"}
     elif meta["kind"] == "library":
-        shown = library_preview(session, plan)
+        shown = library_preview.preview(session, plan)
     else:
         shown = phrase_preview(plan)
     return plan, {
@@ -249,7 +174,7 @@ def confirm_import(
     if isinstance(plan, shop_workbook.WorkbookPlan | phrase_workbook.PhraseWorkbookPlan):
         workbooks.apply_upload(session, plan, user=viewer.name)
     elif meta["kind"] == "library":
-        library.apply_import(session, plan, user=viewer.name)
+        library_file.apply_import(session, plan, user=viewer.name)
     else:
         phrases.apply_phrase_import(session, plan, user=viewer.name)
     session.commit()
@@ -323,7 +248,7 @@ def download(body: bytes, filename: str, media_type: str, *, shown_as: str | Non
 
 
 def library_yaml(session: Session) -> bytes:
-    return library.export_text(session).encode("utf-8")
+    return library_file.export_text(session).encode("utf-8")  # the complete file, as the CLI's
 
 
 def phrases_csv(
