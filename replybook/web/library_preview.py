@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlmodel import Session
 
+from replybook.autoreplies.transfer import AutoReplyPlan
 from replybook.library.entries import entry_data, list_categories
 from replybook.library.file import LibraryPlan
-from replybook.shop.library_file import FullLibraryPlan
+from replybook.shop.library_file import CampaignPlan, FullLibraryPlan
 from replybook.store.labels import field_name
 
 PREVIEW_LIMIT = 200  # items listed per section; the counts are always complete
@@ -44,39 +45,45 @@ def counts(plan: FullLibraryPlan) -> str:
     return text
 
 
+Items = dict[str, list[dict[str, Any]]]  # added / changed / removed, each item marked with its kind
+
+
+def autoreply_items(plan: AutoReplyPlan) -> Items:
+    """The auto-replies an import adds, changes and removes, as every preview lists them."""
+    return {
+        "added": [{"title": f"[自动回复] {r.name}", "detail": r.text} for r in plan.add],
+        "changed": [{"title": f"[自动回复] {r.name}", "detail": r.text} for _, _, r in plan.change],
+        "removed": [{"title": f"[自动回复] {name}", "detail": ""} for _, name in plan.remove],
+    }
+
+
+def campaign_items(plan: CampaignPlan) -> Items:
+    def window(d: Any) -> str:
+        return f"{d.start:%Y-%m-%d %H:%M} 至 {d.end:%Y-%m-%d %H:%M}"
+
+    return {
+        "added": [{"title": f"[活动] {d.name}", "detail": window(d)} for d in plan.add],
+        "changed": [{"title": f"[活动] {d.name}", "detail": window(d)} for _, d in plan.change],
+        "removed": [{"title": f"[活动] {name}", "detail": ""} for name in plan.remove],
+    }
+
+
 def preview(session: Session, plan: FullLibraryPlan) -> dict[str, Any]:
     """The entries' preview, with the file's auto-replies and campaigns added to each list."""
     shown = entries_preview(session, plan.library)
     kinds = ["问答库"]
-    extra: dict[str, list[dict[str, Any]]] = {"added": [], "changed": [], "removed": []}
-    sums = {"added": 0, "changed": 0, "removed": 0}
-    unchanged = 0
+    parts: list[tuple[Items, int]] = []
     if plan.autoreplies is not None:
-        a = plan.autoreplies
         kinds.append("自动回复")
-        extra["added"] += [{"title": f"[自动回复] {r.name}", "detail": r.text} for r in a.add]
-        extra["changed"] += [{"title": f"[自动回复] {r.name}", "detail": r.text} for _, _, r in a.change]
-        extra["removed"] += [{"title": f"[自动回复] {name}", "detail": ""} for _, name in a.remove]
-        sums = {"added": len(a.add), "changed": len(a.change), "removed": len(a.remove)}
-        unchanged += a.unchanged
+        parts.append((autoreply_items(plan.autoreplies), plan.autoreplies.unchanged))
     if plan.campaigns is not None:
-        c = plan.campaigns
         kinds.append("活动")
-
-        def window(d: Any) -> str:
-            return f"{d.start:%Y-%m-%d %H:%M} 至 {d.end:%Y-%m-%d %H:%M}"
-
-        extra["added"] += [{"title": f"[活动] {d.name}", "detail": window(d)} for d in c.add]
-        extra["changed"] += [{"title": f"[活动] {d.name}", "detail": window(d)} for _, d in c.change]
-        extra["removed"] += [{"title": f"[活动] {name}", "detail": ""} for name in c.remove]
-        sums["added"] += len(c.add)
-        sums["changed"] += len(c.change)
-        sums["removed"] += len(c.remove)
-        unchanged += c.unchanged
-    for key, items in extra.items():
-        shown[key] = (shown[key] + items)[:PREVIEW_LIMIT]
-        shown["counts"][key] += sums[key]
-    shown["unchanged"] += unchanged
+        parts.append((campaign_items(plan.campaigns), plan.campaigns.unchanged))
+    for items, unchanged in parts:
+        for key, listed in items.items():
+            shown[key] = (shown[key] + listed)[:PREVIEW_LIMIT]
+            shown["counts"][key] += len(listed)
+        shown["unchanged"] += unchanged
     shown["what"] = "、".join(kinds)
     return shown
 

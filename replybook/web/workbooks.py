@@ -17,6 +17,7 @@ from replybook.store.errors import NotFoundError
 from replybook.store.models import PhraseScope
 from replybook.tabular.workbook import XLSX_MEDIA_TYPE, is_workbook_name, looks_like_workbook, open_workbook
 
+from . import library_preview
 from .auth import SessionDep, ViewerDep
 from .uploads import UploadRoute
 
@@ -64,10 +65,10 @@ def workbook_preview(plan: shop_workbook.WorkbookPlan) -> dict[str, Any]:
         ]
         removed += [{"title": f"[问答库] {d.question}", "detail": d.category} for d in lib.removed_entries]
     if plan.autoreplies is not None:
-        rules = plan.autoreplies
-        added += [{"title": f"[自动回复] {r.name}", "detail": r.text} for r in rules.add]
-        changed += [{"title": f"[自动回复] {r.name}", "detail": r.text} for _, _, r in rules.change]
-        removed += [{"title": f"[自动回复] {name}", "detail": ""} for _, name in rules.remove]
+        rules = library_preview.autoreply_items(plan.autoreplies)
+        added += rules["added"]
+        changed += rules["changed"]
+        removed += rules["removed"]
     if plan.bot is not None and plan.bot_changed:
         shifts = "；".join(f"{s.label} {len(s.agents)} 人" for s in plan.bot.shifts) or "无班次"
         changed.append({"title": f"[机器人设置] {plan.bot.mode_name}", "detail": shifts})
