@@ -21,6 +21,7 @@ from replybook.coverage import ignored, teach
 from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.library import entries
+from replybook.scorecard import hand_days
 from replybook.store import users
 from replybook.store.settings import Settings
 from replybook.web import botsettings as bot_page
@@ -35,6 +36,7 @@ from replybook.web import importexport as importexport_page
 from replybook.web import phrase_usage as usage_page
 from replybook.web import phrases as phrases_page
 from replybook.web import scorecard as scorecard_page
+from replybook.web import scorecard_days as scorecard_days_page
 from replybook.web import teach as teach_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
@@ -96,6 +98,12 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /bot": bot.save_bot_settings,
     "GET /gold": gold_page.gold_data,
     "GET /scorecard": scorecard_page.scorecard_data,  # issue 17
+    "POST /scorecard/days/new": hand_days.create_day,
+    "GET /scorecard/days/{day_id}": scorecard_days_page.day_data,
+    "POST /scorecard/days/{day_id}": hand_days.update_day,
+    "POST /scorecard/days/{day_id}/delete": hand_days.delete_day,
+    "POST /scorecard/upload/preview": scorecard_days_page.upload_preview,
+    "POST /scorecard/upload/confirm": scorecard_days_page.confirm_upload,
     "POST /gold/day": gold_page.save_day,
     "POST /gold/import": reviews.import_reviews,
     "GET /history": history_page.recent_data,
@@ -122,6 +130,8 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
 
 # Pages with no data of their own, each with the reason (and where the API has what they show).
 HTML_ONLY: dict[str, str] = {
+    "GET /scorecard/days/new": "a blank day form; POST /api/scorecard/days creates",
+    "GET /scorecard/days/{day_id}/delete": "the are-you-sure form; DELETE /api/scorecard/days/{id} deletes",
     "GET /scorecard.xlsx": "the 考核表 workbook of GET /api/scorecard's figures, for Excel",
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from benchmarks.serving import phrase_csv as big_phrase_csv
 from replybook.store.models import Campaign, CoverageRun, Entry, Phrase, ReviewCount, Revision, ServiceScore
+from replybook.store.models_scorecard import AgentDay
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 from tests.conftest import Cli
@@ -46,7 +47,7 @@ def _state(app) -> dict[str, object]:
     with Session(app.state.engine) as s:
         counts = {
             model.__name__: s.exec(select(func.count()).select_from(model)).one()
-            for model in (Entry, Phrase, CoverageRun, ReviewCount, ServiceScore, Campaign, Revision)
+            for model in (Entry, Phrase, CoverageRun, ReviewCount, ServiceScore, Campaign, AgentDay, Revision)
         }
     return {**counts, "waiting": sorted(p.name for p in Path(app.state.uploads.folder).iterdir())}
 
@@ -90,6 +91,9 @@ UPLOAD_ROUTES = [
     ("/api/import/preview", "file", "team.csv", IMPORT),
     ("/api/coverage", "file", "questions.txt", {}),
     ("/api/gold/import", "file", "reviews.csv", {"mode": "add"}),
+    ("/scorecard/upload/preview", "file", "agent_days.csv", {"kind": "figures", "mode": "merge"}),
+    ("/scorecard/upload/preview", "file", "聊天记录.zip", {"kind": "chatlog"}),
+    ("/api/scorecard/upload/preview", "file", "agent_days.csv", {"kind": "figures", "mode": "merge"}),
 ]
 
 

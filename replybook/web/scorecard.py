@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook import scorecard
+from replybook.scorecard import hand_days
 from replybook.store.errors import InvalidValue
 from replybook.store.timeutil import today_shop
 from replybook.tabular.workbook import XLSX_MEDIA_TYPE
@@ -45,6 +46,12 @@ def scorecard_data(session: Session, month: str | None) -> dict[str, Any]:
     return data
 
 
+def page_context(session: Session, data: dict[str, Any], error: str | None) -> dict[str, Any]:
+    """The page's 考核表, and the month's days per agent (typed or imported, with the chat logs')."""
+    days = hand_days.month_days(session, data["month"])
+    return {"card": data, "days": days, "source_labels": scorecard.SOURCE_LABELS, "error": error}
+
+
 @router.get("/scorecard")  # pay and ranks: the supervisors' page
 def scorecard_page(
     request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None
@@ -53,7 +60,7 @@ def scorecard_page(
         data, error = scorecard_data(session, month), None
     except InvalidValue as exc:
         data, error = scorecard_data(session, None), str(exc)
-    return render(request, "scorecard/index.html", {"card": data, "error": error})
+    return render(request, "scorecard/index.html", page_context(session, data, error))
 
 
 @router.get("/scorecard.xlsx")
