@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from replybook.store.models import Revision
 from replybook.store.models_scorecard import AgentDay
+from tests.chat_fixtures import HDD7_SAMPLE, hdd7_zip
 from tests.test_scorecard_chat_times import LOG
 from tests.test_web import Browser, agent, anon, app, boss  # noqa: F401 - fixtures
 
@@ -231,3 +232,53 @@ def test_a_changed_plan_asks_again(boss: Browser) -> None:
     again = boss.post("/scorecard/upload/confirm", fields)
     assert again.status_code == 409 and "预览之后考核数据有了变化" in unescape(again.text)
     assert days_of(boss, "2026-12", "小雨")[0]["report"]["sales"] == "1234.50"
+
+
+def agent_cells(html: str, agent: str) -> list[str]:
+    row = re.search(rf"<tr><td>{agent}</td>(.*?)</tr>", unescape(html), re.S)
+    assert row is not None, agent
+    return re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
+
+
+def test_the_qianniu_exporters_zip_gives_the_agents_response_times(boss: Browser) -> None:
+    """小美 answered tb_小王 after 29 s and tb_小李 after 40 s: 2 of 2 within 3 minutes, average and
+    first response (29 + 40) / 2 = 34.5 s. 小雨 answered the picture-and-question turn of tb_小王
+    (10:01:00) at 10:02:20: 80 s; that conversation's first answer was 小美's, so no first response."""
+    response = preview(boss, "千牛聊天记录_2026-11-12.zip", hdd7_zip(HDD7_SAMPLE), kind="chatlog")
+    assert response.status_code == 200, response.text
+    assert agent_cells(response.text, "小美") == ["1", "2", "2", "100%", "34.5", "34.5"]
+    assert agent_cells(response.text, "小雨") == ["1", "1", "1", "100%", "80", "—"]
+
+
+def test_a_refused_chat_log_changes_nothing(app: Any, boss: Browser) -> None:
+    before = stored(app)
+    response = preview(boss, "聊天记录.zip", b"PK\x03\x04 not really a zip", kind="chatlog")
+    assert response.status_code == 422 and "聊天记录.zip" in unescape(response.text)
+    assert stored(app) == before and list(app.state.uploads.folder.iterdir()) == []
+
+
+def test_the_api_adds_changes_and_deletes_a_day_with_its_version(boss: Browser) -> None:
+    headers = {"X-CSRF-Token": boss.token}
+    created = boss.client.post("/api/scorecard/days", json=NEW_DAY, headers=headers)
+    assert created.status_code == 200, created.text
+    day = created.json()
+    assert day["version"] == 1 and day["figures"]["sales"] == "1234.50"
+    body = {**day["figures"], "praise": "3", "version": 1}
+    assert boss.client.put(f"/api/scorecard/days/{day['id']}", json=body, headers=headers).status_code == 200
+    stale = boss.client.put(f"/api/scorecard/days/{day['id']}", json=body, headers=headers)
+    assert stale.status_code == 409
+    bad = boss.client.post("/api/scorecard/days", json={**NEW_DAY, "payers": "x"}, headers=headers)
+    assert bad.status_code == 422 and "最终付款人数：应为非负整数" in bad.json()["detail"]
+    gone = boss.client.delete(f"/api/scorecard/days/{day['id']}?version=2", headers=headers)
+    assert gone.status_code == 200 and gone.json()["undo_revision"]
+    assert days_of(boss, "2026-12", "小美") == []
+
+
+def test_saving_a_day_deleted_meanwhile_keeps_what_was_typed(boss: Browser) -> None:
+    day = a_november_day(boss)
+    boss.post(f"/scorecard/days/{day['id']}/delete", {"version": str(day["version"])})
+    response = boss.post(f"/scorecard/days/{day['id']}", {**day["report"], "praise": "9", "version": "1"})
+    assert response.status_code == 409
+    text = unescape(response.text)
+    assert "已被别人删除" in text and 'name="praise" value="9"' in text
+    assert 'action="/scorecard/days/new"' in text
