@@ -57,7 +57,18 @@ def a_november_day(boss: Browser, day: str = "2026-11-03") -> dict[str, Any]:
 
 def test_a_day_typed_by_hand_is_stored_and_listed_with_its_edit_link(boss: Browser) -> None:
     form = boss.get("/scorecard/days/new")
-    for label in ("日期", "客服", "咨询人数", "询单人数", "最终付款人数", "销售额", "平均响应时间（秒）", "回复率", "表扬", "投诉"):
+    for label in (
+        "日期",
+        "客服",
+        "咨询人数",
+        "询单人数",
+        "最终付款人数",
+        "销售额",
+        "平均响应时间（秒）",
+        "回复率",
+        "表扬",
+        "投诉",
+    ):
         assert label in form.text
     response = boss.post("/scorecard/days/new", NEW_DAY)
     assert response.status_code == 303 and response.headers["location"] == "/scorecard?month=2026-12#days"

@@ -98,7 +98,9 @@ def plan_figures(session: Session, data: bytes, *, source: str, mode: str = "mer
             plan.days.append(DayChange(row.day, row.agent, "add", after))
             continue
         before = {k: figure_cell(k, getattr(existing, attr(k))) for k in keys}
-        plan.days.append(DayChange(row.day, row.agent, "same" if before == after else "change", after, before))
+        plan.days.append(
+            DayChange(row.day, row.agent, "same" if before == after else "change", after, before)
+        )
     if mode == "replace":
         in_file = {(r.day, r.agent) for r in parsed.rows}
         for (day, agent), item in sorted(stored.items()):

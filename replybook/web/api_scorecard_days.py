@@ -112,7 +112,12 @@ def api_upload_confirm(request: Request, session: SessionDep, viewer: Supervisor
     if not applied:
         detail = scorecard_days.CHANGED_SINCE_PREVIEW
         return JSONResponse(
-            {"detail": detail, "preview": plan.to_json(), "token": body.token, "expected": plan.fingerprint()},
+            {
+                "detail": detail,
+                "preview": plan.to_json(),
+                "token": body.token,
+                "expected": plan.fingerprint(),
+            },
             status_code=409,
         )
     return {"imported": meta["filename"], "kind": meta["kind"], "counts": plan.counts()}
