@@ -113,9 +113,13 @@ def test_editing_a_day_saves_a_new_version_with_history(boss: Browser) -> None:
     assert response.status_code == 303
     after = a_november_day(boss)
     assert after["report"]["sales"] == "2300.00" and after["version"] == day["version"] + 1
+    undo = re.search(r'action="/history/(\d+)/restore"', boss.get("/scorecard?month=2026-11").text)
+    assert undo is not None  # the saved message offers 撤销 …
     history = boss.get(f"/history/agentday/{day['id']}").text
     assert "手工修改 2026-11-03 小美 的考核数据" in history and "2206.46" not in history  # shown in cents
     assert "220646" in history and "230000" in history
+    assert boss.post(f"/history/{undo.group(1)}/restore").status_code == 303  # … which takes it back
+    assert a_november_day(boss)["report"]["sales"] == "2206.46"
 
 
 def test_a_stale_save_shows_both_versions_and_loses_nothing_typed(boss: Browser) -> None:

@@ -148,6 +148,12 @@ def delete_day(session: Session, day_id: int, *, expected_version: int | None, u
     return history.revisions(session, "agentday", day_id)[0].id or 0
 
 
+def previous_revision(session: Session, day_id: int) -> int | None:
+    """The revision before the day's latest one: restoring it undoes the last change."""
+    revisions = history.revisions(session, "agentday", day_id)
+    return revisions[1].id if len(revisions) > 1 else None
+
+
 def month_days(session: Session, month: str) -> dict[str, list[dict[str, Any]]]:
     """The month's days per agent, oldest first: the report's figures (typed or imported) with the
     chat logs' response figures of the same day beside them."""

@@ -137,7 +137,8 @@ def save_day(
         return _editor(
             request, typed=typed, day_id=day_id, version=version, error=str(exc), status=exc.http_status
         )
-    flash(request, f"已保存 {row.day} {row.agent} 的考核数据（第 {row.version} 版）")
+    before = hand_days.previous_revision(session, day_id)  # 撤销: back to the version edited
+    flash(request, f"已保存 {row.day} {row.agent} 的考核数据（第 {row.version} 版）", undo=before)
     return redirect(request, f"/scorecard?month={row.day:%Y-%m}#days")
 
 

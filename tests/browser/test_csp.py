@@ -23,6 +23,8 @@ PAGES = [
     "/coverage",
     "/campaigns",
     "/gold",
+    "/scorecard?month=2026-11",
+    "/scorecard/days/new",
     "/history",
     "/users",
     "/account",
