@@ -220,10 +220,12 @@ def test_a_chat_log_is_previewed_with_each_agents_response_times(app: Any, boss:
     row = re.search(r"<tr><td>小美</td>(.*?)</tr>", text, re.S)
     assert row is not None
     cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(1))
-    assert cells == ["1", "3", "1", "33.3333%", "177.5", "300"]
+    assert cells == ["1", "3", "1", "33.33%", "177.5", "300"]
     assert "新增 2 天" in text and stored(app) == before
     assert boss.post("/scorecard/upload/confirm", confirm_fields(response.text)).status_code == 303
     assert stored(app)["days"] == before["days"] + 2
+    again = unescape(preview(boss, "聊天记录.txt", LOG.encode(), kind="chatlog").text)
+    assert "另有 2 天不变" in again and "确认导入" not in again  # the same log twice: nothing to write
 
 
 def test_the_page_shows_both_response_times_and_which_the_score_uses(boss: Browser) -> None:
@@ -237,7 +239,7 @@ def test_the_page_shows_both_response_times_and_which_the_score_uses(boss: Brows
     mei = next(a for a in api["agents"] if a["agent"] == "小美")
     assert mei["sources"]["rate_3min"] == "report" and "rate_3min" in mei["other_source"]
     # The day lists the chat log's 3-minute rate next to the report's.
-    assert a_november_day(boss)["chatlog"]["rate_3min"] == "33.3333%"
+    assert a_november_day(boss)["chatlog"]["rate_3min"] == "33.33%"
 
 
 def test_a_changed_plan_asks_again(boss: Browser) -> None:

@@ -20,7 +20,7 @@ from replybook.scorecard.chat_times import (
 )
 from replybook.scorecard.days import IMPORT_MODES
 from replybook.scorecard.figures_file import read_figures_file
-from replybook.scorecard.hand_days import FIGURE_COLUMNS, attr, figure_cell
+from replybook.scorecard.hand_days import FIGURE_COLUMNS, attr, figure_cell, rate_text
 from replybook.store.errors import InvalidValue
 from replybook.store.models_scorecard import AgentDay
 
@@ -110,14 +110,14 @@ def plan_figures(session: Session, data: bytes, *, source: str, mode: str = "mer
     return plan
 
 
-CHAT_KEYS = ("avg_response_seconds", "first_response_seconds", "rate_3min")
+CHAT_SECONDS = ("avg_response_seconds", "first_response_seconds")
 
 
 def _chat_text(day: ResponseDay) -> dict[str, str]:
     return {
         "avg_response_seconds": figure_cell("avg_response_seconds", _round(day.average)),
         "first_response_seconds": figure_cell("first_response_seconds", _round(day.first)),
-        "rate_3min": figure_cell("rate_3min", day.rate),
+        "rate_3min": rate_text(day.rate),
         "buyer_turns": str(day.turns),
     }
 
@@ -142,7 +142,8 @@ def plan_chatlog(session: Session, data: bytes, *, source: str) -> UploadPlan:
         after = _chat_text(figures)
         before = {}
         if existing is not None:
-            before = {k: figure_cell(k, _round(getattr(existing, k))) for k in CHAT_KEYS}
+            before = {k: figure_cell(k, _round(getattr(existing, k))) for k in CHAT_SECONDS}
+            before["rate_3min"] = rate_text(existing.rate_3min)
             before["buyer_turns"] = "" if existing.buyer_turns is None else str(existing.buyer_turns)
         action = "add" if existing is None else ("same" if before == after else "change")
         plan.days.append(DayChange(day, agent, action, after, before))

@@ -86,6 +86,13 @@ def figure_cell(key: str, value: int | float | None) -> str:
     return str(int(value))
 
 
+def rate_text(value: float | None) -> str:
+    """A rate as people read it (33.33%), for figures shown but not typed back."""
+    if value is None:
+        return ""
+    return f"{value * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
 def get_day(session: Session, day_id: int) -> AgentDay:
     row = session.get(AgentDay, day_id)
     if row is None or row.source != "report":
@@ -185,6 +192,8 @@ def month_days(session: Session, month: str) -> dict[str, list[dict[str, Any]]]:
 def chat_figures(row: AgentDay) -> dict[str, str]:
     """A chat-log day's response figures as text."""
     return {
-        key: figure_cell(key, getattr(row, key))
-        for key in ("avg_response_seconds", "first_response_seconds", "rate_3min")
-    } | {"buyer_turns": "" if row.buyer_turns is None else str(row.buyer_turns)}
+        "avg_response_seconds": figure_cell("avg_response_seconds", row.avg_response_seconds),
+        "first_response_seconds": figure_cell("first_response_seconds", row.first_response_seconds),
+        "rate_3min": rate_text(row.rate_3min),
+        "buyer_turns": "" if row.buyer_turns is None else str(row.buyer_turns),
+    }
