@@ -20,7 +20,16 @@ from replybook.store.errors import StaleVersionError
 from replybook.store.models import Entry
 from replybook.store.timeutil import now
 
-from . import api_actions, api_bot, api_replies, api_reports, api_scorecard, api_teach, api_usage
+from . import (
+    api_actions,
+    api_bot,
+    api_replies,
+    api_reports,
+    api_scorecard,
+    api_scorecard_model,
+    api_teach,
+    api_usage,
+)
 from . import api_users as users_api
 from . import categories as categories_page
 from . import history as history_page
@@ -179,5 +188,6 @@ router.include_router(api_reports.router)
 router.include_router(api_bot.router)
 router.include_router(api_usage.router)
 router.include_router(api_scorecard.router)
+router.include_router(api_scorecard_model.router)
 router.include_router(users_api.router)
 router.include_router(api_teach.router)
