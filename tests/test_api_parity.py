@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from replybook import autoreplies, bot, phrases
+from replybook import autoreplies, bot, phrases, scorecard
 from replybook import campaigns as campaign_store
 from replybook.coverage import ignored, teach
 from replybook.coverage import runs as coverage_runs
@@ -35,6 +35,7 @@ from replybook.web import importexport as importexport_page
 from replybook.web import phrase_usage as usage_page
 from replybook.web import phrases as phrases_page
 from replybook.web import scorecard as scorecard_page
+from replybook.web import scorecard_model as scorecard_model_page
 from replybook.web import teach as teach_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
@@ -96,6 +97,9 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /bot": bot.save_bot_settings,
     "GET /gold": gold_page.gold_data,
     "GET /scorecard": scorecard_page.scorecard_data,  # issue 17
+    "GET /scorecard/model": scorecard_model_page.model_data,
+    "POST /scorecard/model": scorecard.save_model,
+    "POST /scorecard/model/preview": scorecard_model_page.model_preview,
     "POST /gold/day": gold_page.save_day,
     "POST /gold/import": reviews.import_reviews,
     "GET /history": history_page.recent_data,
@@ -123,6 +127,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
 # Pages with no data of their own, each with the reason (and where the API has what they show).
 HTML_ONLY: dict[str, str] = {
     "GET /scorecard.xlsx": "the 考核表 workbook of GET /api/scorecard's figures, for Excel",
+    "GET /scorecard/model.yaml": "the model file of GET /api/scorecard/model's model, as the CLI exports it",
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
     "POST /logout": "ends a browser session",

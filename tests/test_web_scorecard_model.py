@@ -80,10 +80,22 @@ def test_the_page_shows_the_model_the_api_returns(boss: Browser) -> None:
     data = stored(boss)
     assert data["version"] is None
     assert [v for k, v in fields if k == "ind_name" and v] == [i["name"] for i in data["model"]["indicators"]]
-    assert [v for k, v in fields if k == "ind_weight" and v] == ["20", "10", "20", "10", "10", "10", "10", "10"]
+    assert [v for k, v in fields if k == "ind_weight" and v] == [
+        "20",
+        "10",
+        "20",
+        "10",
+        "10",
+        "10",
+        "10",
+        "10",
+    ]
     formulas = [v for k, v in fields if k == "ind_formula"]
     assert formulas[:4] == ["主管打分", "主管打分", "销售额", "满意率"]
-    assert [v for k, v in fields if k == "pt_formula"][:2] == ["最终付款人数 ÷ 询单人数", "最终付款人数 ÷ 下单人数"]
+    assert [v for k, v in fields if k == "pt_formula"][:2] == [
+        "最终付款人数 ÷ 询单人数",
+        "最终付款人数 ÷ 下单人数",
+    ]
     assert [v for k, v in fields if k in ("tier_from", "tier_rate") and v][:2] == ["30001", "1%"]
     assert ("version", "0") in fields and ("pay_base", "3000") in fields
 
@@ -106,22 +118,32 @@ def test_a_save_is_a_new_version_the_scorecard_and_the_cli_use(boss: Browser, sa
     score = {i["name"]: i["score"] for i in old["indicators"]}
     expected = old["total"] - contribution["销售额"] - contribution["其他"] + score["销售额"] * 0.30
     assert abs(new["total"] - expected) < 0.01 and new["total"] != old["total"]
-    assert f"{new['total']:.2f}" == "77.67"  # 81.46 − 9.42 (销售额 at 20 %) − 8.5 (其他) + 14.14 (销售额 at 30 %)
+    assert (
+        f"{new['total']:.2f}" == "77.67"
+    )  # 81.46 − 9.42 (销售额 at 20 %) − 8.5 (其他) + 14.14 (销售额 at 30 %)
     assert "2026-11 客服考核表（十二月方案）" in sample_cli("score", "--month", "2026-11").output
 
-    # The flash's 撤销 takes the save back: the default model again.
+    # A second save's 撤销 (in the flash) restores the first.
+    second = [(k, "第二版" if k == "name" else v) for k, v in form_of(page.text)]
+    assert boss.post("/scorecard/model", second).status_code == 303
+    page = boss.get("/scorecard/model")
+    assert "已保存考核方案“第二版”（第 2 版）" in page.text
     undo = re.search(r'action="/history/(\d+)/restore"', page.text)
     assert undo is not None
     assert boss.post(f"/history/{undo.group(1)}/restore").status_code == 303
-    assert stored(boss)["model"]["name"] == "示例考核方案"
+    assert (stored(boss)["model"]["name"], stored(boss)["version"]) == ("十二月方案", 3)
 
 
 def test_a_bad_formula_is_one_line_naming_the_field_and_keeps_what_was_typed(boss: Browser) -> None:
-    fields = with_value(form_of(boss.get("/scorecard/model").text), "ind_name", "销售额", "ind_formula", "销量")
+    fields = with_value(
+        form_of(boss.get("/scorecard/model").text), "ind_name", "销售额", "ind_formula", "销量"
+    )
     fields = [(k, "我改过的方案" if k == "name" else v) for k, v in fields]
     refused = boss.post("/scorecard/model", fields)
     assert refused.status_code == 422
-    error = re.search(r'<div class="error" role="alert" id="model-error">(.*?)(<ul>|</div>)', refused.text, re.S)
+    error = re.search(
+        r'<div class="error" role="alert" id="model-error">(.*?)(<ul>|</div>)', refused.text, re.S
+    )
     assert error is not None
     line = unescape(error.group(1)).strip()
     assert "\n" not in line
@@ -136,7 +158,10 @@ def test_weights_that_do_not_add_up_are_refused(boss: Browser) -> None:
     assert refused.status_code == 422
     assert "考核方案有误，没有保存：指标：权重合计应为 100，现为 110" in unescape(refused.text)
     bad_number = with_value(fields, "ind_name", "其他", "ind_weight", "十")
-    assert "指标第 8 行（其他），权重：应为数字，现为 &#39;十&#39;" in boss.post("/scorecard/model", bad_number).text
+    assert (
+        "指标第 8 行（其他），权重：应为数字，现为 &#39;十&#39;"
+        in boss.post("/scorecard/model", bad_number).text
+    )
     assert stored(boss)["version"] is None
 
 
@@ -145,7 +170,9 @@ def test_a_save_from_an_old_version_shows_the_stale_save_page(app, boss: Browser
     mine = with_value(mine, "ind_name", "其他", "ind_weight", "5")
     with TestClient(app) as other_client:
         other = Browser(other_client, SUPERVISOR)
-        theirs = with_value(form_of(other.get("/scorecard/model").text), "ind_name", "其他", "ind_group", "他的分组")
+        theirs = with_value(
+            form_of(other.get("/scorecard/model").text), "ind_name", "其他", "ind_group", "他的分组"
+        )
         assert other.post("/scorecard/model", theirs).status_code == 303
     conflict = boss.post("/scorecard/model", mine)
     assert conflict.status_code == 409 and "保存冲突：考核方案" in conflict.text
@@ -153,11 +180,16 @@ def test_a_save_from_an_old_version_shows_the_stale_save_page(app, boss: Browser
     assert weights(stored(boss))["销售额"] == 20  # nothing overwritten
 
     # 保存我的版本 posts everything typed again, against the version now saved.
-    form = re.search(r'<form method="post" action="/scorecard/model" class="inline">(.*?)</form>', conflict.text, re.S)
+    form = re.search(
+        r'<form method="post" action="/scorecard/model" class="inline">(.*?)</form>', conflict.text, re.S
+    )
     assert form is not None
     kept = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(1))
     assert ("version", "1") in kept
-    assert boss.post("/scorecard/model", [(k, unescape(v)) for k, v in kept if k != "csrf_token"]).status_code == 303
+    assert (
+        boss.post("/scorecard/model", [(k, unescape(v)) for k, v in kept if k != "csrf_token"]).status_code
+        == 303
+    )
     data = stored(boss)
     assert data["version"] == 2 and weights(data)["销售额"] == 25
 
@@ -174,16 +206,25 @@ def test_the_model_file_goes_down_and_comes_back_through_a_preview(boss: Browser
     assert "每年工龄 150" in preview.text and "不同" in preview.text
     assert stored(boss)["version"] is None  # a preview saves nothing
 
-    confirm = re.search(r'<form method="post" action="/scorecard/model" class="inline">(.*?)</form>', preview.text, re.S)
+    confirm = re.search(
+        r'<form method="post" action="/scorecard/model" class="inline">(.*?)</form>', preview.text, re.S
+    )
     assert confirm is not None
     fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', confirm.group(1))
-    assert boss.post("/scorecard/model", [(k, unescape(v)) for k, v in fields if k != "csrf_token"]).status_code == 303
+    assert (
+        boss.post("/scorecard/model", [(k, unescape(v)) for k, v in fields if k != "csrf_token"]).status_code
+        == 303
+    )
     data = stored(boss)
     assert (data["version"], data["model"]["name"], data["model"]["pay"]["per_year"]) == (1, "文件方案", 150)
 
 
 def test_a_bad_model_file_is_refused_by_the_preview(boss: Browser) -> None:
-    text = boss.get("/scorecard/model.yaml").content.decode("utf-8").replace("weight: 20, hand", "weight: 10, hand", 1)
+    text = (
+        boss.get("/scorecard/model.yaml")
+        .content.decode("utf-8")
+        .replace("weight: 20, hand", "weight: 10, hand", 1)
+    )
     upload = {"file": ("m.yaml", text.encode("utf-8"), "application/yaml")}
     refused = boss.client.post("/scorecard/model/preview", data={"csrf_token": boss.token}, files=upload)
     assert refused.status_code == 422

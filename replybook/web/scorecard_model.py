@@ -149,8 +149,13 @@ def save_model_page(
             version=expected,
             status=422,
         )
-    undo = history.revisions(session, "scoremodel", MODEL_ID)[0].id
-    flash(request, f"已保存考核方案“{saved.name}”（第 {saved.version} 版）", undo=undo)
+    # 撤销 restores the version before this save (a first save has none: the history page shows it).
+    before = history.revisions(session, "scoremodel", MODEL_ID)[1:2]
+    flash(
+        request,
+        f"已保存考核方案“{saved.name}”（第 {saved.version} 版）",
+        undo=before[0].id if before else None,
+    )
     return redirect(request, URL)
 
 
