@@ -23,6 +23,7 @@ PAGES = [
     "/coverage",
     "/campaigns",
     "/gold",
+    "/scorecard/model",
     "/history",
     "/users",
     "/account",
