@@ -32,7 +32,11 @@ def test_get_then_put_saves_a_new_version(anon: TestClient) -> None:
     again = anon.put("/api/scorecard/model", json={"model": model, "version": 1}, headers=basic(SUPERVISOR))
     assert again.json()["version"] == 2
     card = anon.get("/api/scorecard?month=2026-11", headers=basic(SUPERVISOR)).json()
-    assert card["columns"][0] == {"name": "综合服务评分", "weight": 25.0, "formula": "主管打分"}  # the 考核表's
+    assert card["columns"][0] == {
+        "name": "综合服务评分",
+        "weight": 25.0,
+        "formula": "主管打分",
+    }  # the 考核表's
 
 
 def test_a_stale_version_is_409_with_the_current_version(anon: TestClient) -> None:

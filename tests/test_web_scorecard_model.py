@@ -12,7 +12,9 @@ from html import unescape
 from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from replybook.store import db, history
 from tests.conftest import Cli
 from tests.test_web import SUPERVISOR, Browser, agent, anon, app, boss  # noqa: F401 - fixtures
 
@@ -238,3 +240,21 @@ def test_a_bad_model_file_is_refused_by_the_preview(boss: Browser) -> None:
 def test_agents_neither_see_nor_change_the_model(agent: Browser) -> None:
     assert agent.get("/scorecard/model").status_code == 403
     assert agent.post("/scorecard/model", [("name", "x"), ("version", "0")]).status_code == 403
+
+
+def test_a_save_after_the_model_was_taken_back_to_the_default_is_stale_too(
+    boss: Browser, sample_cli: Cli
+) -> None:
+    assert boss.post("/scorecard/model", form_of(boss.get("/scorecard/model").text)).status_code == 303
+    mine = with_value(form_of(boss.get("/scorecard/model").text), "ind_name", "其他", "ind_group", "我的分组")
+    assert ("version", "1") in mine
+    engine = db.make_engine(sample_cli.url)
+    with Session(engine) as session:  # someone undoes the first save: no model stored any more
+        history.undo(session, history.revisions(session, "scoremodel", 1)[0].id or 0, user="店长")
+        session.commit()
+    engine.dispose()
+    conflict = boss.post("/scorecard/model", mine)
+    assert conflict.status_code == 409 and "保存冲突：考核方案" in conflict.text
+    assert "我的分组" not in stored(boss)["model"]["indicators"][7].get("group", "")
+    kept = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', conflict.text)
+    assert ("version", "0") in kept
