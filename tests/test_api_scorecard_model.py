@@ -99,3 +99,17 @@ def test_only_supervisors_read_or_write_the_model(anon: TestClient) -> None:
     assert put.status_code == 403 and "只有客服主管" in put.json()["detail"]
     assert anon.put("/api/scorecard/model", json={"model": model, "version": None}).status_code == 401
     assert anon.get("/api/scorecard/model", headers=basic(SUPERVISOR)).json()["version"] is None
+
+
+def test_a_formula_of_the_wrong_type_is_a_problem_too(anon: TestClient) -> None:
+    model = anon.get("/api/scorecard/model", headers=basic(SUPERVISOR)).json()["model"]
+    model["indicators"][2]["figure"] = ["sales"]
+    model["points"][0]["ratio"] = [["payers"], "inquiries"]
+    refused = anon.put(
+        "/api/scorecard/model", json={"model": model, "version": None}, headers=basic(SUPERVISOR)
+    )
+    assert refused.status_code == 422
+    assert [p.split("：")[0] for p in refused.json()["problems"]] == [
+        "indicators 第 3 项，figure",
+        "points 第 1 项，ratio",
+    ]

@@ -104,7 +104,9 @@ def test_the_page_shows_the_model_the_api_returns(boss: Browser) -> None:
 
 def test_a_save_is_a_new_version_the_scorecard_and_the_cli_use(boss: Browser, sample_cli: Cli) -> None:
     before = json.loads(sample_cli("score", "--month", "2026-11", "--format", "json").output)
-    fields = with_value(form_of(boss.get("/scorecard/model").text), "ind_name", "销售额", "ind_weight", "30")
+    fields = with_value(
+        form_of(boss.get("/scorecard/model").text), "ind_name", "销售额", "ind_weight", "30%"
+    )  # the column is in % already
     fields = with_value(fields, "ind_name", "其他", "ind_weight", "0")
     fields = [(k, "十二月方案" if k == "name" else v) for k, v in fields]
     saved = boss.post("/scorecard/model", fields)

@@ -163,7 +163,8 @@ def model_of_rows(rows: dict[str, Any]) -> scorecard.Model:
     indicators: list[dict[str, Any]] = []
     for n, row in enumerate(_filled(rows["ind"], ignore=("direction",)), 1):
         where = f"指标第 {n} 行（{row['name'].strip() or '未命名'}）"
-        raw: dict[str, Any] = {"name": row["name"].strip(), "weight": row["weight"].strip() or None}
+        weight = row["weight"].strip().removesuffix("%").strip()  # the column is in percent already
+        raw: dict[str, Any] = {"name": row["name"].strip(), "weight": weight or None}
         if row["group"].strip():
             raw["group"] = row["group"].strip()
         if not raw["name"]:
