@@ -228,7 +228,11 @@ def _formula(
             return None, None
         return str(figure), None
     if ratio is not None:
-        if not (isinstance(ratio, list) and len(ratio) == 2 and all(isinstance(r, str) and r in FIGURES for r in ratio)):
+        if not (
+            isinstance(ratio, list)
+            and len(ratio) == 2
+            and all(isinstance(r, str) and r in FIGURES for r in ratio)
+        ):
             problems.append(Problem(where, f"ratio 应为 [分子, 分母]，取自：{known}", "ratio"))
             return None, None
         return None, (str(ratio[0]), str(ratio[1]))
