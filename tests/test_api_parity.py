@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from replybook import autoreplies, bot, phrases
+from replybook import autoreplies, bot, phrases, scorecard
 from replybook import campaigns as campaign_store
 from replybook.coverage import ignored, teach
 from replybook.coverage import runs as coverage_runs
@@ -37,6 +37,7 @@ from replybook.web import phrase_usage as usage_page
 from replybook.web import phrases as phrases_page
 from replybook.web import scorecard as scorecard_page
 from replybook.web import scorecard_days as scorecard_days_page
+from replybook.web import scorecard_model as scorecard_model_page
 from replybook.web import teach as teach_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
@@ -104,6 +105,9 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /scorecard/days/{day_id}/delete": hand_days.delete_day,
     "POST /scorecard/upload/preview": scorecard_days_page.upload_preview,
     "POST /scorecard/upload/confirm": scorecard_days_page.confirm_upload,
+    "GET /scorecard/model": scorecard_model_page.model_data,
+    "POST /scorecard/model": scorecard.save_model,
+    "POST /scorecard/model/preview": scorecard_model_page.model_preview,
     "POST /gold/day": gold_page.save_day,
     "POST /gold/import": reviews.import_reviews,
     "GET /history": history_page.recent_data,
@@ -133,6 +137,7 @@ HTML_ONLY: dict[str, str] = {
     "GET /scorecard/days/new": "a blank day form; POST /api/scorecard/days creates",
     "GET /scorecard/days/{day_id}/delete": "the are-you-sure form; DELETE /api/scorecard/days/{id} deletes",
     "GET /scorecard.xlsx": "the 考核表 workbook of GET /api/scorecard's figures, for Excel",
+    "GET /scorecard/model.yaml": "the model file of GET /api/scorecard/model's model, as the CLI exports it",
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
     "POST /logout": "ends a browser session",

@@ -12,6 +12,7 @@ from replybook.scorecard.compute import (
     score_agent,
 )
 from replybook.scorecard.days import IMPORT_MODES, import_days, import_days_file, parse_month, set_hand_score
+from replybook.scorecard.formula import formula_choices, formula_keys, formula_text
 from replybook.scorecard.model import (
     DEFAULT_MODEL,
     FIGURES,
@@ -21,7 +22,14 @@ from replybook.scorecard.model import (
     parse_model,
 )
 from replybook.scorecard.sheet import SOURCE_LABELS, Scorecard, monthly_scorecard
-from replybook.scorecard.stored import get_model, model_to_mapping, model_yaml, read_model_file, save_model
+from replybook.scorecard.stored import (
+    describe,
+    get_model,
+    model_to_mapping,
+    model_yaml,
+    read_model_file,
+    save_model,
+)
 from replybook.scorecard.xlsx import build_scorecard_workbook, write_scorecard_xlsx
 
 __all__ = [
@@ -37,6 +45,10 @@ __all__ = [
     "build_scorecard_workbook",
     "chat_agents",
     "commission_rate",
+    "describe",
+    "formula_choices",
+    "formula_keys",
+    "formula_text",
     "figure_text",
     "import_chatlog",
     "import_days",

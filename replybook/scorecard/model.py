@@ -223,12 +223,16 @@ def _formula(
     figure, ratio = raw.get("figure"), raw.get("ratio")
     known = "、".join(FIGURES)
     if figure is not None:
-        if figure not in FIGURES:
+        if not isinstance(figure, str) or figure not in FIGURES:
             problems.append(Problem(where, f"未知的数据 {figure!r}（可用：{known}）", "figure"))
             return None, None
         return str(figure), None
     if ratio is not None:
-        if not (isinstance(ratio, list) and len(ratio) == 2 and all(r in FIGURES for r in ratio)):
+        if not (
+            isinstance(ratio, list)
+            and len(ratio) == 2
+            and all(isinstance(r, str) and r in FIGURES for r in ratio)
+        ):
             problems.append(Problem(where, f"ratio 应为 [分子, 分母]，取自：{known}", "ratio"))
             return None, None
         return None, (str(ratio[0]), str(ratio[1]))

@@ -27,6 +27,7 @@ from . import (
     api_reports,
     api_scorecard,
     api_scorecard_days,
+    api_scorecard_model,
     api_teach,
     api_usage,
 )
@@ -189,5 +190,6 @@ router.include_router(api_bot.router)
 router.include_router(api_usage.router)
 router.include_router(api_scorecard.router)
 router.include_router(api_scorecard_days.router)
+router.include_router(api_scorecard_model.router)
 router.include_router(users_api.router)
 router.include_router(api_teach.router)

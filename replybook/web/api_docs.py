@@ -29,6 +29,7 @@ EXAMPLES = (
         """-d '{"scope": "personal", "code": "fh", "text": "亲，付款后48小时内发货哦"}' {base}/api/phrases""",
     ),
     ("导出团队短语（千牛 CSV）", "curl -u {login} -o team.csv {base}/api/export/team.csv"),
+    ("考核方案及其版本（修改用 PUT，带上这个版本）", "curl -u {login} {base}/api/scorecard/model"),
 )
 
 

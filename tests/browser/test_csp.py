@@ -25,6 +25,7 @@ PAGES = [
     "/gold",
     "/scorecard?month=2026-11",
     "/scorecard/days/new",
+    "/scorecard/model",
     "/history",
     "/users",
     "/account",

@@ -34,6 +34,7 @@ TABLE_PAGES = [
     ("gold", "/gold"),
     ("coverage-runs", "/coverage"),
     ("bot", "/bot"),
+    ("scorecard-model", "/scorecard/model"),
 ]
 
 # Every rendered element whose right edge is past the viewport (and the page's own scroll width).

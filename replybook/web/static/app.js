@@ -26,6 +26,27 @@
     btn.parentNode.insertBefore(copy, btn);
     area.focus();
   });
+  // Tables of form rows (the scorecard model): 添加 copies the table's last row, emptied; 删除 takes a
+  // row out (the last one left is emptied instead: a blank row is not saved).
+  document.addEventListener("click", function (ev) {
+    var add = ev.target.closest && ev.target.closest("[data-add-row]");
+    var body = add && document.getElementById(add.dataset.addRow);
+    if (body) {
+      var rows = body.querySelectorAll("tr");
+      var copy = rows[rows.length - 1].cloneNode(true);
+      copy.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+      copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+      body.appendChild(copy);
+      copy.querySelector("input").focus();
+      return;
+    }
+    var del = ev.target.closest && ev.target.closest("[data-remove-row]");
+    var row = del && del.closest("tr");
+    if (!row) return;
+    if (row.parentNode.querySelectorAll("tr").length > 1) { row.remove(); return; }
+    row.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+    row.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+  });
   // Instead of inline handlers (the Content-Security-Policy allows no inline script):
   // a select that submits its form when changed, a button that fills a field.
   document.addEventListener("change", function (ev) {
