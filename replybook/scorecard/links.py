@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,10 +18,10 @@ from replybook.coverage.ignored import effective_status, ignore_key, ignored_key
 from replybook.coverage.matching import Matcher
 from replybook.coverage.outcomes import STATUSES
 from replybook.coverage.question import make_question
-from replybook.scorecard.chat_times import BOT_NAMES, chat_agents
+from replybook.scorecard.chat_times import BOT_NAMES, chat_agents, read_conversations
 from replybook.scorecard.days import parse_month
 from replybook.scorecard.figures_file import agent_name
-from replybook.store.errors import ImportFormatError, Problem
+from replybook.store.errors import ImportFormatError, Problem, file_error
 from replybook.tabular.chatlog import Conversation, buyer_questions
 
 TOP = 5  # the uncovered questions shown per agent
@@ -114,3 +115,15 @@ def uncovered_by_agent(
             ]
         found[agent].top = ranked[:top]
     return dict(found)
+
+
+def read_chat_logs(paths: list[Path]) -> list[Conversation]:
+    """The conversations of every chat log given (any exporter's shape), in order."""
+    conversations: list[Conversation] = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise file_error(path, exc) from None
+        conversations += read_conversations(data, source=str(path))
+    return conversations
