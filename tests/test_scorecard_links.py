@@ -1,7 +1,8 @@
+# ruff: noqa: F811 - the fixtures of test_web are imported under their own names
 """Links back to the reply configuration (issue 17 item 5) on the sample shop and a small chat log:
 each agent's personal quick phrases, quick phrases against typed by hand, and the uncovered buyer
 questions they answered most (the coverage matcher's verdict, the ignored list respected), in the
-table, the JSON, the .xlsx and the printable HTML 考核表."""
+table, the JSON, the .xlsx, the printable HTML 考核表 and the scorecard page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import Cli
+from tests.test_web import Browser, agent, app, boss  # noqa: F401 - fixtures
 
 SHOP = "毛菇小象女装旗舰店"
 MEI, YU = f"{SHOP}:小美", f"{SHOP}:小雨"
@@ -187,3 +189,50 @@ def test_the_printable_html(shop: tuple[Cli, Path], tmp_path: Path) -> None:
     assert "支持货到付款吗</span>（2 次，2 种问法）" in text
     assert "教机器人 →" not in text  # no --site: no link that would lead nowhere
     assert "指定网页版地址（--site）后" in text
+
+
+def test_the_page_shows_each_agents_section_and_teaches_from_it(shop: tuple[Cli, Path], boss: Browser) -> None:
+    _, log = shop
+    page = boss.get("/scorecard?month=2026-11")
+    text = " ".join(unescape(page.text).replace("<strong>", "").replace("</strong>", "").split())
+    assert "<h3>小美</h3> <p>个人快捷短语 13 条；聊天记录中用快捷短语 2 条，手打 3 条（快捷短语占 40%）" in text
+    assert "个人快捷短语 13 条；聊天记录中用快捷短语 1 条，手打 1 条（快捷短语占 50%）" in text
+    assert text.count("回答最多的未覆盖问题：需要本月的聊天记录。") == 2
+    posted = boss.post(
+        "/scorecard/chats",
+        {"month": "2026-11"},
+        files={"file": ("聊天记录.txt", log.read_bytes(), "text/plain")},
+    )
+    assert posted.status_code == 303
+    target = posted.headers["location"]
+    assert target.startswith("/scorecard?month=2026-11&chats=")
+    page = boss.get(target)
+    text = " ".join(unescape(page.text).replace("<strong>", "").replace("</strong>", "").split())
+    assert "本月回答 5 个买家问题，其中 4 个问答库没有覆盖。" in text
+    assert "本月回答 2 个买家问题，其中 1 个问答库没有覆盖。" in text
+    assert "支持货到付款吗</span>（2 次，2 种问法）" in text
+    assert f'<a href="{_teach("支持货到付款吗", "支持货到付款吗？")}">教机器人 →</a>'.replace("&", "&amp;") in page.text
+    assert 'action="/teach/ignore"' in page.text and f'name="next" value="{target.replace("&", "&amp;")}"' in page.text
+    # 忽略 from the page: it comes back to the same page, where the question is no longer listed
+    done = boss.post("/teach/ignore", {"question": "可以定制logo吗", "next": target})
+    assert done.status_code == 303 and done.headers["location"] == target
+    again = unescape(boss.get(target).text).replace("<strong>", "").replace("</strong>", "")
+    assert "已忽略“可以定制logo吗”" in again and "可以定制logo吗</span>" not in again and "其中 3 个问答库没有覆盖" in again
+    # the downloads carry the chat log too; the workbook's teach links point at this site
+    book = load_workbook(__import__("io").BytesIO(boss.get(target.replace("/scorecard?", "/scorecard.xlsx?")).content))
+    sheet = book["2026-11 回复配置"]
+    link = next(r for r in sheet.iter_rows() if r[2].value == "支持货到付款吗")[5]
+    assert link.hyperlink.target.startswith("http://testserver/teach/entry?question=")
+    printable = boss.get(target.replace("/scorecard?", "/scorecard.html?"))
+    assert printable.status_code == 200 and "需要本月的聊天记录" not in printable.text
+    assert 'href="http://testserver/teach/entry?question=' in printable.text
+    assert "支持货到付款吗</span>（2 次，2 种问法）" in unescape(printable.text)
+
+
+def test_a_chat_log_upload_is_the_uploaders_own(shop: tuple[Cli, Path], boss: Browser) -> None:
+    _, log = shop
+    posted = boss.post("/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", log.read_bytes(), "text/plain")})
+    page = boss.get(posted.headers["location"].replace("chats=", "chats=x"))
+    assert "上传的文件已失效" in page.text
+    bad = boss.post("/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", b"\x00\x01", "text/plain")})
+    assert bad.status_code == 303 and bad.headers["location"] == "/scorecard?month=2026-11"

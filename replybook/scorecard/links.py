@@ -125,5 +125,14 @@ def read_chat_logs(paths: list[Path]) -> list[Conversation]:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise file_error(path, exc) from None
-        conversations += read_conversations(data, source=str(path))
+        conversations += chat_log(data, source=str(path))
     return conversations
+
+
+def chat_log(data: bytes, *, source: str) -> list[Conversation]:
+    """A chat log's conversations; a file in which none is found is refused."""
+    found = read_conversations(data, source=source)
+    if not any(c.messages for c in found):
+        shapes = "千牛聊天记录 .zip、客户ID | 聊天记录 工作簿，或 时间 / 昵称: 内容 文本"
+        raise ImportFormatError(source, [Problem("文件", f"没有读到聊天记录：应为{shapes}")])
+    return found

@@ -13,12 +13,14 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook import scorecard
-from replybook.store.errors import InvalidValue
-from replybook.store.timeutil import today_shop
+from replybook.store.errors import ImportFormatError, InvalidValue, NotFoundError
+from replybook.store.timeutil import now, today_shop
+from replybook.tabular.chatlog import Conversation
 from replybook.tabular.workbook import XLSX_MEDIA_TYPE
 
 from .auth import SessionDep, SupervisorDep
-from .render import render
+from .render import render, standalone_page
+from .scorecard_links import page_path, uploaded_log
 
 router = APIRouter()
 
@@ -29,15 +31,24 @@ def default_month() -> str:
     return f"{before.year:04d}-{before.month:02d}"
 
 
-def scorecard_card(session: Session, month: str | None) -> scorecard.Scorecard:
-    return scorecard.monthly_scorecard(
+def scorecard_card(
+    session: Session, month: str | None, chats: tuple[str, list[Conversation]] | None = None
+) -> scorecard.Scorecard:
+    """The month's card; with ``chats`` (a chat log's name and conversations), also the uncovered
+    questions each agent answered."""
+    card = scorecard.monthly_scorecard(
         session, model=scorecard.get_model(session), month=month or default_month()
     )
+    if chats is not None:
+        card.with_questions(session, chats[1], at=now(), sources=[chats[0]])
+    return card
 
 
-def scorecard_data(session: Session, month: str | None) -> dict[str, Any]:
+def scorecard_data(
+    session: Session, month: str | None, chats: tuple[str, list[Conversation]] | None = None
+) -> dict[str, Any]:
     """The 考核表 as the page and GET /api/scorecard show it."""
-    card = scorecard_card(session, month)
+    card = scorecard_card(session, month, chats)
     data = card.to_json()
     data["columns"] = [
         {"name": i.name, "weight": float(i.weight), "formula": i.formula} for i in card.model.indicators
@@ -47,23 +58,41 @@ def scorecard_data(session: Session, month: str | None) -> dict[str, Any]:
 
 @router.get("/scorecard")  # pay and ranks: the supervisors' page
 def scorecard_page(
-    request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    month: str | None = None,
+    chats: str | None = None,
 ) -> Response:
+    """``chats``: the token of a chat log uploaded on this page (scorecard_links.py)."""
     try:
-        data, error = scorecard_data(session, month), None
-    except InvalidValue as exc:
-        data, error = scorecard_data(session, None), str(exc)
-    return render(request, "scorecard/index.html", {"card": data, "error": error})
+        log = uploaded_log(request, viewer, chats) if chats else None
+        data, error = scorecard_data(session, month, log), None
+    except (InvalidValue, NotFoundError, ImportFormatError) as exc:
+        data, error, chats = scorecard_data(session, None), str(exc), None
+    back = page_path(data["month"], chats)
+    return render(request, "scorecard/index.html", {"card": data, "error": error, "back": back})
 
 
 @router.get("/scorecard.xlsx")
-def scorecard_xlsx(session: SessionDep, viewer: SupervisorDep, month: str | None = None) -> Response:
-    card = scorecard_card(session, month)
+def scorecard_xlsx(
+    request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None, chats: str | None = None
+) -> Response:
+    card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
     stream = io.BytesIO()
-    scorecard.write_scorecard_xlsx(stream, [card])
+    scorecard.write_scorecard_xlsx(stream, [card], site=str(request.base_url))
     name = quote(f"考核表-{card.month}.xlsx")
     return Response(
         stream.getvalue(),
         media_type=XLSX_MEDIA_TYPE,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
+
+
+@router.get("/scorecard.html")
+def scorecard_html(
+    request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None, chats: str | None = None
+) -> Response:
+    """The printable 考核表 (the file `replybook score --format html` writes), its links to this site."""
+    card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
+    return standalone_page(scorecard.render_scorecard_html(card, site=str(request.base_url)))
