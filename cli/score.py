@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -136,7 +137,7 @@ def _print(card: core.Scorecard, *, site: str = "") -> None:
     )
 
 
-def _print_questions(found: dict | None, site: str) -> None:  # type: ignore[type-arg]
+def _print_questions(found: dict[str, Any] | None, site: str) -> None:
     if found is None:
         return
     if not found["top"]:

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import Cli
-from tests.test_web import Browser, agent, app, boss  # noqa: F401 - fixtures
+from tests.test_web import Browser, app, boss  # noqa: F401 - fixtures
 
 SHOP = "毛菇小象女装旗舰店"
 MEI, YU = f"{SHOP}:小美", f"{SHOP}:小雨"
@@ -151,7 +151,15 @@ def test_the_workbook_has_a_reply_configuration_sheet(shop: tuple[Cli, Path], tm
     assert book.sheetnames == ["2026-11", "2026-11 回复配置"]
     sheet = book["2026-11 回复配置"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[1][:7] == ["客服", "个人快捷短语", "快捷短语条数", "手打条数", "快捷短语占比", "回答的买家问题", "其中未覆盖"]
+    assert rows[1][:7] == [
+        "客服",
+        "个人快捷短语",
+        "快捷短语条数",
+        "手打条数",
+        "快捷短语占比",
+        "回答的买家问题",
+        "其中未覆盖",
+    ]
     by_agent = {r[0]: r for r in rows[2:4]}
     assert by_agent["小美"][1:7] == [13, 2, 3, by_agent["小美"][4], 5, 4]
     assert by_agent["小美"][4].startswith("=IF(") and by_agent["小雨"][1:4] == [13, 1, 1]
@@ -177,10 +185,10 @@ def test_the_printable_html(shop: tuple[Cli, Path], tmp_path: Path) -> None:
     assert "<link" not in page and "<script" not in page and "src=" not in page  # nothing fetched
     text = unescape(page)
     data = json.loads(cli("score", "--month", "2026-11", "--format", "json").output)
-    for agent in data["agents"]:
-        assert f"第 {agent['rank']} 名 · {agent['agent']}：总分 {agent['total']:.2f}%" in text
-        assert f"{agent['pay']:,.2f}" in text and f"{agent['commission']:,.2f}" in text
-        for item in agent["indicators"]:
+    for row in data["agents"]:
+        assert f"第 {row['rank']} 名 · {row['agent']}：总分 {row['total']:.2f}%" in text
+        assert f"{row['pay']:,.2f}" in text and f"{row['commission']:,.2f}" in text
+        for item in row["indicators"]:
             assert f"{item['contribution']:.2f}%" in text
     assert "上月总分" in text and "较上月" in text and "加权合计" in text
     assert "个人快捷短语 13 条；聊天记录中用快捷短语 2 条，手打 3 条（快捷短语占 40%）" in " ".join(
@@ -191,11 +199,15 @@ def test_the_printable_html(shop: tuple[Cli, Path], tmp_path: Path) -> None:
     assert "指定网页版地址（--site）后" in text
 
 
-def test_the_page_shows_each_agents_section_and_teaches_from_it(shop: tuple[Cli, Path], boss: Browser) -> None:
+def test_the_page_shows_each_agents_section_and_teaches_from_it(
+    shop: tuple[Cli, Path], boss: Browser
+) -> None:
     _, log = shop
     page = boss.get("/scorecard?month=2026-11")
     text = " ".join(unescape(page.text).replace("<strong>", "").replace("</strong>", "").split())
-    assert "<h3>小美</h3> <p>个人快捷短语 13 条；聊天记录中用快捷短语 2 条，手打 3 条（快捷短语占 40%）" in text
+    assert (
+        "<h3>小美</h3> <p>个人快捷短语 13 条；聊天记录中用快捷短语 2 条，手打 3 条（快捷短语占 40%）" in text
+    )
     assert "个人快捷短语 13 条；聊天记录中用快捷短语 1 条，手打 1 条（快捷短语占 50%）" in text
     assert text.count("回答最多的未覆盖问题：需要本月的聊天记录。") == 2
     posted = boss.post(
@@ -211,15 +223,27 @@ def test_the_page_shows_each_agents_section_and_teaches_from_it(shop: tuple[Cli,
     assert "本月回答 5 个买家问题，其中 4 个问答库没有覆盖。" in text
     assert "本月回答 2 个买家问题，其中 1 个问答库没有覆盖。" in text
     assert "支持货到付款吗</span>（2 次，2 种问法）" in text
-    assert f'<a href="{_teach("支持货到付款吗", "支持货到付款吗？")}">教机器人 →</a>'.replace("&", "&amp;") in page.text
-    assert 'action="/teach/ignore"' in page.text and f'name="next" value="{target.replace("&", "&amp;")}"' in page.text
+    assert (
+        f'<a href="{_teach("支持货到付款吗", "支持货到付款吗？")}">教机器人 →</a>'.replace("&", "&amp;")
+        in page.text
+    )
+    assert (
+        'action="/teach/ignore"' in page.text
+        and f'name="next" value="{target.replace("&", "&amp;")}"' in page.text
+    )
     # 忽略 from the page: it comes back to the same page, where the question is no longer listed
     done = boss.post("/teach/ignore", {"question": "可以定制logo吗", "next": target})
     assert done.status_code == 303 and done.headers["location"] == target
     again = unescape(boss.get(target).text).replace("<strong>", "").replace("</strong>", "")
-    assert "已忽略“可以定制logo吗”" in again and "可以定制logo吗</span>" not in again and "其中 3 个问答库没有覆盖" in again
+    assert (
+        "已忽略“可以定制logo吗”" in again
+        and "可以定制logo吗</span>" not in again
+        and "其中 3 个问答库没有覆盖" in again
+    )
     # the downloads carry the chat log too; the workbook's teach links point at this site
-    book = load_workbook(__import__("io").BytesIO(boss.get(target.replace("/scorecard?", "/scorecard.xlsx?")).content))
+    book = load_workbook(
+        __import__("io").BytesIO(boss.get(target.replace("/scorecard?", "/scorecard.xlsx?")).content)
+    )
     sheet = book["2026-11 回复配置"]
     link = next(r for r in sheet.iter_rows() if r[2].value == "支持货到付款吗")[5]
     assert link.hyperlink.target.startswith("http://testserver/teach/entry?question=")
@@ -231,8 +255,12 @@ def test_the_page_shows_each_agents_section_and_teaches_from_it(shop: tuple[Cli,
 
 def test_a_chat_log_upload_is_the_uploaders_own(shop: tuple[Cli, Path], boss: Browser) -> None:
     _, log = shop
-    posted = boss.post("/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", log.read_bytes(), "text/plain")})
+    posted = boss.post(
+        "/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", log.read_bytes(), "text/plain")}
+    )
     page = boss.get(posted.headers["location"].replace("chats=", "chats=x"))
     assert "上传的文件已失效" in page.text
-    bad = boss.post("/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", b"\x00\x01", "text/plain")})
+    bad = boss.post(
+        "/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", b"\x00\x01", "text/plain")}
+    )
     assert bad.status_code == 303 and bad.headers["location"] == "/scorecard?month=2026-11"

@@ -130,7 +130,9 @@ class PhraseMatcher:
             self.exact.setdefault(form, p.id or 0)
             owner = "" if p.scope == PhraseScope.TEAM.value else p.owner
             self._libraries.setdefault(owner, {}).setdefault(form, p.id or 0)
-        self._forms: dict[str | None, tuple[dict[str, int], list[str]]] = {None: (self.exact, list(self.exact))}
+        self._forms: dict[str | None, tuple[dict[str, int], list[str]]] = {
+            None: (self.exact, list(self.exact))
+        }
 
     @classmethod
     def of_shop(cls, session: Session) -> PhraseMatcher:

@@ -28,7 +28,9 @@ def scorecard_view(card: Scorecard) -> dict[str, Any]:
     for row in card.rows:
         indicators = []
         for indicator, item in zip(card.model.indicators, row.indicators, strict=True):
-            value = "手工打分" if indicator.hand else _measure_text(indicator.figure, indicator.ratio, item.value)
+            value = (
+                "手工打分" if indicator.hand else _measure_text(indicator.figure, indicator.ratio, item.value)
+            )
             indicators.append(
                 {
                     "name": item.name,

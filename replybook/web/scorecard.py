@@ -76,7 +76,11 @@ def scorecard_page(
 
 @router.get("/scorecard.xlsx")
 def scorecard_xlsx(
-    request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None, chats: str | None = None
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    month: str | None = None,
+    chats: str | None = None,
 ) -> Response:
     card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
     stream = io.BytesIO()
@@ -91,7 +95,11 @@ def scorecard_xlsx(
 
 @router.get("/scorecard.html")
 def scorecard_html(
-    request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None, chats: str | None = None
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    month: str | None = None,
+    chats: str | None = None,
 ) -> Response:
     """The printable 考核表 (the file `replybook score --format html` writes), its links to this site."""
     card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)

@@ -52,5 +52,7 @@ def upload_chats(request: Request, viewer: SupervisorDep, form: PostedForm) -> R
     except ReplybookError as exc:
         flash(request, str(exc), kind="error")
         return redirect(request, page_path(month) if month else "/scorecard")
-    token = request.app.state.uploads.put(data, {"user": viewer.name, "filename": upload.filename, "kind": KIND})
+    token = request.app.state.uploads.put(
+        data, {"user": viewer.name, "filename": upload.filename, "kind": KIND}
+    )
     return redirect(request, page_path(month, token))
