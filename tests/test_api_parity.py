@@ -123,6 +123,8 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
 # Pages with no data of their own, each with the reason (and where the API has what they show).
 HTML_ONLY: dict[str, str] = {
     "GET /scorecard.xlsx": "the 考核表 workbook of GET /api/scorecard's figures, for Excel",
+    "GET /scorecard.html": "the printable 考核表 of GET /api/scorecard's figures",
+    "POST /scorecard/chats": "keeps a chat log for GET /scorecard?chats=; POST /api/scorecard/chats answers at once",
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
     "POST /logout": "ends a browser session",

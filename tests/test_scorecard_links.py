@@ -12,10 +12,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.conftest import Cli
-from tests.test_web import Browser, app, boss  # noqa: F401 - fixtures
+from tests.test_web import AGENT, SUPERVISOR, Browser, anon, app, basic, boss  # noqa: F401 - fixtures
+
+BOSS, STAFF = basic(SUPERVISOR), basic(AGENT)
 
 SHOP = "毛菇小象女装旗舰店"
 MEI, YU = f"{SHOP}:小美", f"{SHOP}:小雨"
@@ -264,3 +267,19 @@ def test_a_chat_log_upload_is_the_uploaders_own(shop: tuple[Cli, Path], boss: Br
         "/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", b"\x00\x01", "text/plain")}
     )
     assert bad.status_code == 303 and bad.headers["location"] == "/scorecard?month=2026-11"
+
+
+def test_the_api_twin_takes_the_chat_log(shop: tuple[Cli, Path], anon: TestClient) -> None:
+    _, log = shop
+    sent = {"file": ("聊天记录.txt", log.read_bytes(), "text/plain")}
+    assert anon.post("/api/scorecard/chats?month=2026-11", files=sent, headers=STAFF).status_code == 403
+    data = anon.post("/api/scorecard/chats?month=2026-11", files=sent, headers=BOSS).json()
+    mei = next(a for a in data["agents"] if a["agent"] == "小美")["reply_configuration"]
+    assert [(q["question"], q["count"]) for q in mei["uncovered_questions"]["top"]][0] == (
+        "支持货到付款吗",
+        2,
+    )
+    assert data["chat_logs"] == ["聊天记录.txt"]
+    empty = {"file": ("x.txt", b"", "text/plain")}
+    bad = anon.post("/api/scorecard/chats?month=2026-11", files=empty, headers=BOSS)
+    assert bad.status_code == 400 and "没有读到聊天记录" in bad.text
