@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from tests.conftest import Cli
+from tests.conftest import SAMPLE, Cli
 from tests.test_web import AGENT, SUPERVISOR, Browser, anon, app, basic, boss  # noqa: F401 - fixtures
 
 BOSS, STAFF = basic(SUPERVISOR), basic(AGENT)
@@ -127,6 +127,8 @@ def test_without_a_chat_log_the_questions_are_not_known(shop: tuple[Cli, Path]) 
     mei = next(a for a in data["agents"] if a["agent"] == "小美")["reply_configuration"]
     assert mei["uncovered_questions"] is None and mei["phrase_messages"] == 2
     assert data["chat_logs"] == []
+    missing = cli("score", "--month", "2026-11", "--chats", "没有这个.txt")
+    assert missing.exit_code != 0 and "找不到文件 没有这个.txt" in missing.output
 
 
 def test_the_table_lists_them_with_the_teach_link(shop: tuple[Cli, Path]) -> None:
@@ -283,3 +285,17 @@ def test_the_api_twin_takes_the_chat_log(shop: tuple[Cli, Path], anon: TestClien
     empty = {"file": ("x.txt", b"", "text/plain")}
     bad = anon.post("/api/scorecard/chats?month=2026-11", files=empty, headers=BOSS)
     assert bad.status_code == 400 and "没有读到聊天记录" in bad.text
+
+
+def test_the_sample_shops_chat_log(sample_cli: Cli) -> None:
+    """The demo of README: sample_data/chats_2026-11.txt on the sample shop. 小美 answered 6 questions
+    (刺绣 twice in two wordings and 实体店 not covered) with 3 of her phrases and 3 typed; 小雨 answered 4
+    (货到付款, 实体店, 刺绣 not covered) with 1 phrase and 3 typed."""
+    log = str(SAMPLE / "chats_2026-11.txt")
+    assert sample_cli("score", "chatlog", log).exit_code == 0
+    out = sample_cli("score", "--month", "2026-11", "--chats", log).output
+    assert "个人快捷短语 13 条，聊天记录中快捷短语占 50%（3 条 / 手打 3 条）" in out
+    assert "回答 6 个买家问题，其中 3 个问答库没有覆盖；回答最多的：" in out
+    assert "1. 可以刺绣名字吗（2 次）→ 教机器人 /teach/entry?question=" in out
+    assert "个人快捷短语 13 条，聊天记录中快捷短语占 25%（1 条 / 手打 3 条）" in out
+    assert "回答 4 个买家问题，其中 3 个问答库没有覆盖；回答最多的：" in out
