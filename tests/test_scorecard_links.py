@@ -258,13 +258,13 @@ def test_the_page_shows_each_agents_section_and_teaches_from_it(
     assert "支持货到付款吗</span>（2 次，2 种问法）" in unescape(printable.text)
 
 
-def test_a_chat_log_upload_is_the_uploaders_own(shop: tuple[Cli, Path], boss: Browser) -> None:
+def test_a_lost_upload_and_a_file_that_is_no_chat_log(shop: tuple[Cli, Path], boss: Browser) -> None:
     _, log = shop
     posted = boss.post(
         "/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", log.read_bytes(), "text/plain")}
     )
     page = boss.get(posted.headers["location"].replace("chats=", "chats=x"))
-    assert "上传的文件已失效" in page.text
+    assert "上传的文件已失效" in page.text and "客服绩效考核 · 2026-11" in page.text
     bad = boss.post(
         "/scorecard/chats", {"month": "2026-11"}, files={"file": ("l.txt", b"\x00\x01", "text/plain")}
     )

@@ -65,10 +65,14 @@ def scorecard_page(
     chats: str | None = None,
 ) -> Response:
     """``chats``: the token of a chat log uploaded on this page (scorecard_links.py)."""
+    error = None
     try:
         log = uploaded_log(request, viewer, chats) if chats else None
-        data, error = scorecard_data(session, month, log), None
-    except (InvalidValue, NotFoundError, ImportFormatError) as exc:
+    except (NotFoundError, ImportFormatError) as exc:
+        log, error, chats = None, str(exc), None
+    try:
+        data = scorecard_data(session, month, log)
+    except InvalidValue as exc:
         data, error, chats = scorecard_data(session, None), str(exc), None
     back = page_path(data["month"], chats)
     return render(request, "scorecard/index.html", {"card": data, "error": error, "back": back})
