@@ -140,6 +140,9 @@ def _print(card: core.Scorecard, *, site: str = "") -> None:
 def _print_questions(found: dict[str, Any] | None, site: str) -> None:
     if found is None:
         return
+    if not found["answered"]:
+        console.print("  聊天记录里没有本月由其回答的买家问题")
+        return
     if not found["top"]:
         console.print(f"  回答的 {found['answered']} 个买家问题，问答库都已覆盖")
         return

@@ -299,3 +299,12 @@ def test_the_sample_shops_chat_log(sample_cli: Cli) -> None:
     assert "1. 可以刺绣名字吗（2 次）→ 教机器人 /teach/entry?question=" in out
     assert "个人快捷短语 13 条，聊天记录中快捷短语占 25%（1 条 / 手打 3 条）" in out
     assert "回答 4 个买家问题，其中 3 个问答库没有覆盖；回答最多的：" in out
+
+
+def test_a_chat_log_of_another_month(shop: tuple[Cli, Path], tmp_path: Path) -> None:
+    cli, log = shop
+    out = cli("score", "--month", "2026-10", "--chats", str(log)).output
+    assert (
+        "回答的 1 个买家问题" not in out and "回答 1 个买家问题，其中 1 个问答库没有覆盖" in out
+    )  # 小美, tb_d
+    assert "聊天记录里没有本月由其回答的买家问题" in out  # 小雨 answered nothing in October
