@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from replybook import scorecard as core
-from replybook.store.errors import InvalidValue
+from replybook.store.errors import InvalidValue, file_error
+from replybook.store.timeutil import now
 
 from .common import console, session
 
 app = typer.Typer(help="客服绩效考核：每月考核表、每日考核数据导入、主管打分。")
-FORMATS = ("table", "json", "xlsx")
+FORMATS = ("table", "json", "xlsx", "html")
 
 
 @app.callback(invoke_without_command=True)
@@ -26,12 +28,23 @@ def show(
     model: Path = typer.Option(
         None, "--model", help="考核方案 YAML（默认：店铺保存的方案，未保存时为示例方案）"
     ),
-    fmt: str = typer.Option("table", "--format", help="table、json 或 xlsx"),
-    output: Path = typer.Option(None, "--output", "-o", help="xlsx 写到哪个文件（默认 考核表-<月份>.xlsx）"),
+    fmt: str = typer.Option("table", "--format", help="table、json、xlsx 或 html（可打印的考核表）"),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="xlsx / html 写到哪个文件（默认 考核表-<月份>.xlsx / .html）"
+    ),
+    chats: list[Path] = typer.Option(
+        None,
+        "--chats",
+        help="本月的聊天记录（可多次给出）：算出每位客服回答最多的、问答库没覆盖的买家问题",
+    ),
+    site: str = typer.Option(
+        "", "--site", help="网页版地址，如 http://192.168.1.5:8000：问题的“教机器人”链接指向它"
+    ),
 ) -> None:
-    """打印某月的考核表：每位客服各指标的数值、得分与加权贡献、加减分、总分、排名、提成和工资。
+    """打印某月的考核表：每位客服各指标的数值、得分与加权贡献、加减分、总分、排名、提成和工资，
+    以及个人快捷短语数、快捷短语与手打的比例和（给出 --chats 时）回答最多的未覆盖问题。
 
-    Example: replybook score --month 2026-11 --format xlsx
+    Example: replybook score --month 2026-11 --chats 千牛聊天记录_2026-11.zip --format html
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -42,21 +55,30 @@ def show(
     with session(ctx) as s:
         the_model = core.load_model(model) if model is not None else core.get_model(s)
         card = core.monthly_scorecard(s, model=the_model, month=month)
+        if chats:
+            conversations = core.read_chat_logs(chats)
+            card.with_questions(s, conversations, at=now(), sources=[str(p) for p in chats])
     if fmt == "json":
         typer.echo(json.dumps(card.to_json(), ensure_ascii=False, indent=2))
-    elif fmt == "xlsx":
-        target = output or Path(f"考核表-{card.month}.xlsx")
-        core.write_scorecard_xlsx(target, [card])
+    elif fmt in ("xlsx", "html"):
+        target = output or Path(f"考核表-{card.month}.{fmt}")
+        try:
+            if fmt == "xlsx":
+                core.write_scorecard_xlsx(target, [card], site=site)
+            else:
+                target.write_text(core.render_scorecard_html(card, site=site), encoding="utf-8")
+        except OSError as exc:
+            raise file_error(target, exc, writing=True) from None
         console.print(f"已写入 {escape(str(target))}（{len(card.rows)} 位客服）")
     else:
-        _print(card)
+        _print(card, site=site)
 
 
 def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value.quantize(Decimal('0.01')).normalize():f}%"
 
 
-def _print(card: core.Scorecard) -> None:
+def _print(card: core.Scorecard, *, site: str = "") -> None:
     if not card.rows:
         console.print(f"{card.month} 没有考核数据：先用 replybook score import 导入每日数据")
         return
@@ -98,13 +120,14 @@ def _print(card: core.Scorecard) -> None:
             if key in month.other:
                 shown += f"，聊天记录 {core.figure_text(key, month.other[key])}（未采用）"
             parts.append(shown)
-        links = month.links()
+        links = card.links(row.agent)
         share = "—" if links["phrase_share"] is None else f"{links['phrase_share']:.0%}"
         parts.append(
             f"个人快捷短语 {links['personal_phrases']} 条，聊天记录中快捷短语占 {share}"
             f"（{links['phrase_messages']} 条 / 手打 {links['typed_messages']} 条）"
         )
         console.print(f"{escape(row.agent)}：" + "；".join(escape(p) for p in parts))
+        _print_questions(links["uncovered_questions"], site.rstrip("/"))
     team = card.team
     console.print(
         f"团队满意率：本月 {_rate(team['month']['rate'])}（评价 {team['month']['reviews']} 条）；"
@@ -112,6 +135,25 @@ def _print(card: core.Scorecard) -> None:
         f"（{team['gold_window']['evaluation_day']} 评定）{_rate(team['gold_window']['rate'])}"
         f"（评价 {team['gold_window']['reviews']} 条）"
     )
+
+
+def _print_questions(found: dict[str, Any] | None, site: str) -> None:
+    if found is None:
+        return
+    if not found["answered"]:
+        console.print("  聊天记录里没有本月由其回答的买家问题")
+        return
+    if not found["top"]:
+        console.print(f"  回答的 {found['answered']} 个买家问题，问答库都已覆盖")
+        return
+    console.print(
+        f"  回答 {found['answered']} 个买家问题，其中 {found['uncovered']} 个问答库没有覆盖；回答最多的："
+    )
+    for number, item in enumerate(found["top"], start=1):
+        console.print(
+            f"  {number}. {escape(item['question'])}（{item['count']} 次）→ 教机器人 {escape(site + item['teach'])}",
+            soft_wrap=True,
+        )
 
 
 def _rate(rate: float | None) -> str:
@@ -218,8 +260,6 @@ def model_export(ctx: typer.Context, file: Path = typer.Argument(..., help="写�
 
     Example: replybook score model export 考核方案.yaml
     """
-    from replybook.store.errors import file_error
-
     with session(ctx) as s:
         the_model = core.get_model(s)
     try:

@@ -138,6 +138,8 @@ HTML_ONLY: dict[str, str] = {
     "GET /scorecard/days/{day_id}/delete": "the are-you-sure form; DELETE /api/scorecard/days/{id} deletes",
     "GET /scorecard.xlsx": "the 考核表 workbook of GET /api/scorecard's figures, for Excel",
     "GET /scorecard/model.yaml": "the model file of GET /api/scorecard/model's model, as the CLI exports it",
+    "GET /scorecard.html": "the printable 考核表 of GET /api/scorecard's figures",
+    "POST /scorecard/chats": "keeps a chat log for GET /scorecard?chats=; POST /api/scorecard/chats answers at once",
     "GET /login": "the login form; the API authenticates with basic auth or the session cookie",
     "POST /login": "starts a browser session; the API authenticates with basic auth or the session cookie",
     "POST /logout": "ends a browser session",

@@ -92,11 +92,19 @@ def test_report_and_chat_log_both_shown(cli, tmp_path: Path) -> None:  # type: i
 
 
 def test_quick_phrases_against_typed_by_hand() -> None:
-    """小美 wrote 在的亲 by hand and inserted 亲，可以领券 (one of her phrases): one each."""
-    from replybook.store.normalize import normalise
+    """小美 wrote 在的亲 by hand and inserted 亲，可以领券 (one of her phrases): one each. 小雨's 有的
+    is 小美's personal phrase, not one 小雨 can insert: typed by hand."""
+    from replybook.phrases.usage import PhraseMatcher
+    from replybook.store.models import Phrase
 
+    mine = [
+        Phrase(id=1, scope="personal", owner="小美", code="q", text="亲，可以领券"),
+        Phrase(id=2, scope="personal", owner="小美", code="y", text="有的"),
+    ]
     days = scorecard.response_days(
-        read_conversations(LOG.encode(), source="log.txt"), phrases={"小美": {normalise("亲，可以领券")}}
+        read_conversations(LOG.encode(), source="log.txt"), phrases=PhraseMatcher(mine)
     )
     mei = next(d for (agent, _), d in days.items() if agent == "小美")
     assert (mei.phrase_messages, mei.typed_messages) == (1, 1)
+    yu = next(d for (agent, _), d in days.items() if agent == "小雨")
+    assert (yu.phrase_messages, yu.typed_messages) == (0, 1)

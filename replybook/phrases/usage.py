@@ -118,15 +118,51 @@ def _groups(texts: dict[str, list[tuple[str, datetime | None]]]) -> list[tuple[s
     return found
 
 
+class PhraseMatcher:
+    """Which quick phrase a message is (the rule above); for an agent, among the phrases they can
+    insert — the team's and their own — as the scorecard counts them."""
+
+    def __init__(self, phrases: list[Phrase]):
+        self.exact: dict[str, int] = {}
+        self._libraries: dict[str, dict[str, int]] = {}  # owner ("" for the team) → form → phrase id
+        for p in phrases:
+            form = normalise(p.text)
+            self.exact.setdefault(form, p.id or 0)
+            owner = "" if p.scope == PhraseScope.TEAM.value else p.owner
+            self._libraries.setdefault(owner, {}).setdefault(form, p.id or 0)
+        self._forms: dict[str | None, tuple[dict[str, int], list[str]]] = {
+            None: (self.exact, list(self.exact))
+        }
+
+    @classmethod
+    def of_shop(cls, session: Session) -> PhraseMatcher:
+        return cls(list(session.exec(select(Phrase).order_by(col(Phrase.id)))))
+
+    def _of(self, agent: str | None) -> tuple[dict[str, int], list[str]]:
+        if agent not in self._forms:
+            forms = dict(self._libraries.get("", {}))
+            for form, phrase_id in self._libraries.get(agent or "", {}).items():
+                forms.setdefault(form, phrase_id)
+            self._forms[agent] = (forms, list(forms))
+        return self._forms[agent]
+
+    def match(self, text: str, agent: str | None = None) -> int | None:
+        """The phrase id ``text`` is (None: typed by hand); ``agent``: only among their phrases."""
+        exact, forms = self._of(agent)
+        form = normalise(text)
+        phrase_id = exact.get(form)
+        if phrase_id is None and forms:
+            best = process.extractOne(form, forms, scorer=fuzz.ratio, score_cutoff=NEAR)
+            phrase_id = exact[best[0]] if best else None
+        return phrase_id
+
+
 def phrase_usage(session: Session, conversations: list[Conversation]) -> UsageReport:
     """Each phrase's uses in the agents' turns, the phrases never used, and the proposals."""
     phrases = list(session.exec(select(Phrase).order_by(col(Phrase.id))))
     agents = list(session.exec(select(User.name)))
     uses = {p.id: PhraseUse(p.id or 0, library_name(p.scope, p.owner), p.code, p.text) for p in phrases}
-    exact: dict[str, int] = {}
-    for p in phrases:
-        exact.setdefault(normalise(p.text), p.id or 0)
-    forms = list(exact)
+    matcher = PhraseMatcher(phrases)
     report = UsageReport()
     unmatched: dict[str, list[tuple[str, datetime | None]]] = {}
     for turn in turns(conversations, agents):
@@ -135,10 +171,7 @@ def phrase_usage(session: Session, conversations: list[Conversation]) -> UsageRe
             continue
         report.agent_turns += 1
         form = normalise(text)
-        phrase_id = exact.get(form)
-        if phrase_id is None and forms:
-            best = process.extractOne(form, forms, scorer=fuzz.ratio, score_cutoff=NEAR)
-            phrase_id = exact[best[0]] if best else None
+        phrase_id = matcher.match(text)
         if phrase_id is None:
             if len(form) >= MIN_LENGTH:
                 unmatched.setdefault(form, []).append((text, turn.message.at))

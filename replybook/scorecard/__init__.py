@@ -13,6 +13,8 @@ from replybook.scorecard.compute import (
 )
 from replybook.scorecard.days import IMPORT_MODES, import_days, import_days_file, parse_month, set_hand_score
 from replybook.scorecard.formula import formula_choices, formula_keys, formula_text
+from replybook.scorecard.html import render_scorecard_html, scorecard_view
+from replybook.scorecard.links import AgentQuestions, AskedQuestion, read_chat_logs, uncovered_by_agent
 from replybook.scorecard.model import (
     DEFAULT_MODEL,
     FIGURES,
@@ -37,7 +39,9 @@ __all__ = [
     "FIGURES",
     "IMPORT_MODES",
     "SOURCE_LABELS",
+    "AgentQuestions",
     "AgentScore",
+    "AskedQuestion",
     "IndicatorScore",
     "Model",
     "RulePoints",
@@ -64,8 +68,12 @@ __all__ = [
     "parse_model",
     "parse_month",
     "rank",
+    "read_chat_logs",
+    "render_scorecard_html",
     "response_days",
     "score_agent",
+    "scorecard_view",
     "set_hand_score",
+    "uncovered_by_agent",
     "write_scorecard_xlsx",
 ]

@@ -8,19 +8,18 @@ message and belongs to the agent who answers it (a bot answer or no answer: the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from replybook.phrases.usage import PhraseMatcher
 from replybook.scorecard.figures_file import agent_name
 from replybook.store import history
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
-from replybook.store.models import Phrase, PhraseScope, User
+from replybook.store.models import User
 from replybook.store.models_scorecard import AgentDay
-from replybook.store.normalize import normalise
 from replybook.tabular.chatlog import (
     AGENT,
     BUYER,
@@ -73,10 +72,11 @@ def response_days(
     limit_seconds: int = LIMIT_SECONDS,
     window: tuple[time, time | None] = WINDOW,
     bots: frozenset[str] = BOT_NAMES,
-    phrases: Mapping[str, set[str]] | None = None,
+    phrases: PhraseMatcher | None = None,
 ) -> dict[tuple[str, date], ResponseDay]:
-    """(agent, day) → the day's response figures; with ``phrases`` (agent → the normalised texts of
-    the phrases they can insert), also how many of their messages were quick phrases."""
+    """(agent, day) → the day's response figures; with ``phrases`` (the shop's quick phrases), also
+    how many of their messages were one of the phrases they can insert (the phrase-usage rule:
+    equal or near-equal normal forms) and how many were typed by hand."""
     found: dict[tuple[str, date], ResponseDay] = {}
     for c in conversations:
         roles = [
@@ -95,9 +95,9 @@ def response_days(
             elif role in (AGENT, "bot"):
                 if role == AGENT:
                     current = agent_name(m.sender)
-                    if phrases is not None:
+                    if phrases is not None and m.text.strip():
                         day = found.setdefault((current, m.at.date()), ResponseDay())
-                        if normalise(m.text) in phrases.get(current, set()):
+                        if phrases.match(" ".join(m.text.split()), current) is not None:
                             day.phrase_messages += 1
                         else:
                             day.typed_messages += 1
@@ -166,7 +166,7 @@ def import_chatlog_bytes(
     chat log is replaced); a report's figures are kept beside them. Stored, so the month's 考核表
     shows them without the log being given again."""
     days = response_days(
-        read_conversations(data, source=source), chat_agents(session), phrases=phrase_texts(session)
+        read_conversations(data, source=source), chat_agents(session), phrases=PhraseMatcher.of_shop(session)
     )
     for (agent, day), figures in sorted(days.items()):
         values = {
@@ -188,24 +188,3 @@ def import_chatlog_bytes(
             history.update(session, stored, values, expected_version=None, user=user, summary=f"更新 {what}")
     session.flush()
     return days
-
-
-def phrase_texts(session: Session) -> dict[str, set[str]]:
-    """Agent → the normalised texts they can insert: the team's phrases and their own."""
-    team: set[str] = set()
-    own: dict[str, set[str]] = {}
-    for phrase in session.exec(select(Phrase)):
-        target = team if phrase.scope == PhraseScope.TEAM.value else own.setdefault(phrase.owner, set())
-        target.add(normalise(phrase.text))
-    return _WithTeam(team, own)
-
-
-class _WithTeam(dict[str, set[str]]):
-    """An agent without personal phrases still inserts the team's."""
-
-    def __init__(self, team: set[str], own: dict[str, set[str]]):
-        super().__init__({name: texts | team for name, texts in own.items()})
-        self.team = team
-
-    def get(self, key: str, default: set[str] | None = None) -> set[str]:  # type: ignore[override]
-        return super().get(key, self.team)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +16,11 @@ from sqlmodel import Session, col, select
 from replybook import gold
 from replybook.scorecard.compute import AgentScore, cents, rank, score_agent
 from replybook.scorecard.days import month_key, parse_month
+from replybook.scorecard.links import AgentQuestions, uncovered_by_agent
 from replybook.scorecard.model import FIGURES, Model
 from replybook.store.models import Phrase, PhraseScope
 from replybook.store.models_scorecard import AgentDay, HandScore
+from replybook.tabular.chatlog import Conversation
 
 WEIGHTED = ("avg_response_seconds", "first_response_seconds", "reply_rate", "rate_3min")
 SUMMED = ("consultations", "inquiries", "orders", "payers", "sales_cents", "praise", "complaints")
@@ -52,6 +54,27 @@ class Scorecard:
     months: dict[str, AgentMonth]
     previous: dict[str, Decimal]  # last month's totals by agent
     team: dict[str, Any]
+    # The uncovered questions each agent answered, from the chat logs given (None: no chat log given).
+    questions: dict[str, AgentQuestions] | None = None
+    chat_logs: list[str] = field(default_factory=list)  # the chat logs they come from
+
+    def links(self, agent: str) -> dict[str, Any]:
+        """Back to the reply configuration: personal phrases, quick phrases against typed by hand,
+        and the uncovered questions the agent answered most (None without a chat log)."""
+        found = self.months.get(agent, AgentMonth()).links()
+        if self.questions is None:
+            found["uncovered_questions"] = None
+        else:
+            found["uncovered_questions"] = self.questions.get(agent, AgentQuestions()).to_json()
+        return found
+
+    def with_questions(
+        self, session: Session, conversations: list[Conversation], *, at: datetime, sources: list[str]
+    ) -> Scorecard:
+        """The card with the uncovered questions each agent answered in ``conversations``."""
+        self.questions = uncovered_by_agent(session, conversations, month=self.month, at=at)
+        self.chat_logs = list(sources)
+        return self
 
     def to_json(self) -> dict[str, Any]:
         rows = []
@@ -61,12 +84,18 @@ class Scorecard:
             data["figures"] = {k: _num(v) for k, v in month.figures.items() if v is not None}
             data["sources"] = dict(month.used)
             data["other_source"] = {k: _num(v) for k, v in month.other.items()}
-            data["reply_configuration"] = month.links()
+            data["reply_configuration"] = self.links(row.agent)
             before = self.previous.get(row.agent)
             data["last_month_total"] = _num(cents(before)) if before is not None else None
             data["change"] = _num(cents(row.total - before)) if before is not None else None
             rows.append(data)
-        return {"month": self.month, "model": self.model.name, "agents": rows, "team": self.team}
+        return {
+            "month": self.month,
+            "model": self.model.name,
+            "agents": rows,
+            "team": self.team,
+            "chat_logs": self.chat_logs,
+        }
 
 
 def _num(value: Decimal | None) -> float | None:

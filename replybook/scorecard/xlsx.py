@@ -12,6 +12,7 @@ from typing import IO
 
 from replybook.scorecard.compute import cents
 from replybook.scorecard.sheet import Scorecard
+from replybook.scorecard.xlsx_links import links_sheet
 from replybook.tabular.columns import column_letter
 
 
@@ -19,7 +20,7 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def build_scorecard_workbook(cards: Sequence[Scorecard]):  # type: ignore[no-untyped-def]
+def build_scorecard_workbook(cards: Sequence[Scorecard], *, site: str = ""):  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -69,9 +70,12 @@ def build_scorecard_workbook(cards: Sequence[Scorecard]):  # type: ignore[no-unt
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        links_sheet(book.create_sheet(f"{card.month} 回复配置"), card, site=site.rstrip("/"))
     return book
 
 
-def write_scorecard_xlsx(target: str | Path | IO[bytes], cards: Sequence[Scorecard]) -> None:
-    """Write the 考核表 of ``cards`` (one sheet each) to a path or a stream."""
-    build_scorecard_workbook(cards).save(target)
+def write_scorecard_xlsx(
+    target: str | Path | IO[bytes], cards: Sequence[Scorecard], *, site: str = ""
+) -> None:
+    """Write the 考核表 of ``cards`` (one sheet each, and its 回复配置 sheet) to a path or a stream."""
+    build_scorecard_workbook(cards, site=site).save(target)

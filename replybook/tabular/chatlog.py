@@ -20,7 +20,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from replybook.store.errors import ImportFormatError, Problem
@@ -331,20 +331,26 @@ class BuyerQuestion:
     at: datetime | None
     buyer: str | None
     where: str
+    answered_by: str | None = None  # the first of the shop (not a bot) who spoke after it, as written
 
 
 def buyer_questions(
-    conversations: list[Conversation], agents: Iterable[str] = (), *, merge_seconds: int = MERGE_SECONDS
+    conversations: list[Conversation],
+    agents: Iterable[str] = (),
+    *,
+    merge_seconds: int = MERGE_SECONDS,
+    bots: Iterable[str] = (),
 ) -> tuple[list[BuyerQuestion], ChatStats]:
     """The buyers' questions: consecutive buyer turns sent within ``merge_seconds`` joined into one,
-    image-only turns counted and left out."""
+    image-only turns counted and left out; each with the agent who spoke next (not one of ``bots``)."""
     stats = ChatStats(conversations=len(conversations))
-    names = set(agents)
+    names, robots = set(agents), set(bots)
     found: list[BuyerQuestion] = []
     unknown: dict[str, None] = {}
     for c in conversations:
         last: BuyerQuestion | None = None  # the buyer's question so far, if nobody spoke since
         last_at: datetime | None = None  # when the buyer's previous turn was sent
+        waiting = len(found)  # found[waiting:]: the questions nobody of the shop has answered yet
         for m in c.messages:
             role = role_of(m.sender, c.buyer, names)
             setattr(stats, role, getattr(stats, role) + 1)
@@ -352,6 +358,10 @@ def buyer_questions(
                 unknown.setdefault(m.sender)
             if role != BUYER:
                 last = last_at = None
+                if role == AGENT and m.sender.split(":")[-1] not in robots:
+                    for i in range(waiting, len(found)):
+                        found[i] = replace(found[i], answered_by=m.sender)
+                    waiting = len(found)
                 continue
             if m.image_only:
                 stats.images += 1

@@ -14,12 +14,14 @@ from sqlmodel import Session
 
 from replybook import scorecard
 from replybook.scorecard import hand_days
-from replybook.store.errors import InvalidValue
-from replybook.store.timeutil import today_shop
+from replybook.store.errors import ImportFormatError, InvalidValue, NotFoundError
+from replybook.store.timeutil import now, today_shop
+from replybook.tabular.chatlog import Conversation
 from replybook.tabular.workbook import XLSX_MEDIA_TYPE
 
 from .auth import SessionDep, SupervisorDep
-from .render import render
+from .render import render, standalone_page
+from .scorecard_links import page_path, uploaded_log
 
 router = APIRouter()
 
@@ -30,15 +32,24 @@ def default_month() -> str:
     return f"{before.year:04d}-{before.month:02d}"
 
 
-def scorecard_card(session: Session, month: str | None) -> scorecard.Scorecard:
-    return scorecard.monthly_scorecard(
+def scorecard_card(
+    session: Session, month: str | None, chats: tuple[str, list[Conversation]] | None = None
+) -> scorecard.Scorecard:
+    """The month's card; with ``chats`` (a chat log's name and conversations), also the uncovered
+    questions each agent answered."""
+    card = scorecard.monthly_scorecard(
         session, model=scorecard.get_model(session), month=month or default_month()
     )
+    if chats is not None:
+        card.with_questions(session, chats[1], at=now(), sources=[chats[0]])
+    return card
 
 
-def scorecard_data(session: Session, month: str | None) -> dict[str, Any]:
+def scorecard_data(
+    session: Session, month: str | None, chats: tuple[str, list[Conversation]] | None = None
+) -> dict[str, Any]:
     """The 考核表 as the page and GET /api/scorecard show it."""
-    card = scorecard_card(session, month)
+    card = scorecard_card(session, month, chats)
     data = card.to_json()
     data["columns"] = [
         {"name": i.name, "weight": float(i.weight), "formula": i.formula} for i in card.model.indicators
@@ -46,31 +57,69 @@ def scorecard_data(session: Session, month: str | None) -> dict[str, Any]:
     return data
 
 
-def page_context(session: Session, data: dict[str, Any], error: str | None) -> dict[str, Any]:
-    """The page's 考核表, and the month's days per agent (typed or imported, with the chat logs')."""
+def page_context(
+    session: Session, data: dict[str, Any], error: str | None, chats: str | None = None
+) -> dict[str, Any]:
+    """The page's 考核表, and the month's days per agent (typed or imported, with the chat logs');
+    ``back``: where the teach buttons of the links section return (with the uploaded log's token)."""
     days = hand_days.month_days(session, data["month"])
-    return {"card": data, "days": days, "source_labels": scorecard.SOURCE_LABELS, "error": error}
+    return {
+        "card": data,
+        "days": days,
+        "source_labels": scorecard.SOURCE_LABELS,
+        "error": error,
+        "back": page_path(data["month"], chats),
+    }
 
 
 @router.get("/scorecard")  # pay and ranks: the supervisors' page
 def scorecard_page(
-    request: Request, session: SessionDep, viewer: SupervisorDep, month: str | None = None
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    month: str | None = None,
+    chats: str | None = None,
 ) -> Response:
+    """``chats``: the token of a chat log uploaded on this page (scorecard_links.py)."""
+    error = None
     try:
-        data, error = scorecard_data(session, month), None
+        log = uploaded_log(request, viewer, chats) if chats else None
+    except (NotFoundError, ImportFormatError) as exc:
+        log, error, chats = None, str(exc), None
+    try:
+        data = scorecard_data(session, month, log)
     except InvalidValue as exc:
-        data, error = scorecard_data(session, None), str(exc)
-    return render(request, "scorecard/index.html", page_context(session, data, error))
+        data, error, chats = scorecard_data(session, None), str(exc), None
+    return render(request, "scorecard/index.html", page_context(session, data, error, chats))
 
 
 @router.get("/scorecard.xlsx")
-def scorecard_xlsx(session: SessionDep, viewer: SupervisorDep, month: str | None = None) -> Response:
-    card = scorecard_card(session, month)
+def scorecard_xlsx(
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    month: str | None = None,
+    chats: str | None = None,
+) -> Response:
+    card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
     stream = io.BytesIO()
-    scorecard.write_scorecard_xlsx(stream, [card])
+    scorecard.write_scorecard_xlsx(stream, [card], site=str(request.base_url))
     name = quote(f"考核表-{card.month}.xlsx")
     return Response(
         stream.getvalue(),
         media_type=XLSX_MEDIA_TYPE,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
     )
+
+
+@router.get("/scorecard.html")
+def scorecard_html(
+    request: Request,
+    session: SessionDep,
+    viewer: SupervisorDep,
+    month: str | None = None,
+    chats: str | None = None,
+) -> Response:
+    """The printable 考核表 (the file `replybook score --format html` writes), its links to this site."""
+    card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
+    return standalone_page(scorecard.render_scorecard_html(card, site=str(request.base_url)))
