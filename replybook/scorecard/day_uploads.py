@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from replybook.phrases.usage import PhraseMatcher
 from replybook.scorecard.chat_times import (
     ResponseDay,
     chat_agents,
-    phrase_texts,
     read_conversations,
     response_days,
 )
@@ -130,7 +130,7 @@ def plan_chatlog(session: Session, data: bytes, *, source: str) -> UploadPlan:
     """The dry run of chat_times.import_chatlog_bytes: the response figures per agent and day the log
     gives, each day new or replacing the one an earlier log stored, and per agent over the log."""
     days = response_days(
-        read_conversations(data, source=source), chat_agents(session), phrases=phrase_texts(session)
+        read_conversations(data, source=source), chat_agents(session), phrases=PhraseMatcher.of_shop(session)
     )
     plan = UploadPlan("chatlog", source)
     if not days:
