@@ -29,5 +29,6 @@ def test_edit_a_weight_and_save(pages: Pages) -> None:
     expect(page.locator("input[name=ind_name][value='其他']")).to_have_count(0)
     expect(page.locator("input[name=ind_name][value='自我成长提升']")).to_have_count(1)
     page.goto("/scorecard?month=2026-11")
-    expect(page.locator("thead")).to_contain_text("销售额30.0%")
-    expect(page.locator("tbody")).to_contain_text("77.67%")  # 小美: 81.46 − 9.42 − 8.5 + 14.14
+    card = page.locator("table").first  # the 考核表; the days' and response-time tables follow it
+    expect(card.locator("thead")).to_contain_text("销售额30.0%")
+    expect(card.locator("tbody")).to_contain_text("77.67%")  # 小美: 81.46 − 9.42 − 8.5 + 14.14
