@@ -50,6 +50,17 @@ DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
 Progress = Callable[[int, int], None]
 
 
+def stored_decision(session: Session) -> tuple[float, float]:
+    """The shop's threshold and margin (chosen by `replybook calibrate`), else the defaults."""
+    from replybook.library.settings import get_setting
+
+    threshold, margin = get_setting(session, "match_threshold"), get_setting(session, "match_margin")
+    return (
+        DEFAULT_THRESHOLD if threshold is None else float(threshold),
+        DEFAULT_MARGIN if margin is None else float(margin),
+    )
+
+
 @dataclass
 class Matcher:
     """A precomputed, normalised library: the enabled entries active at one moment."""
@@ -62,6 +73,7 @@ class Matcher:
     scorer: Callable[..., float] | Pipeline = field(default_factory=lambda: DEFAULT_PIPELINE)
     prepare: Callable[[str], str] = match_form
     synonyms: Mapping[str, str] | None = None  # similar word → core word (同义词), both sides
+    fitter: Callable[[list[str]], FittedPipeline] | None = None  # ≡ scorer.fit (the try box's refit.py)
     # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
     texts: list[str] = field(init=False)
     forms: list[str] = field(init=False)
@@ -117,9 +129,8 @@ class Matcher:
         )
         self._fuzzy_forms = forms[: self.n_fuzzy]
         self._index: object | None = None
-        self._fitted: FittedPipeline | None = (
-            self.scorer.fit(self._fuzzy_forms) if isinstance(self.scorer, Pipeline) else None
-        )
+        fit = self.fitter or (self.scorer.fit if isinstance(self.scorer, Pipeline) else None)
+        self._fitted: FittedPipeline | None = fit(self._fuzzy_forms) if fit is not None else None
 
     # ------------------------------------------------------------ building
 
@@ -142,16 +153,12 @@ class Matcher:
             if e.is_active(at)
         ]
         from replybook.coverage.synonyms import shop_synonyms
-        from replybook.library.settings import get_setting
 
-        if threshold is None and (stored := get_setting(session, "match_threshold")) is not None:
-            threshold = float(stored)  # chosen by `replybook calibrate`
-        if margin is None and (stored := get_setting(session, "match_margin")) is not None:
-            margin = float(stored)
+        stored_threshold, stored_margin = stored_decision(session)
         return cls(
             entries,
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-            margin=DEFAULT_MARGIN if margin is None else margin,
+            threshold=stored_threshold if threshold is None else threshold,
+            margin=stored_margin if margin is None else margin,
             synonyms=shop_synonyms(session),
         )
 
