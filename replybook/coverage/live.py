@@ -116,7 +116,9 @@ class MatcherCache:
         with self._lock:
             shop = self._shop_for(session, counts)
             synonyms = _synonyms(session, counts, self._synonyms)
-            if self._synonyms is None or (synonyms is not self._synonyms and synonyms[1] != self._synonyms[1]):
+            if self._synonyms is None or (
+                synonyms is not self._synonyms and synonyms[1] != self._synonyms[1]
+            ):
                 self._forms, self._matcher = {}, None
             self._synonyms = synonyms
             if self._matcher is not None and (
@@ -141,7 +143,11 @@ class MatcherCache:
         else:
             rows = session.exec(select(IgnoredQuestion.question_norm, IgnoredQuestion.question))
             ignored = dict(rows.all())
-        if held is not None and state is not None and (state.library, state.settings) == (counts.library, counts.settings):
+        if (
+            held is not None
+            and state is not None
+            and (state.library, state.settings) == (counts.library, counts.settings)
+        ):
             shop = Shop(ignored, held.category_names, held.rules, held.bot, held.threshold, held.margin)
         else:
             rules = autoreplies.list_rules(session)
@@ -162,7 +168,8 @@ class MatcherCache:
         categories = {c.id: c.key for c in session.exec(select(Category))}
         if categories != self._categories:
             self._rows, self._categories = {}, categories
-        versions = dict(session.exec(select(Entry.id, Entry.version)).all())
+        table = Entry.__table__  # type: ignore[attr-defined]
+        versions = dict(session.connection().execute(select(table.c.id, table.c.version)).all())
         for gone in self._rows.keys() - versions.keys():
             del self._rows[gone]
         changed = [i for i, v in versions.items() if i not in self._rows or self._rows[i].version != v]

@@ -92,18 +92,12 @@ class Matcher:
         self.group_of = np.array([groups[e.answers] for e in self.entries], np.int32)
         self.group_starts = np.flatnonzero(np.r_[True, self.group_of[1:] != self.group_of[:-1]])
         group_last = np.r_[self.group_starts[1:], len(self.entries)] - 1
-        texts: list[str] = []
-        forms: list[str] = []
-        owner: list[int] = []
-        starts: list[int] = []
-        for i, e in enumerate(self.entries):
-            starts.append(len(texts))
-            for w in e.wordings:
-                texts.append(w)
-                forms.append(self.prepare(w))
-                owner.append(i)
+        sizes = np.fromiter((len(e.wordings) for e in self.entries), np.intp, len(self.entries))
+        texts = [w for e in self.entries for w in e.wordings]
+        forms = [self.prepare(w) for w in texts]
+        owner = np.repeat(np.arange(len(self.entries), dtype=np.int32), sizes).tolist()
         self.n_fuzzy = len(texts)
-        self.entry_starts = np.array(starts, np.intp)
+        self.entry_starts = (np.cumsum(sizes) - sizes).astype(np.intp)
         self.entry_ends = np.r_[self.entry_starts[1:], self.n_fuzzy].astype(np.intp)
         if self.entries:
             self.group_wording_start = self.entry_starts[self.group_starts]

@@ -40,7 +40,7 @@ class TryIn(BaseModel):
     event: str = Field(default="first_contact", description="买家的动作：first_contact、away、busy …")
 
 
-@router.post("/try", summary="试一试（JSON 请求体 {\"question\": …}）：与 GET /api/try 的回答相同")
+@router.post("/try", summary='试一试（JSON 请求体 {"question": …}）：与 GET /api/try 的回答相同')
 def api_try_post(request: Request, session: SessionDep, body: TryIn) -> dict[str, Any]:
     moment = parse_datetime(body.at) if body.at else now()
     return tryit.try_data(
