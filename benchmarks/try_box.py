@@ -227,7 +227,9 @@ def main() -> None:
         fill(str(path), args.entries)
         out = {"floor: extractOne": floor(f"sqlite:///{path}", args.requests)}
         out.update(sequential(str(path), args.requests))
-        print(f"code: {ROOT}")
+        import replybook
+
+        print(f"code: {Path(replybook.__file__).parent.parent}")
         print(f"{args.entries:,} entries ({args.entries * 5:,} wordings), sequential, in-process")
         print(f"{'request':<28} {'p50 ms':>8} {'p95 ms':>8} {'p95 − /api/me':>14}")
         base = p95(out["me"])

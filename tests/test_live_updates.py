@@ -10,6 +10,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -24,9 +25,11 @@ from replybook.library.entries import EntryData
 from replybook.library.settings import set_setting
 from replybook.store import db
 from replybook.store.models import Category
+from replybook.store.settings import Settings
 from replybook.store.timeutil import SHOP_TZ
+from replybook.web.app import create_app
 from replybook.web.tryit import try_data
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, Cli
 
 NOON = datetime(2026, 12, 10, 12, 0, tzinfo=SHOP_TZ)
 WORDS = "发货快递退货换货尺码颜色面料优惠券发票赠品价保包邮几天多久怎么什么可以吗呢有没有能不能实体店客服"
@@ -155,3 +158,24 @@ def test_what_a_try_reads_is_read_again_when_another_session_changes_it(sample_e
     with Session(sample_engine) as s:
         assert after == try_data(s, q="宝贝啥时候到", at=NOON)
     assert after["matches"] != before
+
+
+def test_post_api_try_answers_as_get(sample_cli: Cli) -> None:
+    # issue 14 goal 2: POST /api/try with a JSON body next to GET, the same answer
+    app = create_app(Settings(database_url=sample_cli.url, secret_key="test-secret"))
+    auth = ("店长", "demo1234")
+    with TestClient(app) as client:
+        for q, at, event in [
+            ("几天能发货？", "", "first_contact"),
+            ("有实体店吗", "2026-12-10T12:00:00+08:00", "away"),
+        ]:
+            got = client.get("/api/try", params={"q": q, "at": at, "event": event}, auth=auth)
+            body = {"question": q, "event": event, **({"at": at} if at else {})}
+            posted = client.post("/api/try", json=body, auth=auth)
+            assert got.status_code == posted.status_code == 200, posted.text
+            ignore = {"at"} if not at else set()  # "now" moves between the two requests
+            assert {k: v for k, v in got.json().items() if k not in ignore} == {
+                k: v for k, v in posted.json().items() if k not in ignore
+            }
+        missing = client.post("/api/try", json={"q": "几天能发货"}, auth=auth)
+        assert missing.status_code == 422
