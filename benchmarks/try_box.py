@@ -1,11 +1,14 @@
 """The try box and entry edits at 10,000 entries (issue 14, goals 2 and 4), each against ``/api/me``
 (the login check and nothing else) measured in the same run.
 
-    .venv/bin/python benchmarks/try_box.py [--entries 10000] [--requests 300] [--clients 8]
+    .venv/bin/python benchmarks/try_box.py [--entries 10000] [--requests 300] [--clients 8] [--source DIR]
 
 Part 1 runs the whole ASGI app in-process (server time, no network), sequentially:
-``GET /api/me``, ``GET /api/try`` with the matcher warm, ``PUT /api/entries/{id}`` (an edit of one
-entry's similar wordings), and the first try after each edit (the matcher brought up to date).
+``GET /api/me``, ``GET /api/try`` and ``POST /api/try`` with the matcher warm, ``PUT /api/entries/{id}``
+(an edit of one entry's similar wordings), and the first try after each edit (the matcher brought up
+to date). The floor, same run: bare ``rapidfuzz.process.extractOne(form, forms, scorer=fuzz.ratio)``
+over the library's wording forms (no web, no database, one signal). ``--source DIR`` runs another
+checkout's code instead (e.g. ``git archive main | tar -x -C DIR``), for a before/after in one session.
 Part 2 starts ``replybook serve`` on 127.0.0.1:PORT (one process) and has ``--clients`` threads,
 each with its own session cookie, ask ``/api/try`` (and ``/api/me``) for a few seconds: requests/s
 and p95. The library: 10,000 entries with 4 similar wordings each (50,000 wordings), built from
@@ -27,7 +30,9 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+SOURCE = Path(sys.argv[sys.argv.index("--source") + 1]) if "--source" in sys.argv else None
+ROOT = (SOURCE or Path(__file__).resolve().parent.parent).resolve()
+sys.path.insert(0, str(ROOT))
 
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session, insert  # noqa: E402
@@ -100,14 +105,17 @@ def timed(fn) -> float:  # type: ignore[no-untyped-def]
 
 def sequential(url: str, requests: int) -> dict[str, list[float]]:
     app = create_app(Settings(database_url=url, secret_key="bench"))
-    out: dict[str, list[float]] = {"me": [], "try": [], "edit": [], "try after edit": []}
+    out: dict[str, list[float]] = {"me": [], "try": [], "POST try": [], "edit": [], "try after edit": []}
     with TestClient(app) as client:
         login(client)
         client.get("/api/try", params={"q": QUESTIONS[0]})  # build the matcher once
+        has_post = client.post("/api/try", json={"question": QUESTIONS[0]}).status_code == 200
         for i in range(requests):
             out["me"].append(timed(lambda: client.get("/api/me")))
             q = QUESTIONS[i % len(QUESTIONS)]
             out["try"].append(timed(lambda: client.get("/api/try", params={"q": q})))  # noqa: B023
+            if has_post:
+                out["POST try"].append(timed(lambda: client.post("/api/try", json={"question": q})))  # noqa: B023
         for i in range(max(20, requests // 10)):
             entry_id = 1 + (i * 37) % 9000
             body = client.get(f"/api/entries/{entry_id}").json()
@@ -120,7 +128,27 @@ def sequential(url: str, requests: int) -> dict[str, list[float]]:
             put, asked = f"/api/entries/{entry_id}", {"q": f"改过的问法{i}"}
             out["edit"].append(timed(lambda: client.put(put, json=edit)))  # noqa: B023
             out["try after edit"].append(timed(lambda: client.get("/api/try", params=asked)))  # noqa: B023
-    return out
+    return {k: v for k, v in out.items() if v}
+
+
+def floor(url: str, requests: int) -> list[float]:
+    """Bare ``process.extractOne`` over the library's wording forms, per question (ms)."""
+    from rapidfuzz import fuzz, process
+
+    from replybook.coverage.matching import Matcher
+
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        matcher = Matcher.build(s, at=now())
+    engine.dispose()
+    forms = matcher.forms[: matcher.n_fuzzy]
+    asked = [matcher.prepare(q) for q in QUESTIONS]
+    times = []
+    for i in range(requests):
+        start = time.perf_counter()
+        process.extractOne(asked[i % len(asked)], forms, scorer=fuzz.ratio)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
 def concurrent(url: str, port: int, clients: int, seconds: float) -> dict[str, tuple[float, float]]:
@@ -128,7 +156,7 @@ def concurrent(url: str, port: int, clients: int, seconds: float) -> dict[str, t
     server = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -141,7 +169,10 @@ def concurrent(url: str, port: int, clients: int, seconds: float) -> dict[str, t
             except httpx.HTTPError:
                 time.sleep(0.1)
         results: dict[str, tuple[float, float]] = {}
-        for path in ("/api/me", "/api/try"):
+        paths = ["/api/me", "/api/try"]
+        if SOURCE is None:  # main before this change had no POST /api/try
+            paths.append("POST /api/try")
+        for path in paths:
             sessions = [httpx.Client(base_url=base, timeout=30) for _ in range(clients)]
             for c in sessions:
                 login(c)
@@ -156,8 +187,12 @@ def concurrent(url: str, port: int, clients: int, seconds: float) -> dict[str, t
                 mine = []
                 i = k
                 while time.perf_counter() < stop:
-                    params = {"q": QUESTIONS[i % len(QUESTIONS)]} if path == "/api/try" else None
-                    mine.append(timed(lambda: c.get(path, params=params)))  # noqa: B023
+                    q = QUESTIONS[i % len(QUESTIONS)]
+                    if path == "POST /api/try":
+                        mine.append(timed(lambda: c.post("/api/try", json={"question": q})))  # noqa: B023
+                    else:
+                        params = {"q": q} if path == "/api/try" else None
+                        mine.append(timed(lambda: c.get(path, params=params)))  # noqa: B023
                     i += 1
                 with lock:  # noqa: B023
                     times.extend(mine)
@@ -185,11 +220,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--port", type=int, default=8101)
     parser.add_argument("--no-concurrent", action="store_true")
+    parser.add_argument("--source", help="run this checkout's code (read before the imports)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         fill(str(path), args.entries)
-        out = sequential(str(path), args.requests)
+        out = {"floor: extractOne": floor(f"sqlite:///{path}", args.requests)}
+        out.update(sequential(str(path), args.requests))
+        import replybook
+
+        print(f"code: {Path(replybook.__file__).parent.parent}")
         print(f"{args.entries:,} entries ({args.entries * 5:,} wordings), sequential, in-process")
         print(f"{'request':<28} {'p50 ms':>8} {'p95 ms':>8} {'p95 − /api/me':>14}")
         base = p95(out["me"])

@@ -1,15 +1,20 @@
-"""The matcher the try box and the API answer with, kept up to date as the library changes.
+"""The matcher the try box and the API answer with, kept up to date as the library changes, and the
+rest of what a try reads (the ignore list, the synonyms, the threshold and margin, the categories'
+names, the auto-replies and the bot's settings).
 
-"Is the library unchanged?" is one primary-key read of the library's version counter
-(``store/models_library.py``, bumped in the same transaction as every entry or category write) plus a
-comparison of the moment asked about with the nearest active-window boundaries. When the counter
-moved, only the entries whose version changed are read again, and only their wordings are
-normalised (every other wording's form is remembered), so an edit costs milliseconds, not a rebuild.
+"Is anything unchanged?" is one query: the three version counters (``store/models_library.py``,
+each bumped in the same transaction as every write of its kind: the library, the ignore list, the
+settings), plus a comparison of the moment asked about with the nearest active-window boundaries.
+So a try whose shop did not change reads nothing else and only scores. When the library's counter
+moved, only the entries whose version changed are read again, only their wordings are normalised
+(every other wording's form is remembered), and the scorer is refitted from what each form left
+(``refit.py``: no Python loop over the library's grams), equal to a fresh build.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,11 +22,24 @@ from typing import Any
 import numpy as np
 from sqlmodel import Session, col, select
 
+from replybook import autoreplies, bot
 from replybook.coverage.forms import match_form
-from replybook.coverage.matching import LibraryEntry, Match, Matcher, Outcomes, Result
+from replybook.coverage.ignored import ignore_key
+from replybook.coverage.matching import (
+    DEFAULT_PIPELINE,
+    LibraryEntry,
+    Match,
+    Matcher,
+    Outcomes,
+    Result,
+    stored_decision,
+)
+from replybook.coverage.refit import Refitter
 from replybook.coverage.synonyms import shop_synonyms
-from replybook.store.models import Category, Entry
-from replybook.store.models_library import library_version
+from replybook.library.entries import list_categories
+from replybook.store.models import AutoReply, Category, Entry
+from replybook.store.models_ignored import IgnoredQuestion
+from replybook.store.models_library import Counters, counters
 
 READ_BATCH = 500  # changed entries read per query
 
@@ -42,8 +60,37 @@ class _Row:
         return not (self.end is not None and at >= self.end)
 
 
+Synonyms = tuple[Hashable, dict[str, str]]
+
+
+def _synonyms(session: Session, counts: Counters, held: Synonyms | None) -> Synonyms:
+    """The shop's synonyms (similar word → core word) with the state they were read at; ``held``
+    again while that state is the same, so a try reads nothing. The one place the cache reads them."""
+    state = counts.settings
+    return held if held is not None and held[0] == state else (state, shop_synonyms(session))
+
+
+@dataclass(frozen=True)
+class Shop:
+    """What a try reads besides the matcher, as of one state of the counters."""
+
+    ignored: dict[str, str]  # ignore key → the question as listed
+    category_names: dict[str, str]  # key → name
+    rules: list[AutoReply]  # detached copies, read once per settings change
+    bot: bot.BotConfig
+    threshold: float
+    margin: float
+
+    def ignored_as(self, question: str) -> str | None:
+        return self.ignored.get(ignore_key(question))
+
+    def would_fire(self, at: datetime, *, event: str, message: str) -> autoreplies.Firing:
+        return autoreplies.would_fire(None, at, event=event, message=message, rules=self.rules)  # type: ignore[arg-type]
+
+
 class MatcherCache:
-    """The last matcher built, reused while the library and the active set are the same."""
+    """The last matcher built, reused while the library and the active set are the same; the rest
+    of the shop a try reads, reused while its counter is the same."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -53,23 +100,64 @@ class MatcherCache:
         self._forms: dict[str, str] = {}
         self._matcher: Matcher | None = None
         self._window: tuple[datetime | None, datetime | None] = (None, None)
-        self._synonyms: dict[str, str] = {}
+        self._synonyms: Synonyms | None = None
+        self._refitter = Refitter(DEFAULT_PIPELINE)
+        self._shop: Shop | None = None
+        self._shop_state: Counters | None = None
         self.rebuilds = 0  # matchers built (for tests and benchmarks)
         self.entries_read = 0  # entries read from the database, in total
 
     def get(self, session: Session, at: datetime) -> Matcher:
-        version = library_version(session)
-        synonyms = shop_synonyms(session)
+        return self.current(session, at)[0]
+
+    def current(self, session: Session, at: datetime) -> tuple[Matcher, Shop]:
+        """The matcher for ``at`` and the shop around it, after one query when nothing changed."""
+        counts = counters(session)
         with self._lock:
-            if synonyms != self._synonyms:
-                self._synonyms, self._forms, self._matcher = synonyms, {}, None
-            if version != self._version:
+            shop = self._shop_for(session, counts)
+            synonyms = _synonyms(session, counts, self._synonyms)
+            if self._synonyms is None or (
+                synonyms is not self._synonyms and synonyms[1] != self._synonyms[1]
+            ):
+                self._forms, self._matcher = {}, None
+            self._synonyms = synonyms
+            if self._matcher is not None and (
+                self._matcher.threshold != shop.threshold or self._matcher.margin != shop.margin
+            ):
+                self._matcher = None
+            if counts.library != self._version:
                 self._refresh(session)
-                self._version = version
+                self._version = counts.library
                 self._matcher = None
             elif self._matcher is not None and self._inside(at):
-                return self._matcher
-            return self._build(at)
+                return self._matcher, shop
+            return self._build(at, shop), shop
+
+    def _shop_for(self, session: Session, counts: Counters) -> Shop:
+        """Read again only what a moved counter counts: the ignore list, or the rest."""
+        held, state = self._shop, self._shop_state
+        if held is not None and state == counts:
+            return held
+        if held is not None and state is not None and state.ignored == counts.ignored:
+            ignored = held.ignored
+        else:
+            rows = session.exec(select(IgnoredQuestion.question_norm, IgnoredQuestion.question))
+            ignored = dict(rows.all())
+        if (
+            held is not None
+            and state is not None
+            and (state.library, state.settings) == (counts.library, counts.settings)
+        ):
+            shop = Shop(ignored, held.category_names, held.rules, held.bot, held.threshold, held.margin)
+        else:
+            rules = autoreplies.list_rules(session)
+            for r in rules:
+                session.expunge(r)  # kept past this session, never written through
+            threshold, margin = stored_decision(session)
+            names = {c.key: c.name for c in list_categories(session)}
+            shop = Shop(ignored, names, rules, bot.get_bot_settings(session), threshold, margin)
+        self._shop, self._shop_state = shop, counts
+        return shop
 
     def _inside(self, at: datetime) -> bool:
         lo, hi = self._window
@@ -80,7 +168,8 @@ class MatcherCache:
         categories = {c.id: c.key for c in session.exec(select(Category))}
         if categories != self._categories:
             self._rows, self._categories = {}, categories
-        versions = dict(session.exec(select(Entry.id, Entry.version)).all())
+        table = Entry.__table__  # type: ignore[attr-defined]
+        versions = dict(session.connection().execute(select(table.c.id, table.c.version)).all())
         for gone in self._rows.keys() - versions.keys():
             del self._rows[gone]
         changed = [i for i, v in versions.items() if i not in self._rows or self._rows[i].version != v]
@@ -90,16 +179,24 @@ class MatcherCache:
                 self._rows[e.id or 0] = _row(e, categories)
         self.entries_read += len(changed)
 
-    def _build(self, at: datetime) -> Matcher:
+    def _build(self, at: datetime, shop: Shop) -> Matcher:
         rows = sorted(self._rows.items())
         active = [r.entry for _, r in rows if r.active(at)]
-        forms, synonyms = self._forms, self._synonyms
+        forms = self._forms
+        synonyms = self._synonyms[1] if self._synonyms else {}
 
         def prepare(text: str) -> str:
             form = forms.get(text)
             return match_form(text, synonyms) if form is None else form
 
-        matcher = Matcher(active, prepare=prepare, synonyms=synonyms)
+        matcher = Matcher(
+            active,
+            threshold=shop.threshold,
+            margin=shop.margin,
+            prepare=prepare,
+            synonyms=synonyms,
+            fitter=self._refitter.fit,
+        )
         # Remember exactly the library's forms (a question asked is not remembered).
         self._forms = dict(zip(matcher.texts, matcher.forms, strict=True))
         self._matcher, self._window = matcher, _window(self._rows.values(), at)

@@ -50,6 +50,17 @@ DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
 Progress = Callable[[int, int], None]
 
 
+def stored_decision(session: Session) -> tuple[float, float]:
+    """The shop's threshold and margin (chosen by `replybook calibrate`), else the defaults."""
+    from replybook.library.settings import get_setting
+
+    threshold, margin = get_setting(session, "match_threshold"), get_setting(session, "match_margin")
+    return (
+        DEFAULT_THRESHOLD if threshold is None else float(threshold),
+        DEFAULT_MARGIN if margin is None else float(margin),
+    )
+
+
 @dataclass
 class Matcher:
     """A precomputed, normalised library: the enabled entries active at one moment."""
@@ -62,6 +73,7 @@ class Matcher:
     scorer: Callable[..., float] | Pipeline = field(default_factory=lambda: DEFAULT_PIPELINE)
     prepare: Callable[[str], str] = match_form
     synonyms: Mapping[str, str] | None = None  # similar word → core word (同义词), both sides
+    fitter: Callable[[list[str]], FittedPipeline] | None = None  # ≡ scorer.fit (the try box's refit.py)
     # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
     texts: list[str] = field(init=False)
     forms: list[str] = field(init=False)
@@ -80,18 +92,12 @@ class Matcher:
         self.group_of = np.array([groups[e.answers] for e in self.entries], np.int32)
         self.group_starts = np.flatnonzero(np.r_[True, self.group_of[1:] != self.group_of[:-1]])
         group_last = np.r_[self.group_starts[1:], len(self.entries)] - 1
-        texts: list[str] = []
-        forms: list[str] = []
-        owner: list[int] = []
-        starts: list[int] = []
-        for i, e in enumerate(self.entries):
-            starts.append(len(texts))
-            for w in e.wordings:
-                texts.append(w)
-                forms.append(self.prepare(w))
-                owner.append(i)
+        sizes = np.fromiter((len(e.wordings) for e in self.entries), np.intp, len(self.entries))
+        texts = [w for e in self.entries for w in e.wordings]
+        forms = [self.prepare(w) for w in texts]
+        owner = np.repeat(np.arange(len(self.entries), dtype=np.int32), sizes).tolist()
         self.n_fuzzy = len(texts)
-        self.entry_starts = np.array(starts, np.intp)
+        self.entry_starts = (np.cumsum(sizes) - sizes).astype(np.intp)
         self.entry_ends = np.r_[self.entry_starts[1:], self.n_fuzzy].astype(np.intp)
         if self.entries:
             self.group_wording_start = self.entry_starts[self.group_starts]
@@ -117,9 +123,8 @@ class Matcher:
         )
         self._fuzzy_forms = forms[: self.n_fuzzy]
         self._index: object | None = None
-        self._fitted: FittedPipeline | None = (
-            self.scorer.fit(self._fuzzy_forms) if isinstance(self.scorer, Pipeline) else None
-        )
+        fit = self.fitter or (self.scorer.fit if isinstance(self.scorer, Pipeline) else None)
+        self._fitted: FittedPipeline | None = fit(self._fuzzy_forms) if fit is not None else None
 
     # ------------------------------------------------------------ building
 
@@ -142,16 +147,12 @@ class Matcher:
             if e.is_active(at)
         ]
         from replybook.coverage.synonyms import shop_synonyms
-        from replybook.library.settings import get_setting
 
-        if threshold is None and (stored := get_setting(session, "match_threshold")) is not None:
-            threshold = float(stored)  # chosen by `replybook calibrate`
-        if margin is None and (stored := get_setting(session, "match_margin")) is not None:
-            margin = float(stored)
+        stored_threshold, stored_margin = stored_decision(session)
         return cls(
             entries,
-            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-            margin=DEFAULT_MARGIN if margin is None else margin,
+            threshold=stored_threshold if threshold is None else threshold,
+            margin=stored_margin if margin is None else margin,
             synonyms=shop_synonyms(session),
         )
 

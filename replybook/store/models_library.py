@@ -1,17 +1,30 @@
-"""The library's version counter: one row, bumped in the same transaction as every write to an
-entry or a category (a ``before_flush`` hook, so no write path can forget it). The try box reads it
-(one primary-key lookup) to know whether the matcher it built is still the library's."""
+"""The library's version counters: one row each, bumped in the same transaction as every write to
+what the try box answers with (a ``before_flush`` hook, so no write path can forget it). Row 1 counts
+writes to entries and categories (the matcher), row 2 to the ignore list, row 3 to the shop's
+settings, the bot's settings and the auto-replies. The try box reads them all in one query to know
+whether what it keeps in memory is still the shop's; no migration adds rows 2 and 3, the first write
+of their kind does."""
 
 from __future__ import annotations
 
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Field, SQLModel, col
+from sqlmodel import Field, SQLModel
 
-LIBRARY_TABLES = frozenset({"entry", "category"})  # the tables the matcher is built from
+LIBRARY, IGNORED, SETTINGS = 1, 2, 3  # the counters' rows
+COUNTED = {
+    "entry": LIBRARY,
+    "category": LIBRARY,
+    "ignored_question": IGNORED,
+    "setting": SETTINGS,
+    "bot_settings": SETTINGS,
+    "autoreply": SETTINGS,
+}
+LIBRARY_TABLES = frozenset(t for t, c in COUNTED.items() if c == LIBRARY)  # the matcher's tables
 LIBRARY_WRITTEN = "replybook.library_written"  # session.info: library rows written, not yet ended
 
 
@@ -25,23 +38,49 @@ class LibraryVersion(SQLModel, table=True):
 def library_version(session: Any) -> int:
     """The counter as committed (0 before the first library write)."""
     table = LibraryVersion.__table__  # type: ignore[attr-defined]
-    value = session.execute(select(table.c.version).where(table.c.id == 1)).scalar()
+    value = session.execute(select(table.c.version).where(table.c.id == LIBRARY)).scalar()
     return int(value or 0)
+
+
+class Counters(NamedTuple):
+    library: int
+    ignored: int
+    settings: int
+
+
+def counters(session: Any) -> Counters:
+    """The three counters as committed, in one query (0 for a row not yet written)."""
+    table = LibraryVersion.__table__  # type: ignore[attr-defined]
+    found = dict(session.execute(select(table.c.id, table.c.version)).all())
+    return Counters(*(int(found.get(row, 0)) for row in (LIBRARY, IGNORED, SETTINGS)))
 
 
 @event.listens_for(OrmSession, "before_flush")
 def _bump_on_library_writes(session: OrmSession, _context: Any, _instances: Any) -> None:
     changed = chain(session.new, (o for o in session.dirty if session.is_modified(o)), session.deleted)
-    if not any(getattr(o, "__tablename__", None) in LIBRARY_TABLES for o in changed):
+    rows = {COUNTED.get(getattr(o, "__tablename__", None) or "") for o in changed} - {None}
+    if LIBRARY in rows:
+        session.info[LIBRARY_WRITTEN] = True
+    for row in sorted(r for r in rows if r is not None):
+        _bump(session, row)
+
+
+def _bump(session: OrmSession, row: int) -> None:
+    """``version + 1``, or the row at 1 on its first write: one upsert, so two first writes at once
+    both count (an UPDATE that found nothing, then an INSERT, would fail one of them)."""
+    table = LibraryVersion.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        session.execute(
+            upsert.values(id=row, version=1).on_conflict_do_update(
+                index_elements=[table.c.id], set_={"version": table.c.version + 1}
+            )
+        )
         return
-    session.info[LIBRARY_WRITTEN] = True
-    bumped = session.execute(
-        update(LibraryVersion)
-        .where(col(LibraryVersion.id) == 1)
-        .values(version=col(LibraryVersion.version) + 1)
-    )
+    bumped = session.execute(update(table).where(table.c.id == row).values(version=table.c.version + 1))
     if not bumped.rowcount:  # type: ignore[attr-defined]
-        session.execute(insert(LibraryVersion).values(id=1, version=1))
+        session.execute(insert(table).values(id=row, version=1))
 
 
 @event.listens_for(OrmSession, "after_commit")

@@ -20,6 +20,11 @@ EXAMPLES = (
         "curl -u {login} -G --data-urlencode 'q=什么时候发货' {base}/api/try",
     ),
     (
+        "试一试（POST，JSON 请求体）",
+        "curl -u {login} -H 'Content-Type: application/json' "
+        """-d '{"question": "什么时候发货"}' {base}/api/try""",
+    ),
+    (
         "团队短语里找“发货”",
         "curl -u {login} -G --data-urlencode 'library=team' --data-urlencode 'q=发货' {base}/api/phrases",
     ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
 
 from replybook import campaigns as campaign_store
 from replybook import gold as goldteam
@@ -29,6 +30,22 @@ def api_try(
 ) -> dict[str, Any]:
     moment = parse_datetime(at) if at else now()
     return tryit.try_data(session, q=q, at=moment, event=event, matchers=request.app.state.matchers)
+
+
+class TryIn(BaseModel):
+    """POST /api/try: the same as GET's query, in a JSON body (no URL encoding, no length limit of URLs)."""
+
+    question: str = Field(examples=["什么时候发货"], description="买家的问题（最多 500 字，多出的不看）")
+    at: str = Field(default="", description="哪个时刻（ISO 8601，默认现在）：决定哪些问答和自动回复有效")
+    event: str = Field(default="first_contact", description="买家的动作：first_contact、away、busy …")
+
+
+@router.post("/try", summary='试一试（JSON 请求体 {"question": …}）：与 GET /api/try 的回答相同')
+def api_try_post(request: Request, session: SessionDep, body: TryIn) -> dict[str, Any]:
+    moment = parse_datetime(body.at) if body.at else now()
+    return tryit.try_data(
+        session, q=body.question, at=moment, event=body.event, matchers=request.app.state.matchers
+    )
 
 
 @router.get("/coverage", summary="历次覆盖测试")

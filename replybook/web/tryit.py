@@ -44,8 +44,22 @@ def try_data(
     q = q.strip()[:MAX_QUESTION]
     if event not in EVENTS:
         event = "first_contact"
-    names = {c.key: c.name for c in list_categories(session)}
-    firing = autoreplies.would_fire(session, at, event=event, message=q)
+    matcher: Matcher | None = None
+    if matchers is not None:  # the try box and /api/try: read nothing while the shop is unchanged
+        matcher, shop = matchers.current(session, at)
+        names, ignored_as = shop.category_names, shop.ignored_as
+        firing = shop.would_fire(at, event=event, message=q)
+        config = shop.bot
+    else:
+        matcher = Matcher.build(session, at=at) if q else None
+        names = {c.key: c.name for c in list_categories(session)}
+        firing = autoreplies.would_fire(session, at, event=event, message=q)
+        config = bot.get_bot_settings(session)
+
+        def ignored_as(question: str) -> str | None:
+            held = find_ignored(session, question)
+            return held.question if held else None
+
     data: dict[str, Any] = {
         "q": q,
         "at": iso_shop(at),
@@ -60,9 +74,8 @@ def try_data(
         ),
         "autoreply_tied": [r.name for r in firing.tied],
     }
-    if not q:
+    if not q or matcher is None:
         return data
-    matcher = matchers.get(session, at) if matchers else Matcher.build(session, at=at)
     result, top = answer(matcher, q, n=3)
     data["entries_active"] = len(matcher.entries)
     data["threshold"] = matcher.threshold
@@ -87,11 +100,10 @@ def try_data(
         "answers": list(result.answers) if result.status != "uncovered" else [],
         "runner_up": result.runner_up.question if result.runner_up else None,
     }
-    held = find_ignored(session, q)
-    data["ignored_as"] = held.question if held else None
+    data["ignored_as"] = ignored_as(q)
     data["try_url"] = "/try?" + urlencode({"q": q, "event": event})
     data["handoff"] = bot.decide(
-        bot.get_bot_settings(session),
+        config,
         question=q,
         status=result.status,
         category=result.category,
