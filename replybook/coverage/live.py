@@ -2,7 +2,8 @@
 
 "Is the library unchanged?" is one primary-key read of the library's version counter
 (``store/models_library.py``, bumped in the same transaction as every entry or category write) plus a
-comparison of the moment asked about with the nearest active-window boundaries. When the counter
+comparison of the moment asked about with the nearest active-window boundaries; the synonyms have
+a counter of their own, and their groups are read again only when it moved. When the counter
 moved, only the entries whose version changed are read again, and only their wordings are
 normalised (every other wording's form is remembered), so an edit costs milliseconds, not a rebuild.
 """
@@ -19,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from replybook.coverage.forms import match_form
 from replybook.coverage.matching import LibraryEntry, Match, Matcher, Outcomes, Result
-from replybook.coverage.synonyms import shop_synonyms
+from replybook.coverage.synonyms import SynonymMap, shop_synonyms, synonyms_state
 from replybook.store.models import Category, Entry
 from replybook.store.models_library import library_version
 
@@ -53,16 +54,19 @@ class MatcherCache:
         self._forms: dict[str, str] = {}
         self._matcher: Matcher | None = None
         self._window: tuple[datetime | None, datetime | None] = (None, None)
-        self._synonyms: dict[str, str] = {}
+        self._synonyms: SynonymMap = SynonymMap()
+        self._synonyms_state: int | None = None
+        self.synonym_reads = 0  # times the synonym groups were read (for tests)
         self.rebuilds = 0  # matchers built (for tests and benchmarks)
         self.entries_read = 0  # entries read from the database, in total
 
     def get(self, session: Session, at: datetime) -> Matcher:
         version = library_version(session)
-        synonyms = shop_synonyms(session)
+        synonyms = self._changed_synonyms(session)
         with self._lock:
-            if synonyms != self._synonyms:
-                self._synonyms, self._forms, self._matcher = synonyms, {}, None
+            if synonyms is not None:
+                self._synonyms_state, self._synonyms = synonyms
+                self._forms, self._matcher = {}, None
             if version != self._version:
                 self._refresh(session)
                 self._version = version
@@ -70,6 +74,14 @@ class MatcherCache:
             elif self._matcher is not None and self._inside(at):
                 return self._matcher
             return self._build(at)
+
+    def _changed_synonyms(self, session: Session) -> tuple[int, SynonymMap] | None:
+        """The shop's synonyms with their state, read only when the state moved (else None)."""
+        state = synonyms_state(session)
+        if state == self._synonyms_state:
+            return None
+        self.synonym_reads += 1
+        return state, shop_synonyms(session)
 
     def _inside(self, at: datetime) -> bool:
         lo, hi = self._window
