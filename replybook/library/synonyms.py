@@ -98,7 +98,9 @@ def check_groups(groups: Sequence[tuple[str, Group]]) -> None:
         for w in g.similar:
             k = word_key(w)
             if k in cores:
-                raise ConflictError(f"“{w}”既是 {cores[k]} 的核心词，又是 {label} 的同义词：一个词只能在一组里")
+                raise ConflictError(
+                    f"“{w}”既是 {cores[k]} 的核心词，又是 {label} 的同义词：一个词只能在一组里"
+                )
             if k in similar_of:
                 raise ConflictError(f"同义词“{w}”同时在 {similar_of[k]} 和 {label} 里：一个词只能在一组里")
             similar_of[k] = label
@@ -158,7 +160,9 @@ def add_synonym(
 ) -> Synonym:
     """A new group (one versioned change)."""
     group = make_group(word, similar, enabled=enabled)
-    check_groups([*((_label(i), group_of(i)) for i in list_synonyms(session)), (f"新的一组 {group.word}", group)])
+    check_groups(
+        [*((_label(i), group_of(i)) for i in list_synonyms(session)), (f"新的一组 {group.word}", group)]
+    )
     item = Synonym(
         word=group.word, word_key=group.key, similar_words=list(group.similar), enabled=group.enabled
     )
@@ -187,7 +191,12 @@ def edit_synonym(
 
     with session.no_autoflush:
         return history.update(
-            session, item, fill, expected_version=expected_version, user=user, summary=f"修改同义词 {item.word}"
+            session,
+            item,
+            fill,
+            expected_version=expected_version,
+            user=user,
+            summary=f"修改同义词 {item.word}",
         )
 
 
@@ -195,7 +204,9 @@ def remove_synonym(
     session: Session, synonym_id: int, *, expected_version: int | None = None, user: str | None = None
 ) -> Synonym:
     item = get_synonym(session, synonym_id)
-    history.delete(session, item, expected_version=expected_version, user=user, summary=f"删除同义词 {item.word}")
+    history.delete(
+        session, item, expected_version=expected_version, user=user, summary=f"删除同义词 {item.word}"
+    )
     return item
 
 
@@ -232,8 +243,12 @@ def parse_groups(raw: Any, *, where: str = "synonyms") -> list[Group]:
             raise InvalidValue(f"{at}应写成 word: 核心词 和 similar: [同义词, …]")
         unknown = set(item) - {"word", "similar", "enabled"}
         if unknown:
-            raise InvalidValue(f"{at}不认识的字段 {'、'.join(sorted(map(str, unknown)))}（可写 word、similar、enabled）")
-        groups.append(make_group(item.get("word"), item.get("similar", []), enabled=item.get("enabled", True), where=at))
+            raise InvalidValue(
+                f"{at}不认识的字段 {'、'.join(sorted(map(str, unknown)))}（可写 word、similar、enabled）"
+            )
+        groups.append(
+            make_group(item.get("word"), item.get("similar", []), enabled=item.get("enabled", True), where=at)
+        )
     check_groups([(f"第 {n} 组 {g.word}", g) for n, g in enumerate(groups, 1)])
     return groups
 
@@ -270,7 +285,9 @@ def apply_synonyms(session: Session, plan: SynonymPlan, *, user: str | None = No
     session.flush()
     for item, g in plan.change:
         changes = {"word": g.word, "word_key": g.key, "similar_words": list(g.similar), "enabled": g.enabled}
-        history.update(session, item, changes, expected_version=None, user=user, summary=f"导入：修改同义词 {g.word}")
+        history.update(
+            session, item, changes, expected_version=None, user=user, summary=f"导入：修改同义词 {g.word}"
+        )
     for g in plan.add:
         item = Synonym(word=g.word, word_key=g.key, similar_words=list(g.similar), enabled=g.enabled)
         history.create(session, item, user=user, summary=f"导入：新增同义词 {g.word}")
@@ -280,7 +297,9 @@ def apply_synonyms(session: Session, plan: SynonymPlan, *, user: str | None = No
 def import_synonyms(
     session: Session, raw: Any, *, mode: str = "merge", user: str | None = None, where: str = "synonyms"
 ) -> SynonymPlan:
-    return apply_synonyms(session, plan_synonyms(session, parse_groups(raw, where=where), mode=mode), user=user)
+    return apply_synonyms(
+        session, plan_synonyms(session, parse_groups(raw, where=where), mode=mode), user=user
+    )
 
 
 def export_synonyms(session: Session) -> list[dict[str, Any]]:

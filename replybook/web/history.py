@@ -58,7 +58,9 @@ ITEM_URLS = {
 
 def revision_public(rev: Revision) -> dict[str, Any]:
     data = rev.data or {}
-    title = data.get("question") or data.get("name") or data.get("code") or data.get("word") or f"#{rev.item_id}"
+    title = (
+        data.get("question") or data.get("name") or data.get("code") or data.get("word") or f"#{rev.item_id}"
+    )
     if rev.item_type == "bot":
         title = "机器人设置"
     if rev.item_type in ("agentday", "handscore"):

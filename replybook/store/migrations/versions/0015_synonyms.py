@@ -44,7 +44,15 @@ def upgrade() -> None:
             if word and word.lower() not in seen:
                 seen.add(word.lower())
                 similar = [str(v) for v in group.get("similar", [])]
-                rows.append({"word": word, "word_key": word.lower(), "similar_words": similar, "enabled": True, "version": 1})
+                rows.append(
+                    {
+                        "word": word,
+                        "word_key": word.lower(),
+                        "similar_words": similar,
+                        "enabled": True,
+                        "version": 1,
+                    }
+                )
         if rows:
             op.bulk_insert(table, rows)
         bind.execute(sa.delete(setting).where(setting.c.key == "synonyms"))
