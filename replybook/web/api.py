@@ -20,7 +20,16 @@ from replybook.store.errors import StaleVersionError
 from replybook.store.models import Entry
 from replybook.store.timeutil import now
 
-from . import api_actions, api_bot, api_replies, api_reports, api_scorecard, api_teach, api_usage
+from . import (
+    api_actions,
+    api_bot,
+    api_replies,
+    api_reports,
+    api_scorecard,
+    api_synonyms,
+    api_teach,
+    api_usage,
+)
 from . import api_users as users_api
 from . import categories as categories_page
 from . import history as history_page
@@ -181,3 +190,4 @@ router.include_router(api_usage.router)
 router.include_router(api_scorecard.router)
 router.include_router(users_api.router)
 router.include_router(api_teach.router)
+router.include_router(api_synonyms.router)

@@ -51,6 +51,7 @@ from . import (
     phrase_usage,
     phrases,
     scorecard,
+    synonyms,
     teach,
     tokens,
     tryit,
@@ -83,6 +84,7 @@ BUSY_RETRY_AFTER = 5  # seconds: a busy database is a long import's write phase
 PAGES = (
     dashboard,
     categories,
+    synonyms,
     entries,
     autoreplies,
     phrase_usage,
