@@ -103,8 +103,7 @@ def import_(
         plan = core.plan_synonyms(s, groups, mode=mode)
         if not dry_run:
             core.apply_synonyms(s, plan, user="cli")
-    text = plan.summary
-    console.print(text.replace("添加", "将添加") if dry_run else text, markup=False)
+    console.print(plan.summary("将" if dry_run else ""), markup=False)
 
 
 @app.command("export")

@@ -91,7 +91,7 @@ def test_an_import_is_checked_as_a_whole_before_anything_is_written(shop: Engine
         syn.import_synonyms(s, [{"word": "退货", "similiar": ["退回"]}])
     with db.session_scope(shop) as s:
         plan = syn.import_synonyms(s, [{"word": "快递", "similar": ["物流"]}, *groups[:1]], mode="replace")
-        assert plan.summary == "同义词：添加 1 组，修改 1 组，删除 1 组，未变 0 组"
+        assert plan.summary() == "同义词：添加 1 组，修改 1 组，删除 1 组，未变 0 组"
     with Session(shop) as s:
         assert syn.export_synonyms(s) == [
             {"word": "快递", "similar": ["物流"]},
@@ -158,7 +158,7 @@ def test_the_cli_adds_edits_removes_exports_and_imports(cli: Cli, tmp_path: Path
     cli("synonyms", "remove", "#26")
     cli("synonyms", "remove", "快递")
     plan = cli("synonyms", "import", str(out), "--dry-run")
-    assert plan.output.strip() == "同义词：将添加 2 组，修改 0 组，删除 0 组，未变 24 组"
+    assert plan.output.strip() == "同义词：将添加 2 组，将修改 0 组，将删除 0 组，未变 24 组"
     assert "#1 快递" not in cli("synonyms", "list").output
     assert "同义词：添加 2 组" in cli("synonyms", "import", str(out)).output
     assert "发票：开票、收据" in cli("synonyms", "list").output

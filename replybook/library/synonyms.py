@@ -222,11 +222,11 @@ class SynonymPlan:
     remove: list[Synonym] = field(default_factory=list)
     unchanged: int = 0
 
-    @property
-    def summary(self) -> str:
+    def summary(self, verb: str = "") -> str:
+        """One line of counts; ``verb`` 已 or 将 before each."""
         return (
-            f"同义词：添加 {len(self.add)} 组，修改 {len(self.change)} 组，删除 {len(self.remove)} 组，"
-            f"未变 {self.unchanged} 组"
+            f"同义词：{verb}添加 {len(self.add)} 组，{verb}修改 {len(self.change)} 组，"
+            f"{verb}删除 {len(self.remove)} 组，未变 {self.unchanged} 组"
         )
 
 
@@ -345,7 +345,8 @@ def read_synonyms_file(path: Path) -> list[Any]:
 
 def starter_lexicon() -> list[dict[str, Any]]:
     """The e-commerce lexicon in intents/synonyms.yaml, as {word, similar} mappings."""
-    return read_synonyms_text((data_dir("intents") / "synonyms.yaml").read_text(encoding="utf-8"))
+    raw = read_synonyms_text((data_dir("intents") / "synonyms.yaml").read_text(encoding="utf-8"))
+    return [{"word": str(g["word"]), "similar": [str(v) for v in g["similar"]]} for g in raw]
 
 
 def load_starter_synonyms(session: Session, *, user: str | None = None) -> int:
