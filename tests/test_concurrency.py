@@ -189,8 +189,10 @@ API_FIELDS = {
         "enabled",
     ),
     "phrases": ("scope", "owner", "group", "code", "text", "image_url"),
+    "synonyms": ("word", "similar", "enabled"),
 }
-HISTORY_TYPE = {"entries": "entry", "autoreplies": "autoreply", "phrases": "phrase"}
+HISTORY_TYPE = {"entries": "entry", "autoreplies": "autoreply", "phrases": "phrase", "synonyms": "synonym"}
+LIST_FIELDS = {"entries": "answers", "synonyms": "similar"}  # the field each writer changes, when a list
 
 
 def test_concurrent_api_saves_from_one_version_get_one_200_and_the_rest_409(any_engine: Engine) -> None:
@@ -209,18 +211,19 @@ def test_concurrent_api_saves_from_one_version_get_one_200_and_the_rest_409(any_
             "entries": first_of("/api/entries", "entries", 0, q="几天能发货"),
             "autoreplies": first_of("/api/autoreplies", "rules", 0),
             "phrases": first_of("/api/phrases", "groups", 0, "phrases", 0, library="team"),
+            "synonyms": first_of("/api/synonyms", "synonyms", 0),
         }
         for kind, item in first.items():
             path = f"/api/{kind}/{item['id']}"
             for _round in range(API_ROUNDS):
                 current = client.get(path, headers=AUTH).json()
                 body = {k: current[k] for k in API_FIELDS[kind]}
-                text_field = "answers" if kind == "entries" else "text"
+                text_field = LIST_FIELDS.get(kind, "text")
 
                 def put(
                     i: int, body=body, version=current["version"], path=path, text_field=text_field
                 ) -> int:
-                    text = [f"写手 {i}"] if text_field == "answers" else f"写手 {i}"
+                    text = [f"写手 {i}"] if text_field in LIST_FIELDS.values() else f"写手 {i}"
                     mine = {**body, text_field: text, "version": version}
                     return client.put(path, json=mine, headers=AUTH).status_code
 
