@@ -68,8 +68,8 @@ def add_synonym(request: Request, session: SessionDep, viewer: SupervisorDep, fo
         shown = {**values, "similar": "\n".join(values["similar"])}
         data = {**synonyms_data(session), "error": str(exc), "form": shown}
         return render(request, "synonyms/list.html", data, status=exc.http_status)
-    undo = history.revisions(session, "synonym", item.id or 0)[0].id
-    flash(request, f"已新增同义词“{item.word}”", undo=undo)
+    created = history.revisions(session, "synonym", item.id or 0)[0].id  # 撤销 deletes it again
+    flash(request, f"已新增同义词“{item.word}”", undo_changes=[created or 0], next="/synonyms")
     return redirect(request, "/synonyms")
 
 
