@@ -177,3 +177,24 @@ def test_the_cli_adds_edits_removes_exports_and_imports(cli: Cli, tmp_path: Path
 def test_ask_names_the_synonym_that_fired_on_the_sample_shop(sample_cli: Cli) -> None:
     asked = sample_cli("ask", "我的包裹到哪了", "--at", "2026-12-10T10:00:00+08:00")
     assert "同义词：包裹 → 快递" in asked.output
+
+
+def test_the_migration_moves_the_synonyms_setting_into_the_table(tmp_path: Path) -> None:
+    import json
+
+    from alembic import command
+    from sqlalchemy import text
+
+    engine = db.make_engine(str(tmp_path / "old.db"))
+    command.upgrade(db._alembic_config(engine), "0014")
+    groups = [{"word": "快递", "similar": ["物流", "包裹"]}, {"word": "快递", "similar": ["件"]}]
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO setting (key, value) VALUES ('synonyms', :v)"), {"v": json.dumps(groups)}
+        )
+    db.upgrade(engine)
+    with Session(engine) as s:
+        assert syn.export_synonyms(s) == [{"word": "快递", "similar": ["物流", "包裹"]}]
+        assert s.exec(text("SELECT count(*) FROM setting WHERE key = 'synonyms'")).one()[0] == 0  # type: ignore[call-overload]
+        syn.edit_synonym(s, 1, word="快递", similar=["物流"], expected_version=1)  # a versioned item like any
+    engine.dispose()
