@@ -130,7 +130,11 @@ def match_form(text: str, synonyms: Mapping[str, str] | None = None) -> str:
     if not cut:
         return normalise(text, simplify=True)
     if synonyms:
-        cut = _substitute(cut, synonyms)[0]
+        spans = getattr(synonyms, "spans", None)
+        if spans and not spans.keys().isdisjoint(cut):  # a run of words to look up: the slower walk
+            cut = _substitute(cut, synonyms)[0]
+        else:
+            cut = [synonyms.get(w, w) for w in cut]
     core = "".join(w for w in cut if w not in _FUNCTION_TOKENS)
     # One character left says too little ("你好" → "好" would equal "好的"): keep the whole form.
     return core if len(core) >= 2 else "".join(cut)
