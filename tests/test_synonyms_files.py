@@ -45,8 +45,8 @@ def test_the_library_file_carries_the_synonyms_and_a_replace_import_restores_the
     out = tmp_path / "library.yaml"
     assert sample_cli("library", "export", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert "synonyms:\n- word: 快递\n  similar:\n  - 物流\n" in text
-    assert "- word: 顺丰\n  similar:\n  - sf\n  - 顺丰快递\n  enabled: false\n" in text
+    assert "synonyms:\n- word: 快递\n  similar: [物流, 包裹, 件, 快件]\n" in text
+    assert "- word: 顺丰\n  similar: [sf, 顺丰快递]\n  enabled: false\n" in text
     fresh = _fresh(tmp_path, "fresh.db")
     done = fresh("library", "import", str(out), "--mode", "replace")
     assert done.exit_code == 0, done.output

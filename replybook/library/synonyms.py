@@ -313,10 +313,21 @@ def export_synonyms(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def section_text(session: Session) -> str:
+    """The ``synonyms:`` section of a library file, one group a few lines (``similar: [物流, 包裹]``);
+    empty when the shop has none."""
+    groups = export_synonyms(session)
+    if not groups:
+        return ""
+    return yaml.safe_dump(
+        {"synonyms": groups}, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=None
+    )
+
+
 def export_text(session: Session) -> str:
     """The list as a YAML file (``replybook synonyms export``; ``import`` reads it back)."""
-    body = yaml.safe_dump({"synonyms": export_synonyms(session)}, allow_unicode=True, sort_keys=False)
-    return "# 同义词：核心词 word + 同义词 similar（匹配前两边的同义词都换成核心词）\n" + body
+    head = "# 同义词：核心词 word + 同义词 similar（匹配前两边的同义词都换成核心词）\n"
+    return head + (section_text(session) or "synonyms: []\n")
 
 
 def read_synonyms_text(text: str, *, source: str = "文件") -> list[Any]:

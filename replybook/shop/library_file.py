@@ -98,7 +98,6 @@ def sections_text(session: Session) -> str:
     """The ``synonyms:``, ``autoreplies:`` and ``campaigns:`` sections of the complete file; an empty
     one is left out, so a shop with none exports the library file it always did."""
     doc = {
-        "synonyms": synonym_lists.export_synonyms(session),
         "autoreplies": [
             autoreply_mapping(autoreply_transfer.rule_data(r)) for r in autoreplies.list_rules(session)
         ],
@@ -108,9 +107,12 @@ def sections_text(session: Session) -> str:
         ],
     }
     doc = {key: items for key, items in doc.items() if items}
-    if not doc:
-        return ""
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False)
+    text = synonym_lists.section_text(session)
+    if doc:
+        text += yaml.safe_dump(
+            doc, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False
+        )
+    return text
 
 
 def export_text(session: Session) -> str:
