@@ -13,6 +13,7 @@ from .common import console, err_console, session, state
 
 NAMES = {
     "entries": "问答",
+    "synonyms": "同义词",
     "autoreplies": "自动回复",
     "campaigns": "活动",
     "phrases": "快捷短语",

@@ -190,6 +190,8 @@ def ask(
             f"问题：{question}（{shop_text(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
         )
         fired = synonyms_fired(question, matcher.synonyms or {})
+        if top:  # the wording matched is read with the same synonyms (both sides)
+            fired += [f for f in synonyms_fired(top[0].matched, matcher.synonyms or {}) if f not in fired]
         if fired:
             console.print("同义词：" + "，".join(f"{a} → {b}" for a, b in fired), markup=False)
         if top:

@@ -59,7 +59,9 @@ def import_(
 
 
 def _print_sections(full: core.FullLibraryPlan, *, verb: str, dry_run: bool) -> None:
-    """The auto-replies' and campaigns' lines of a complete library file."""
+    """The synonyms', auto-replies' and campaigns' lines of a complete library file."""
+    if full.synonyms is not None:
+        console.print(full.synonyms.summary(verb), markup=False)
     if full.autoreplies is not None:
         a = full.autoreplies
         console.print(

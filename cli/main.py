@@ -58,6 +58,9 @@ COMMANDS: dict[str, LazyCommand] = {
     "bot": LazyCommand("bot", "app", "机器人设置：模式（半自动/全自动）、转人工规则、值班班次与排班参数。"),
     "score": LazyCommand("score", "app", "客服绩效考核：每月考核表、每日考核数据导入、主管打分。"),
     "teach": LazyCommand("teach", "app", "教机器人：把问题加为相似问法、新建问答、忽略，或撤销。"),
+    "synonyms": LazyCommand(
+        "synonyms", "app", "同义词：核心词和它的同义词（匹配前两边的同义词都换成核心词）。"
+    ),
     "ignore": LazyCommand(
         "teach", "ignore_app", "忽略的问题：机器人不该回答的问题（覆盖测试算作正确的未覆盖）。"
     ),

@@ -43,6 +43,11 @@ def init(
         from replybook.library.entries import ensure_builtin_categories
 
         ensure_builtin_categories(s)
+        if before is None:  # a new shop starts with the e-commerce synonyms (intents/synonyms.yaml)
+            from replybook.library.synonyms import load_starter_synonyms
+
+            if added := load_starter_synonyms(s, user="cli"):
+                console.print(f"已载入起步同义词 {added} 组（replybook synonyms list 查看）")
         if starter:
             from replybook.library.starter import load_starter
 

@@ -22,6 +22,7 @@ from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.library import entries
 from replybook.scorecard import hand_days
+from replybook.library import synonyms as synonym_lists
 from replybook.store import users
 from replybook.store.settings import Settings
 from replybook.web import botsettings as bot_page
@@ -38,6 +39,7 @@ from replybook.web import phrases as phrases_page
 from replybook.web import scorecard as scorecard_page
 from replybook.web import scorecard_days as scorecard_days_page
 from replybook.web import scorecard_model as scorecard_model_page
+from replybook.web import synonyms as synonyms_page
 from replybook.web import teach as teach_page
 from replybook.web import tokens as tokens_page
 from replybook.web import tryit as tryit_page
@@ -130,6 +132,11 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "GET /ignored": teach_page.ignored_data,
     "POST /ignored": ignored.add_ignored,
     "POST /ignored/{ignored_id}/remove": ignored.remove_ignored,
+    "GET /synonyms": synonyms_page.synonyms_data,  # issue 13 item 1
+    "POST /synonyms": synonym_lists.add_synonym,
+    "GET /synonyms/{synonym_id}": synonyms_page.synonym_detail,
+    "POST /synonyms/{synonym_id}": synonym_lists.edit_synonym,
+    "POST /synonyms/{synonym_id}/delete": synonym_lists.remove_synonym,
 }
 
 # Pages with no data of their own, each with the reason (and where the API has what they show).

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from replybook import autoreplies, phrases
 from replybook.gold import reviews
 from replybook.gold.reviews import DayAlreadyStored
-from replybook.library import entries
+from replybook.library import entries, synonyms
 from replybook.shop.sample import load_sample
 from replybook.store import db, history
 from replybook.store.errors import StaleVersionError
@@ -35,6 +35,7 @@ from replybook.store.models import (
 )
 from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.models_scorecard import AgentDay, HandScore, ScorecardModel
+from replybook.store.models_synonyms import Synonym
 from replybook.store.settings import Settings
 from replybook.web.app import create_app
 
@@ -65,7 +66,7 @@ def _race(writers: int, save: Callable[[int], object]) -> list[object]:
     return outcomes
 
 
-def _items(engine: Engine) -> tuple[int, int, int, int]:
+def _items(engine: Engine) -> tuple[int, int, int, int, int]:
     with db.session_scope(engine) as s:
         entry = entries.create_entry(
             s, data=entries.EntryData(category="shipping", question="什么时候发货", answers=["48小时内"])
@@ -79,8 +80,9 @@ def _items(engine: Engine) -> tuple[int, int, int, int]:
         review = reviews.set_day(
             s, day=date(2026, 11, 1), source="manual", agent="小美", counts={"satisfied": 1}
         )
+        synonym = synonyms.add_synonym(s, word="快递", similar=["物流"])
         s.flush()
-        return entry.id or 0, phrase.id or 0, rule.id or 0, review.id or 0  # type: ignore[union-attr]
+        return entry.id or 0, phrase.id or 0, rule.id or 0, review.id or 0, synonym.id or 0  # type: ignore[union-attr]
 
 
 def _save_entry(s: Session, item_id: int, version: int, i: int) -> None:
@@ -108,6 +110,11 @@ def _save_review(s: Session, item_id: int, version: int, i: int) -> None:
     )
 
 
+def _save_synonym(s: Session, item_id: int, version: int, i: int) -> None:
+    similar = ["物流", f"写手{i}的件"]
+    synonyms.edit_synonym(s, item_id, word="快递", similar=similar, expected_version=version, user="店长")
+
+
 def _version(engine: Engine, item_type: str, item_id: int) -> int:
     with Session(engine) as s:
         item = s.get(history.ITEM_TYPES[item_type], item_id)
@@ -123,8 +130,14 @@ def _assert_history_is_one_line_per_version(engine: Engine, item_type: str, item
 
 
 def test_concurrent_saves_from_one_version_keep_exactly_one_and_refuse_the_rest(any_engine: Engine) -> None:
-    ids = dict(zip(("entry", "phrase", "autoreply", "review"), _items(any_engine), strict=True))
-    savers = {"entry": _save_entry, "phrase": _save_phrase, "autoreply": _save_rule, "review": _save_review}
+    ids = dict(zip(("entry", "phrase", "autoreply", "review", "synonym"), _items(any_engine), strict=True))
+    savers = {
+        "entry": _save_entry,
+        "phrase": _save_phrase,
+        "autoreply": _save_rule,
+        "review": _save_review,
+        "synonym": _save_synonym,
+    }
     # A review-day writer that reads after the winner committed is told before writing (the form
     # shows the new figures); one that read before is refused by the write.
     refusals = {t: (StaleVersionError,) for t in savers} | {"review": (StaleVersionError, DayAlreadyStored)}
@@ -176,8 +189,10 @@ API_FIELDS = {
         "enabled",
     ),
     "phrases": ("scope", "owner", "group", "code", "text", "image_url"),
+    "synonyms": ("word", "similar", "enabled"),
 }
-HISTORY_TYPE = {"entries": "entry", "autoreplies": "autoreply", "phrases": "phrase"}
+HISTORY_TYPE = {"entries": "entry", "autoreplies": "autoreply", "phrases": "phrase", "synonyms": "synonym"}
+LIST_FIELDS = {"entries": "answers", "synonyms": "similar"}  # the field each writer changes, when a list
 
 
 def test_concurrent_api_saves_from_one_version_get_one_200_and_the_rest_409(any_engine: Engine) -> None:
@@ -196,18 +211,19 @@ def test_concurrent_api_saves_from_one_version_get_one_200_and_the_rest_409(any_
             "entries": first_of("/api/entries", "entries", 0, q="几天能发货"),
             "autoreplies": first_of("/api/autoreplies", "rules", 0),
             "phrases": first_of("/api/phrases", "groups", 0, "phrases", 0, library="team"),
+            "synonyms": first_of("/api/synonyms", "synonyms", 0),
         }
         for kind, item in first.items():
             path = f"/api/{kind}/{item['id']}"
             for _round in range(API_ROUNDS):
                 current = client.get(path, headers=AUTH).json()
                 body = {k: current[k] for k in API_FIELDS[kind]}
-                text_field = "answers" if kind == "entries" else "text"
+                text_field = LIST_FIELDS.get(kind, "text")
 
                 def put(
                     i: int, body=body, version=current["version"], path=path, text_field=text_field
                 ) -> int:
-                    text = [f"写手 {i}"] if text_field == "answers" else f"写手 {i}"
+                    text = [f"写手 {i}"] if text_field in LIST_FIELDS.values() else f"写手 {i}"
                     mine = {**body, text_field: text, "version": version}
                     return client.put(path, json=mine, headers=AUTH).status_code
 
@@ -235,6 +251,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "handscore",  # issue 17: the supervisor's monthly hand scores
         "ignored",  # issue 13 item 5: the questions the bot must not answer
         "scoremodel",  # issue 17: the shop's scorecard model
+        "synonym",  # issue 13 item 1: the shop's synonym groups
     }
     for item_type, cls in history.ITEM_TYPES.items():
         mapper = inspect(cls)
@@ -257,6 +274,7 @@ def test_every_versioned_kind_has_history_and_a_version_check_in_its_write(engin
         "handscore": lambda: HandScore(month="2026-11", agent="小美", item="其他", score=80),
         "ignored": lambda: IgnoredQuestion(question="老板电话多少", question_norm="老板电话多少"),
         "scoremodel": lambda: ScorecardModel(id=1, pay={"base": 3000}),
+        "synonym": lambda: Synonym(word="快递", word_key="快递", similar_words=["物流"]),
     }
     assert set(samples) == set(history.ITEM_TYPES)
     for item_type, make in samples.items():

@@ -67,7 +67,7 @@ def test_a_complete_file_previews_and_imports_its_auto_replies_and_campaigns(
     text = text.replace("\ncampaigns:\n", "\ncampaigns:\n" + NEW_CAMPAIGN, 1)
     preview = _preview(boss, "library", "library.yaml", text.encode("utf-8"))
     assert preview.status_code == 200, preview.text
-    assert "问答库、自动回复、活动" in preview.text
+    assert "问答库、同义词、自动回复、活动" in preview.text
     assert "[自动回复] 首次接待" in preview.text and "[活动] 双12" in preview.text
     assert _rule_text(sample_engine, "首次接待").startswith(old)  # the preview wrote nothing
     assert _campaign_names(sample_engine) == ["聚划算"]

@@ -106,7 +106,7 @@ def test_the_shop_workbook_downloads_from_page_and_api(boss: Browser) -> None:
     api = boss.get("/api/export/shop.xlsx")
     assert page.status_code == api.status_code == 200
     names = openpyxl.load_workbook(io.BytesIO(page.content)).sheetnames
-    assert names[:6] == ["问答库", "分类", "自动回复", "机器人设置", "值班安排", "快捷短语"]
+    assert names[:7] == ["问答库", "分类", "同义词", "自动回复", "机器人设置", "值班安排", "快捷短语"]
     assert openpyxl.load_workbook(io.BytesIO(api.content)).sheetnames == names
 
 

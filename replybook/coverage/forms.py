@@ -81,6 +81,42 @@ def _fold(text: str) -> str:
     return base
 
 
+class SynonymMap(dict[str, str]):
+    """Similar word → core word (同义词), keys in ``word_form``; ``spans`` holds, for a similar word
+    the segmenter cuts into several words, its first word → how many words to join and look up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spans: dict[str, int] = {}
+
+
+def word_form(text: str) -> str:
+    """A word as ``words`` gives it (normalised, colloquial spellings folded): a synonym's key."""
+    return _fold(text)
+
+
+def _substitute(cut: list[str], synonyms: Mapping[str, str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """``cut`` with each similar word (or run of words) replaced by its core word, and what fired."""
+    spans: dict[str, int] = getattr(synonyms, "spans", None) or {}
+    out: list[str] = []
+    fired: list[tuple[str, str]] = []
+    i, n = 0, len(cut)
+    while i < n:
+        w, step = cut[i], 1
+        for j in range(min(spans.get(w, 1), n - i), 1, -1):
+            joined = "".join(cut[i : i + j])
+            if joined in synonyms:
+                w, step = joined, j
+                break
+        core = synonyms.get(w)
+        if core is not None and core != w:
+            fired.append((w, core))
+            w = core
+        out.append(w)
+        i += step
+    return out, fired
+
+
 def words(text: str) -> list[str]:
     """The folded text cut into words (what synonyms and function words apply to)."""
     base = _fold(strip_platform(text))
@@ -94,7 +130,11 @@ def match_form(text: str, synonyms: Mapping[str, str] | None = None) -> str:
     if not cut:
         return normalise(text, simplify=True)
     if synonyms:
-        cut = [synonyms.get(w, w) for w in cut]
+        spans = getattr(synonyms, "spans", None)
+        if spans and not spans.keys().isdisjoint(cut):  # a run of words to look up: the slower walk
+            cut = _substitute(cut, synonyms)[0]
+        else:
+            cut = [synonyms.get(w, w) for w in cut]
     core = "".join(w for w in cut if w not in _FUNCTION_TOKENS)
     # One character left says too little ("你好" → "好" would equal "好的"): keep the whole form.
     return core if len(core) >= 2 else "".join(cut)
@@ -102,7 +142,7 @@ def match_form(text: str, synonyms: Mapping[str, str] | None = None) -> str:
 
 def synonyms_fired(text: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
     """(similar word, core word) for each synonym that changes this text's form, in order."""
-    return [(w, synonyms[w]) for w in dict.fromkeys(words(text)) if w in synonyms and synonyms[w] != w]
+    return list(dict.fromkeys(_substitute(words(text), synonyms)[1]))
 
 
 def legacy_match_form(text: str) -> str:

@@ -2,9 +2,9 @@
 rest of what a try reads (the ignore list, the synonyms, the threshold and margin, the categories'
 names, the auto-replies and the bot's settings).
 
-"Is anything unchanged?" is one query: the three version counters (``store/models_library.py``,
-each bumped in the same transaction as every write of its kind: the library, the ignore list, the
-settings), plus a comparison of the moment asked about with the nearest active-window boundaries.
+"Is anything unchanged?" is one query: the version counters (``store/models_library.py``, each
+bumped in the same transaction as every write of its kind: the library, the ignore list, the
+settings, the synonyms), plus a comparison of the moment asked about with the nearest active-window boundaries.
 So a try whose shop did not change reads nothing else and only scores. When the library's counter
 moved, only the entries whose version changed are read again, only their wordings are normalised
 (every other wording's form is remembered), and the scorer is refitted from what each form left
@@ -35,7 +35,7 @@ from replybook.coverage.matching import (
     stored_decision,
 )
 from replybook.coverage.refit import Refitter
-from replybook.coverage.synonyms import shop_synonyms
+from replybook.coverage.synonyms import SynonymMap, shop_synonyms
 from replybook.library.entries import list_categories
 from replybook.store.models import AutoReply, Category, Entry
 from replybook.store.models_ignored import IgnoredQuestion
@@ -60,13 +60,14 @@ class _Row:
         return not (self.end is not None and at >= self.end)
 
 
-Synonyms = tuple[Hashable, dict[str, str]]
+Synonyms = tuple[Hashable, SynonymMap]
 
 
 def _synonyms(session: Session, counts: Counters, held: Synonyms | None) -> Synonyms:
-    """The shop's synonyms (similar word → core word) with the state they were read at; ``held``
-    again while that state is the same, so a try reads nothing. The one place the cache reads them."""
-    state = counts.settings
+    """The shop's synonyms (similar word → core word) with the counter they were read at (every
+    synonym write bumps it, ``store/models_library.py``); ``held`` again while it is the same, so a
+    try reads nothing. The one place the cache reads them."""
+    state = counts.synonyms
     return held if held is not None and held[0] == state else (state, shop_synonyms(session))
 
 
@@ -105,6 +106,7 @@ class MatcherCache:
         self._shop: Shop | None = None
         self._shop_state: Counters | None = None
         self.rebuilds = 0  # matchers built (for tests and benchmarks)
+        self.synonym_reads = 0  # times the synonym groups were read (for tests)
         self.entries_read = 0  # entries read from the database, in total
 
     def get(self, session: Session, at: datetime) -> Matcher:
@@ -120,6 +122,8 @@ class MatcherCache:
                 synonyms is not self._synonyms and synonyms[1] != self._synonyms[1]
             ):
                 self._forms, self._matcher = {}, None
+            if synonyms is not self._synonyms:
+                self.synonym_reads += 1
             self._synonyms = synonyms
             if self._matcher is not None and (
                 self._matcher.threshold != shop.threshold or self._matcher.margin != shop.margin
@@ -183,7 +187,7 @@ class MatcherCache:
         rows = sorted(self._rows.items())
         active = [r.entry for _, r in rows if r.active(at)]
         forms = self._forms
-        synonyms = self._synonyms[1] if self._synonyms else {}
+        synonyms = self._synonyms[1] if self._synonyms else SynonymMap()
 
         def prepare(text: str) -> str:
             form = forms.get(text)

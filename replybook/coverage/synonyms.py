@@ -1,45 +1,49 @@
-"""The shop's synonyms (同义词) as the matcher uses them: similar word → core word.
+"""The shop's synonyms (同义词) as the matcher uses them: similar word → core word, both in the form
+``match_form`` cuts a text into (so 咋样 and 怎么样 are looked up alike).
 
-Stored for now as one shop setting (``synonyms``: JSON list of {word, similar}); the sample shop
-loads the starter e-commerce lexicon in intents/synonyms.yaml.
+The groups are stored in the synonym table (``library/synonyms.py``); ``synonyms_state`` is the
+counter every synonym write bumps in its own transaction, so a cached matcher reads the groups again
+only when it moved (``coverage/live.py``).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from replybook.library.settings import get_setting, set_setting
-from replybook.store.resources import data_dir
+from replybook.coverage.forms import SynonymMap, word_form, words
+from replybook.library.synonyms import starter_lexicon
+from replybook.store.models_library import SYNONYMS, library_version
+from replybook.store.models_synonyms import Synonym
 
-SETTING = "synonyms"
-
-
-def starter_lexicon() -> list[dict[str, Any]]:
-    doc = yaml.safe_load((data_dir("intents") / "synonyms.yaml").read_text(encoding="utf-8"))
-    return [{"word": str(r["word"]), "similar": [str(v) for v in r["similar"]]} for r in doc["synonyms"]]
+__all__ = ["SynonymMap", "as_map", "shop_synonyms", "starter_lexicon", "synonyms_state"]
 
 
-def as_map(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Similar word → core word, lower case (the match form is lower case)."""
-    out: dict[str, str] = {}
+def as_map(rows: Iterable[Mapping[str, Any]]) -> SynonymMap:
+    """Similar word → core word for {word, similar} groups; a similar word the segmenter cuts into
+    several words is matched as that run of words (``SynonymMap.spans``)."""
+    out = SynonymMap()
     for r in rows:
+        core = word_form(str(r["word"]))
         for v in r["similar"]:
-            out[str(v).lower()] = str(r["word"]).lower()
+            key = word_form(str(v))
+            if key and key != core:
+                out[key] = core
+    for key in out:
+        cut = words(key)
+        if len(cut) > 1:
+            out.spans[cut[0]] = max(out.spans.get(cut[0], 1), len(cut))
     return out
 
 
-def list_synonyms(session: Session) -> list[dict[str, Any]]:
-    raw = get_setting(session, SETTING)
-    return json.loads(raw) if raw else []
+def shop_synonyms(session: Session) -> SynonymMap:
+    """The shop's enabled groups as the matcher's map."""
+    rows = session.exec(select(Synonym.word, Synonym.similar_words).where(Synonym.enabled == True))  # noqa: E712
+    return as_map({"word": w, "similar": s} for w, s in rows)
 
 
-def set_synonyms(session: Session, rows: list[dict[str, Any]]) -> None:
-    set_setting(session, SETTING, json.dumps(rows, ensure_ascii=False))
-
-
-def shop_synonyms(session: Session) -> dict[str, str]:
-    return as_map(list_synonyms(session))
+def synonyms_state(session: Session) -> int:
+    """What changes whenever any group is added, edited, deleted or restored (one primary-key read)."""
+    return library_version(session, SYNONYMS)

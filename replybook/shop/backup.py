@@ -3,15 +3,16 @@ shop.zip`. The layout (docs/formats.md, 备份文件):
 
     manifest.json   {"format": "replybook-backup", "format_version": 1, "created_at": …, "counts": …}
     library.yaml    the complete library file (shop/library_file.py): shop name, own categories, bot
-                    settings, entries, auto-replies, campaigns with their question sets
+                    settings, entries, synonyms, auto-replies, campaigns with their question sets
     phrases.json    every quick phrase, team and personal, in the order they were made
     reviews.json    the daily review counts and service scores (金牌客服 figures)
     users.json      the users, name and role only: no password hash leaves the shop
 
 Everything but ``created_at`` is a function of the database alone (members in a fixed order, a
 fixed member time, sorted rows), so backup → restore → backup gives the same bytes apart from that
-one field. A restore goes only into an empty database and writes everything or nothing (the
-caller's transaction); restored users have no password until one is set.
+one field. A restore goes only into an empty database (a new shop's starter synonyms do not count:
+the backup's synonyms replace them) and writes everything or nothing (the caller's transaction);
+restored users have no password until one is set.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from replybook.store.models import (
     ServiceScore,
     User,
 )
+from replybook.store.models_synonyms import Synonym
 from replybook.store.timeutil import now as clock_now
 from replybook.store.users import check_role
 
@@ -109,6 +111,7 @@ def backup_bytes(session: Session, *, now: datetime | None = None) -> tuple[byte
     report = BackupReport(
         counts={
             "entries": library_text.count("\n  - category:"),
+            "synonyms": session.exec(select(func.count()).select_from(Synonym)).one(),
             "autoreplies": session.exec(select(func.count()).select_from(AutoReply)).one(),
             "campaigns": session.exec(select(func.count()).select_from(Campaign)).one(),
             "phrases": len(phrase_list),
@@ -246,7 +249,9 @@ def restore(
         report.users.append(row["name"])
     session.flush()
     text = library_file.library_file.decode_library(contents["library.yaml"], source=f"{name}:library.yaml")
-    plan = library_file.plan_import(session, text, source=f"{name}:library.yaml", mode="merge")
+    plan = library_file.plan_import(
+        session, text, source=f"{name}:library.yaml", mode="merge", synonyms_mode="replace"
+    )
     library_file.apply_import(session, plan, user=user)
     phrase_list = _load(contents, "phrases.json", name)
     for row in phrase_list:
@@ -273,6 +278,7 @@ def restore(
     session.flush()
     report.counts = {
         "entries": len(plan.library.add),
+        "synonyms": len(session.exec(select(Synonym.id)).all()) if plan.synonyms else 0,
         "autoreplies": len(plan.autoreplies.add) if plan.autoreplies else 0,
         "campaigns": len(plan.campaigns.add) if plan.campaigns else 0,
         "phrases": len(phrase_list),

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from replybook import autoreplies, campaigns
 from replybook.autoreplies import transfer as autoreply_transfer
 from replybook.library import file as library_file
+from replybook.library import synonyms as synonym_lists
 from replybook.library.strict_yaml import load as load_yaml
 from replybook.store.errors import ImportFormatError, Problem, ReplybookError, file_error
 from replybook.store.models import Trigger
@@ -46,6 +47,7 @@ class FullLibraryPlan:
     campaigns' plans when the file has those sections (None: left as they are)."""
 
     library: library_file.LibraryPlan
+    synonyms: synonym_lists.SynonymPlan | None = None
     autoreplies: autoreply_transfer.AutoReplyPlan | None = None
     campaigns: CampaignPlan | None = None
 
@@ -93,8 +95,8 @@ def campaign_mapping(data: campaigns.CampaignData) -> dict[str, Any]:
 
 
 def sections_text(session: Session) -> str:
-    """The ``autoreplies:`` and ``campaigns:`` sections of the complete file; an empty one is left
-    out, so a shop with neither exports the library file it always did."""
+    """The ``synonyms:``, ``autoreplies:`` and ``campaigns:`` sections of the complete file; an empty
+    one is left out, so a shop with none exports the library file it always did."""
     doc = {
         "autoreplies": [
             autoreply_mapping(autoreply_transfer.rule_data(r)) for r in autoreplies.list_rules(session)
@@ -105,9 +107,12 @@ def sections_text(session: Session) -> str:
         ],
     }
     doc = {key: items for key, items in doc.items() if items}
-    if not doc:
-        return ""
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False)
+    text = synonym_lists.section_text(session)
+    if doc:
+        text += yaml.safe_dump(
+            doc, allow_unicode=True, sort_keys=False, width=1 << 30, default_flow_style=False
+        )
+    return text
 
 
 def export_text(session: Session) -> str:
@@ -243,9 +248,23 @@ def _same(a: campaigns.CampaignData, b: campaigns.CampaignData) -> bool:
     return campaign_mapping(a) == campaign_mapping(b)
 
 
-def plan_import(session: Session, text: str, *, source: str, mode: str = "merge") -> FullLibraryPlan:
-    """The library's plan and, for the sections the file has, the rules' and campaigns' plans; any
-    problem anywhere raises one ImportFormatError before anything is planned against the database."""
+def _read_synonyms(doc: Any, problems: list[Problem]) -> list[synonym_lists.Group] | None:
+    """The file's ``synonyms:`` groups, checked as a list (None: the file has no such section)."""
+    if not isinstance(doc, dict) or "synonyms" not in doc:
+        return None
+    try:
+        return synonym_lists.parse_groups(doc["synonyms"])
+    except ReplybookError as exc:
+        problems.append(Problem("synonyms", str(exc).removeprefix("synonyms ")))
+        return None
+
+
+def plan_import(
+    session: Session, text: str, *, source: str, mode: str = "merge", synonyms_mode: str | None = None
+) -> FullLibraryPlan:
+    """The library's plan and, for the sections the file has, the synonyms', rules' and campaigns'
+    plans; any problem anywhere raises one ImportFormatError before anything is planned against the
+    database. ``synonyms_mode`` (default ``mode``): a restore replaces a new shop's starter synonyms."""
     library_file.check_mode(mode)
     problems: list[Problem] = []
     try:
@@ -254,6 +273,7 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
         doc = None  # the library's own reading says what is wrong, with its line
     rules_raw = _section(doc, "autoreplies", problems)
     campaigns_raw = _section(doc, "campaigns", problems)
+    groups = _read_synonyms(doc, problems)
     rules = read_autoreplies(rules_raw, problems) if rules_raw is not None else None
     found = read_campaigns(campaigns_raw, problems) if campaigns_raw is not None else None
     try:
@@ -263,6 +283,11 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
     if problems:
         raise ImportFormatError(source, problems)
     plan = FullLibraryPlan(library)
+    if groups is not None:
+        try:
+            plan.synonyms = synonym_lists.plan_synonyms(session, groups, mode=synonyms_mode or mode)
+        except ReplybookError as exc:
+            raise ImportFormatError(source, [Problem("synonyms", str(exc))]) from None
     if rules is not None:
         plan.autoreplies = autoreply_transfer.plan_autoreplies(session, rules, mode=mode)
     if found is not None:
@@ -273,6 +298,8 @@ def plan_import(session: Session, text: str, *, source: str, mode: str = "merge"
 def apply_import(session: Session, plan: FullLibraryPlan, *, user: str | None = None) -> None:
     """Write the plan; the caller's transaction makes it all-or-nothing."""
     library_file.apply_import(session, plan.library, user=user)
+    if plan.synonyms is not None:
+        synonym_lists.apply_synonyms(session, plan.synonyms, user=user)
     if plan.autoreplies is not None:
         autoreply_transfer.apply_autoreplies(session, plan.autoreplies, user=user)
     if plan.campaigns is not None:

@@ -25,6 +25,7 @@ class SampleReport:
     phrases: dict[str, int] = field(default_factory=dict)  # "team" or owner → count
     review_rows: int = 0
     agent_days: int = 0
+    synonyms: int = 0  # starter synonym groups loaded
 
 
 def sample_dir() -> Path:
@@ -43,9 +44,9 @@ def load_sample(session: Session) -> SampleReport:
     report = SampleReport()
     shop = shop_doc()
     set_shop_name(session, shop["shop"])
-    from replybook.coverage.synonyms import set_synonyms, starter_lexicon
+    from replybook.library.synonyms import load_starter_synonyms
 
-    set_synonyms(session, starter_lexicon())
+    report.synonyms = load_starter_synonyms(session, user="sample")
     plan = import_library(session, folder / "library.yaml", user="sample")
     report.entries = len(plan.add)
 

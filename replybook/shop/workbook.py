@@ -17,6 +17,8 @@ from sqlmodel import Session, col, select
 
 from replybook.autoreplies import transfer as autoreply_sheet
 from replybook.bot import BotConfig, get_bot_settings
+from replybook.library import synonym_sheet
+from replybook.library import synonyms as synonym_lists
 from replybook.library import workbook as library_sheet
 from replybook.library.bot_section import apply_bot_settings
 from replybook.library.entries import BUILTIN_CATEGORIES, ensure_builtin_categories
@@ -33,6 +35,7 @@ FLAG_CHOICES = ["是", "否"]
 KNOWN_SHEETS = (
     library_sheet.ENTRY_SHEET,
     library_sheet.CATEGORY_SHEET,
+    synonym_sheet.SHEET,
     autoreply_sheet.SHEET,
     bot_sheet.SETTINGS_SHEET,
     bot_sheet.SHIFT_SHEET,
@@ -47,6 +50,7 @@ class WorkbookPlan:
     source: str
     mode: str
     library: LibraryPlan | None = None
+    synonyms: synonym_lists.SynonymPlan | None = None
     autoreplies: autoreply_sheet.AutoReplyPlan | None = None
     bot: BotConfig | None = None  # the settings the workbook leaves, when it has a bot sheet
     bot_changed: bool = False
@@ -94,6 +98,11 @@ def plan_workbook(
                 sheet=entry_sheet,
             )
         rules = None
+        groups = None
+        if synonym_sheet.SHEET in names:
+            groups = synonym_sheet.read_sheet(
+                book.rows(synonym_sheet.SHEET), problems=problems, notes=plan.notes
+            )
         if autoreply_sheet.SHEET in names:
             rules = autoreply_sheet.read_sheet(
                 book.rows(autoreply_sheet.SHEET), problems=problems, notes=plan.notes
@@ -129,6 +138,13 @@ def plan_workbook(
             source=plan.source,
             mode=mode if entries is not None else "merge",  # categories alone never empty the library
         )
+    if groups is not None:
+        try:
+            plan.synonyms = synonym_lists.plan_synonyms(session, groups, mode=mode)
+        except ReplybookError as exc:
+            raise WorkbookImportError(
+                plan.source, [Problem(f"工作表 {synonym_sheet.SHEET}", str(exc))], plan.notes
+            ) from None
     if rules is not None:
         plan.autoreplies = autoreply_sheet.plan_autoreplies(session, rules, mode=mode)
     lib = plan.library
@@ -150,6 +166,8 @@ def apply_workbook(session: Session, plan: WorkbookPlan, *, user: str | None = N
     """Write a workbook's plan; the caller's transaction makes it all-or-nothing."""
     if plan.library is not None:
         apply_import(session, plan.library, user=user)
+    if plan.synonyms is not None:
+        synonym_lists.apply_synonyms(session, plan.synonyms, user=user)
     if plan.autoreplies is not None:
         autoreply_sheet.apply_autoreplies(session, plan.autoreplies, user=user)
     if plan.bot is not None and plan.bot_changed:
@@ -182,6 +200,9 @@ def counts(plan: WorkbookPlan) -> dict[str, tuple[int, int, int, int]]:
         found["问答库"] = (len(lib.add), len(lib.change), len(lib.remove), lib.unchanged)
         if lib.new_categories:
             found["分类"] = (len(lib.new_categories), 0, 0, 0)
+    if plan.synonyms is not None:
+        y = plan.synonyms
+        found["同义词"] = (len(y.add), len(y.change), len(y.remove), y.unchanged)
     if plan.autoreplies is not None:
         a = plan.autoreplies
         found["自动回复"] = (len(a.add), len(a.change), len(a.remove), a.unchanged)
@@ -215,6 +236,12 @@ def shop_sheets(session: Session) -> list[SheetSpec]:
             library_sheet.CATEGORY_SHEET,
             library_sheet.CATEGORY_COLUMNS,
             list(library_sheet.category_rows(session)),
+        ),
+        SheetSpec(
+            synonym_sheet.SHEET,
+            synonym_sheet.COLUMNS,
+            list(synonym_sheet.sheet_rows(session)),
+            {"enabled": FLAG_CHOICES},
         ),
         SheetSpec(
             autoreply_sheet.SHEET,
@@ -256,6 +283,7 @@ EXAMPLES = {
          "2026-12-10 00:00", "2026-12-13 00:00"],
     ],
     library_sheet.CATEGORY_SHEET: [["shop_figures", "店铺数字问题"], ["gifts", "赠品"]],
+    synonym_sheet.SHEET: synonym_sheet.EXAMPLES,
     autoreply_sheet.SHEET: [
         ["首次接待", "首次接待", "亲，欢迎光临~有什么可以帮您？", "", "", "", "", "", "0", "是"],
         ["下班时间", "非服务时间", "亲，客服休息中，上班后第一时间回复您~", "", "", "08:30-24:00", "", "", "0", "是"],
@@ -267,12 +295,14 @@ EXAMPLES = {
 TEMPLATES = {
     "library": (library_sheet.ENTRY_SHEET,),
     "categories": (library_sheet.CATEGORY_SHEET,),
+    "synonyms": (synonym_sheet.SHEET,),
     "autoreplies": (autoreply_sheet.SHEET,),
     "phrases": (phrase_sheet.SHEET,),
     "bot": (bot_sheet.SETTINGS_SHEET, bot_sheet.SHIFT_SHEET),
     "shop": (
         library_sheet.ENTRY_SHEET,
         library_sheet.CATEGORY_SHEET,
+        synonym_sheet.SHEET,
         autoreply_sheet.SHEET,
         bot_sheet.SETTINGS_SHEET,
         bot_sheet.SHIFT_SHEET,
@@ -283,6 +313,7 @@ TEMPLATE_ALIASES = {
     "team": "phrases",
     "autoreply": "autoreplies",
     "category": "categories",
+    "同义词": "synonyms",
     "问答库": "library",
     "机器人设置": "bot",
 }
@@ -308,6 +339,7 @@ def template_sheets(kind: str, session: Session | None = None) -> list[SheetSpec
             {"category": categories, "enabled": FLAG_CHOICES},
         ),
         library_sheet.CATEGORY_SHEET: (library_sheet.CATEGORY_COLUMNS, {}),
+        synonym_sheet.SHEET: (synonym_sheet.COLUMNS, {"enabled": FLAG_CHOICES}),
         autoreply_sheet.SHEET: (
             autoreply_sheet.COLUMNS,
             {"trigger": autoreply_sheet.TRIGGER_CHOICES, "enabled": FLAG_CHOICES},

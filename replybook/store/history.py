@@ -2,7 +2,7 @@
 earlier version can be viewed, compared and restored (SPEC §10: nothing is lost).
 
 The one way to write a versioned item (an entry, auto-reply, phrase, category, campaign, review
-day, user, the bot settings or the scorecard model): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
+day, user, the bot settings, the scorecard model, an ignored question or a synonym group): ``create``, ``update``, ``delete`` and ``restore`` below. Each bumps the version, stamps who and
 when, records the snapshot once, and checks the version *in the write itself*: the models map
 ``version`` as SQLAlchemy's ``version_id_col``, so the UPDATE / DELETE says ``WHERE id = ? AND version
 = ?`` and a row count of 0 (someone saved since this edit was read) becomes ``StaleVersionError``.
@@ -37,6 +37,7 @@ from replybook.store.models import (
 from replybook.store.models_bot import BotSettings
 from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.models_scorecard import AgentDay, HandScore, ScorecardModel
+from replybook.store.models_synonyms import Synonym
 from replybook.store.permissions import check_can_change, forget_roles
 from replybook.store.timeutil import now
 
@@ -53,6 +54,7 @@ ITEM_TYPES: dict[str, type[SQLModel]] = {
     "handscore": HandScore,
     "scoremodel": ScorecardModel,
     "ignored": IgnoredQuestion,
+    "synonym": Synonym,
 }
 TYPE_OF: dict[type[SQLModel], str] = {cls: name for name, cls in ITEM_TYPES.items()}
 _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}

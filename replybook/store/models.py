@@ -249,4 +249,5 @@ from replybook.store.models_library import LibraryVersion  # noqa: E402, F401  (
 from replybook.store.models_scorecard import AgentDay as AgentDay  # noqa: E402
 from replybook.store.models_scorecard import HandScore as HandScore  # noqa: E402
 from replybook.store.models_scorecard import ScorecardModel as ScorecardModel  # noqa: E402
+from replybook.store.models_synonyms import Synonym as Synonym  # noqa: E402  (同义词)
 from replybook.store.models_tokens import ApiToken  # noqa: E402, F401  (personal API tokens)

@@ -1,8 +1,8 @@
 """The library's version counters: one row each, bumped in the same transaction as every write to
 what the try box answers with (a ``before_flush`` hook, so no write path can forget it). Row 1 counts
 writes to entries and categories (the matcher), row 2 to the ignore list, row 3 to the shop's
-settings, the bot's settings and the auto-replies. The try box reads them all in one query to know
-whether what it keeps in memory is still the shop's; no migration adds rows 2 and 3, the first write
+settings, the bot's settings and the auto-replies, row 4 to the synonyms (同义词). The try box reads them all in one query to know
+whether what it keeps in memory is still the shop's; no migration adds rows 2 to 4, the first write
 of their kind does."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 
-LIBRARY, IGNORED, SETTINGS = 1, 2, 3  # the counters' rows
+LIBRARY, IGNORED, SETTINGS, SYNONYMS = 1, 2, 3, 4  # the counters' rows
 COUNTED = {
     "entry": LIBRARY,
     "category": LIBRARY,
@@ -23,6 +23,7 @@ COUNTED = {
     "setting": SETTINGS,
     "bot_settings": SETTINGS,
     "autoreply": SETTINGS,
+    "synonym": SYNONYMS,
 }
 LIBRARY_TABLES = frozenset(t for t, c in COUNTED.items() if c == LIBRARY)  # the matcher's tables
 LIBRARY_WRITTEN = "replybook.library_written"  # session.info: library rows written, not yet ended
@@ -35,10 +36,10 @@ class LibraryVersion(SQLModel, table=True):
     version: int = 0
 
 
-def library_version(session: Any) -> int:
-    """The counter as committed (0 before the first library write)."""
+def library_version(session: Any, counter: int = LIBRARY) -> int:
+    """A counter as committed (0 before the first write to its tables)."""
     table = LibraryVersion.__table__  # type: ignore[attr-defined]
-    value = session.execute(select(table.c.version).where(table.c.id == LIBRARY)).scalar()
+    value = session.execute(select(table.c.version).where(table.c.id == counter)).scalar()
     return int(value or 0)
 
 
@@ -46,13 +47,14 @@ class Counters(NamedTuple):
     library: int
     ignored: int
     settings: int
+    synonyms: int
 
 
 def counters(session: Any) -> Counters:
-    """The three counters as committed, in one query (0 for a row not yet written)."""
+    """The counters as committed, in one query (0 for a row not yet written)."""
     table = LibraryVersion.__table__  # type: ignore[attr-defined]
     found = dict(session.execute(select(table.c.id, table.c.version)).all())
-    return Counters(*(int(found.get(row, 0)) for row in (LIBRARY, IGNORED, SETTINGS)))
+    return Counters(*(int(found.get(row, 0)) for row in (LIBRARY, IGNORED, SETTINGS, SYNONYMS)))
 
 
 @event.listens_for(OrmSession, "before_flush")

@@ -28,6 +28,7 @@ from . import (
     api_scorecard,
     api_scorecard_days,
     api_scorecard_model,
+    api_synonyms,
     api_teach,
     api_usage,
 )
@@ -193,3 +194,4 @@ router.include_router(api_scorecard_days.router)
 router.include_router(api_scorecard_model.router)
 router.include_router(users_api.router)
 router.include_router(api_teach.router)
+router.include_router(api_synonyms.router)

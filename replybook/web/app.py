@@ -54,6 +54,7 @@ from . import (
     scorecard_days,
     scorecard_model,
     scorecard_links,
+    synonyms,
     teach,
     tokens,
     tryit,
@@ -86,6 +87,7 @@ BUSY_RETRY_AFTER = 5  # seconds: a busy database is a long import's write phase
 PAGES = (
     dashboard,
     categories,
+    synonyms,
     entries,
     autoreplies,
     phrase_usage,

@@ -35,6 +35,7 @@ TYPE_NAMES = {
     "handscore": "考核打分",
     "scoremodel": "考核方案",
     "ignored": "忽略的问题",
+    "synonym": "同义词",
 }
 ACTION_NAMES = {"create": "新增", "update": "修改", "delete": "删除", "restore": "恢复"}
 SOURCE_NAMES = {"bot": "机器人", "manual": "人工"}
@@ -51,12 +52,15 @@ ITEM_URLS = {
     "handscore": "/scorecard",
     "scoremodel": "/scorecard/model",
     "ignored": "/ignored",
+    "synonym": "/synonyms/{id}",
 }
 
 
 def revision_public(rev: Revision) -> dict[str, Any]:
     data = rev.data or {}
-    title = data.get("question") or data.get("name") or data.get("code") or f"#{rev.item_id}"
+    title = (
+        data.get("question") or data.get("name") or data.get("code") or data.get("word") or f"#{rev.item_id}"
+    )
     if rev.item_type == "bot":
         title = "机器人设置"
     if rev.item_type in ("agentday", "handscore"):

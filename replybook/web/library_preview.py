@@ -12,6 +12,7 @@ from sqlmodel import Session
 from replybook.autoreplies.transfer import AutoReplyPlan
 from replybook.library.entries import entry_data, list_categories
 from replybook.library.file import LibraryPlan
+from replybook.library.synonyms import SynonymPlan
 from replybook.shop.library_file import CampaignPlan, FullLibraryPlan
 from replybook.store.labels import field_name
 
@@ -36,6 +37,9 @@ def counts(plan: FullLibraryPlan) -> str:
     """The plan's counts, which a confirm compares with the preview's (a change in between re-asks)."""
     lib = plan.library
     text = f"{len(lib.add)},{len(lib.change)},{len(lib.remove)}"
+    if plan.synonyms is not None:
+        s = plan.synonyms
+        text += f";同义词:{len(s.add)},{len(s.change)},{len(s.remove)}"
     if plan.autoreplies is not None:
         a = plan.autoreplies
         text += f";自动回复:{len(a.add)},{len(a.change)},{len(a.remove)}"
@@ -57,6 +61,14 @@ def autoreply_items(plan: AutoReplyPlan) -> Items:
     }
 
 
+def synonym_items(plan: SynonymPlan) -> Items:
+    return {
+        "added": [{"title": f"[同义词] {g.word}", "detail": "、".join(g.similar)} for g in plan.add],
+        "changed": [{"title": f"[同义词] {g.word}", "detail": "、".join(g.similar)} for _, g in plan.change],
+        "removed": [{"title": f"[同义词] {i.word}", "detail": ""} for i in plan.remove],
+    }
+
+
 def campaign_items(plan: CampaignPlan) -> Items:
     def window(d: Any) -> str:
         return f"{d.start:%Y-%m-%d %H:%M} 至 {d.end:%Y-%m-%d %H:%M}"
@@ -73,6 +85,9 @@ def preview(session: Session, plan: FullLibraryPlan) -> dict[str, Any]:
     shown = entries_preview(session, plan.library)
     kinds = ["问答库"]
     parts: list[tuple[Items, int]] = []
+    if plan.synonyms is not None:
+        kinds.append("同义词")
+        parts.append((synonym_items(plan.synonyms), plan.synonyms.unchanged))
     if plan.autoreplies is not None:
         kinds.append("自动回复")
         parts.append((autoreply_items(plan.autoreplies), plan.autoreplies.unchanged))

@@ -4,6 +4,7 @@ screenshot in test-artifacts/."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -41,7 +42,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(Settings(database_url=url, secret_key="browser-tests"))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    # Port 0 (any free one) unless REPLYBOOK_BROWSER_PORT names one (a machine shared by several runs).
+    sock.bind(("127.0.0.1", int(os.environ.get("REPLYBOOK_BROWSER_PORT", "0"))))
     sock.listen(64)  # connections queue here until uvicorn accepts them: no polling for readiness
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))

@@ -12,6 +12,8 @@ from .conftest import Pages
 PAGES = [
     "/",
     "/categories",
+    "/synonyms",
+    "/synonyms/1",
     "/entries",
     "/entries/new",
     "/autoreplies",
