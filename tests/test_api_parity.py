@@ -21,8 +21,8 @@ from replybook.coverage import ignored, teach
 from replybook.coverage import runs as coverage_runs
 from replybook.gold import reviews
 from replybook.library import entries
-from replybook.scorecard import hand_days
 from replybook.library import synonyms as synonym_lists
+from replybook.scorecard import hand_days
 from replybook.store import users
 from replybook.store.settings import Settings
 from replybook.web import botsettings as bot_page
