@@ -15,12 +15,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from replybook.coverage import synonyms
 from replybook.coverage.ignored import add_ignored
 from replybook.coverage.live import MatcherCache, answer
 from replybook.coverage.matching import Matcher
 from replybook.coverage.question_files import read_questions
 from replybook.library import entries
+from replybook.library import synonyms as synonym_lists
 from replybook.library.entries import EntryData
 from replybook.library.settings import set_setting
 from replybook.store import db
@@ -153,7 +153,7 @@ def test_what_a_try_reads_is_read_again_when_another_session_changes_it(sample_e
     assert tried("几天能发货")["threshold"] == 71.0
     before = tried("宝贝啥时候到")["matches"]
     with db.session_scope(sample_engine) as s:
-        synonyms.set_synonyms(s, [{"word": "发货", "similar": ["宝贝啥时候到"]}])
+        synonym_lists.add_synonym(s, word="发货时间", similar=["宝贝啥时候到"])
     after = tried("宝贝啥时候到")
     with Session(sample_engine) as s:
         assert after == try_data(s, q="宝贝啥时候到", at=NOON)
