@@ -303,3 +303,14 @@ def test_the_web_teach_button_takes_the_question_off_the_ignore_list(
     assert f"<td>{MISS}</td>" not in page and status_of(sample_engine, MISS)[0] == "covered"
     listed = boss.get("/history", params={"type": "ignored"}).text  # the history shows it leave
     assert listed.index("删除</span> 忽略的问题") < listed.index("新增</span> 忽略的问题") and MISS in listed
+
+
+def test_the_menu_links_the_ignored_questions_next_to_the_coverage(boss: Browser) -> None:
+    import re
+
+    page = boss.get("/ignored").text
+    nav = page.split('aria-label="主菜单"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)"', nav)
+    assert links[links.index("/coverage") + 1] == "/ignored"
+    assert '<a href="/ignored" aria-current="page">忽略的问题</a>' in nav
+    assert '<a href="/coverage" aria-current="page">' not in nav
