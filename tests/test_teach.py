@@ -314,3 +314,17 @@ def test_the_menu_links_the_ignored_questions_next_to_the_coverage(boss: Browser
     assert links[links.index("/coverage") + 1] == "/ignored"
     assert '<a href="/ignored" aria-current="page">忽略的问题</a>' in nav
     assert '<a href="/coverage" aria-current="page">' not in nav
+
+
+def test_the_web_new_entry_editor_takes_its_wordings_off_the_ignore_list(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    boss.post("/teach/ignore", {"question": MISS, "next": "/ignored"})
+    editor = boss.get("/teach/entry", params={"question": [MISS]}).text
+    assert MISS in editor  # the editor prefilled with it
+    fields = [("category", "shipping"), ("question", MISS), ("similar", ""), ("keywords", "")]
+    saved = boss.post("/entries/new", [*fields, ("answers", "亲，台湾可以发哦"), ("enabled", "on")])
+    assert saved.status_code == 303, saved.text
+    shown = boss.get(saved.headers["location"]).text
+    assert "已移出忽略列表" in shown and status_of(sample_engine, MISS)[0] == "covered"
+    assert f"<td>{MISS}</td>" not in boss.get("/ignored").text

@@ -22,6 +22,7 @@ from replybook.library.owners import find_owner
 from replybook.store import history
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Category, Entry
+from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.normalize import normalise
 
 VOTERS = 5  # nearest entries whose categories vote for a new entry's category
@@ -181,22 +182,31 @@ def teach_entry(
     return _unignore(session, taught, TeachResult(text=text, revisions=[rev], entry_id=created.id), user)
 
 
-def _unignore(
-    session: Session, questions: Sequence[str], result: TeachResult, user: str | None
-) -> TeachResult:
-    """A question taught to an entry leaves the ignore list, in the same transaction: the shop now
-    wants it answered. Each removal is a versioned change of its own, in the history and in the undo."""
+def leave_ignore_list(
+    session: Session, questions: Sequence[str], *, user: str | None
+) -> list[IgnoredQuestion]:
+    """Take the questions now taught to an entry off the ignore list (the shop wants them answered),
+    in the caller's transaction; each removal is a versioned change of its own (history, undo)."""
     removed = []
     for q in dict.fromkeys(q.strip() for q in questions if q.strip()):
         held = find_ignored(session, q)
         if held is not None:
             removed.append(remove_ignored(session, ignored_id=held.id, user=user))
-    if not removed:
-        return result
+    return removed
+
+
+def left_ignore_list_text(removed: Sequence[IgnoredQuestion]) -> str:
+    return f"；“{'、'.join(i.question for i in removed)}”已移出忽略列表" if removed else ""
+
+
+def _unignore(
+    session: Session, questions: Sequence[str], result: TeachResult, user: str | None
+) -> TeachResult:
+    removed = leave_ignore_list(session, questions, user=user)
     ids = [i.id or 0 for i in removed]
     result.revisions += [latest_revision(session, "ignored", i) for i in ids]
     result.ignored_ids += ids
-    result.text += f"；“{'、'.join(i.question for i in removed)}”已移出忽略列表"
+    result.text += left_ignore_list_text(removed)
     return result
 
 
