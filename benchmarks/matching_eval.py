@@ -5,8 +5,8 @@
 
 Data sets:
   sample  — sample_data/questions_labelled.csv against the sample library at the 聚划算 start.
-  pairs   — public same-meaning question pairs (LCQMC/AFQMC/BQ ``test.tsv``: text_a \\t text_b \\t label),
-            fetched at benchmark time and never committed, turned into FAQ retrieval: every positive
+  pairs   — public same-meaning question pairs (LCQMC/AFQMC/BQ/OPPO-xiaobu ``test.tsv``:
+            text_a \\t text_b \\t label), fetched at benchmark time and never committed, turned into FAQ retrieval: every positive
             pair's text_b is one entry, its text_a a question that entry answers; every negative pair's
             text_a a question the library should leave uncovered.
 top-1 = the right entry first (answerable questions); P/R = precision and recall of "covered" with

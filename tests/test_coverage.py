@@ -243,3 +243,32 @@ def test_a_quick_phrase_or_review_csv_says_what_it_is(
     result = sample_cli("test", str(path), *AT)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert says in result.stderr and "不是问题文件" in result.stderr
+
+
+def test_html_report_has_the_ignored_card_and_lists_the_ignored_questions(
+    sample_cli: Cli, tmp_path: Path
+) -> None:
+    assert sample_cli("ignore", "add", "你们老板的电话号码多少").exit_code == 0
+    asked = tmp_path / "asked.txt"
+    asked.write_text(
+        "你们老板的电话号码多少\n什么时候发货\n你们老板的电话号码多少？\n老板电话给一个\n", encoding="utf-8"
+    )
+    out = tmp_path / "report.html"
+    assert sample_cli("test", str(asked), *AT, "--no-save", "-f", "html", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    card = page.split('id="card-ignored"', 1)[1].split("</div>", 1)[0]
+    assert "已忽略<b>2</b>" in card
+    listed = page.split('id="ignored"', 1)[1].split("</table>", 1)[0]
+    assert "<td>你们老板的电话号码多少</td>" in listed and "<td>你们老板的电话号码多少？</td>" in listed
+    assert "老板电话给一个" not in listed and "什么时候发货" not in listed
+
+
+def test_html_report_without_ignored_questions_has_no_ignored_card(sample_cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert (
+        sample_cli(
+            "test", str(SAMPLE / "questions.txt"), *AT, "--no-save", "-f", "html", "-o", str(out)
+        ).exit_code
+        == 0
+    )
+    assert 'id="card-ignored"' not in out.read_text(encoding="utf-8")

@@ -250,3 +250,81 @@ def test_ask_says_an_ignored_question_is_on_the_ignore_list(sample_cli: Cli) -> 
     assert after.exit_code == 0, after.output
     assert f"忽略列表：这句话在忽略列表里（“{BOSS_PHONE}”）" in after.output
     assert "转人工：" in after.output
+
+
+def test_a_question_taught_as_a_wording_leaves_the_ignore_list_and_undo_puts_it_back(
+    sample_engine: Engine,
+) -> None:
+    from replybook.coverage.ignored import find_ignored
+    from replybook.coverage.teach import teach_ignore, teach_wording, undo_changes
+    from replybook.store import history
+
+    with Session(sample_engine) as s:
+        ignored_id = teach_ignore(s, questions=[MISS], user="boss").ignored_ids[0]
+        s.commit()
+    assert status_of(sample_engine, MISS)[0] == "ignored"
+    with Session(sample_engine) as s:
+        taught = teach_wording(s, questions=[f"亲，{MISS}"], entry="偏远地区能发吗", user="boss")
+        s.commit()
+    assert taught.ignored_ids == [ignored_id] and "已移出忽略列表" in taught.text
+    assert status_of(sample_engine, MISS) == ("covered", "偏远地区能发吗")
+    with Session(sample_engine) as s:
+        assert find_ignored(s, MISS) is None
+        assert history.revisions(s, "ignored", ignored_id)[0].summary == f"取消忽略 {MISS}"
+        undo_changes(s, revisions=taught.revisions, user="boss")
+        s.commit()
+    assert status_of(sample_engine, MISS)[0] == "ignored"
+
+
+def test_a_question_taught_as_a_new_entry_leaves_the_ignore_list(
+    anon: TestClient, sample_engine: Engine
+) -> None:
+    anon.post("/api/teach/ignore", json={"question": MISS}, headers=BOSS)
+    made = anon.post(
+        "/api/teach/entry", json={"questions": [MISS], "answers": ["亲，台湾可以发哦"]}, headers=BOSS
+    )
+    assert made.status_code == 201, made.text
+    assert len(made.json()["ignored_ids"]) == 1 and "已移出忽略列表" in made.json()["changed"]
+    assert anon.get("/api/ignored", headers=BOSS).json()["total"] == 0
+    assert status_of(sample_engine, MISS)[0] == "covered"
+
+
+def test_the_web_teach_button_takes_the_question_off_the_ignore_list(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    boss.post("/teach/ignore", {"question": MISS, "next": "/ignored"})
+    assert MISS in boss.get("/ignored").text
+    done = boss.post(
+        "/teach/wording",
+        {"question": MISS, "entry": _entry_id(sample_engine, "偏远地区能发吗"), "next": "/ignored"},
+    )
+    page = boss.get(done.headers["location"]).text
+    assert "已移出忽略列表" in page
+    assert f"<td>{MISS}</td>" not in page and status_of(sample_engine, MISS)[0] == "covered"
+    listed = boss.get("/history", params={"type": "ignored"}).text  # the history shows it leave
+    assert listed.index("删除</span> 忽略的问题") < listed.index("新增</span> 忽略的问题") and MISS in listed
+
+
+def test_the_menu_links_the_ignored_questions_next_to_the_coverage(boss: Browser) -> None:
+    import re
+
+    page = boss.get("/ignored").text
+    nav = page.split('aria-label="主菜单"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="([^"]+)"', nav)
+    assert links[links.index("/coverage") + 1] == "/ignored"
+    assert '<a href="/ignored" aria-current="page">忽略的问题</a>' in nav
+    assert '<a href="/coverage" aria-current="page">' not in nav
+
+
+def test_the_web_new_entry_editor_takes_its_wordings_off_the_ignore_list(
+    boss: Browser, sample_engine: Engine
+) -> None:
+    boss.post("/teach/ignore", {"question": MISS, "next": "/ignored"})
+    editor = boss.get("/teach/entry", params={"question": [MISS]}).text
+    assert MISS in editor  # the editor prefilled with it
+    fields = [("category", "shipping"), ("question", MISS), ("similar", ""), ("keywords", "")]
+    saved = boss.post("/entries/new", [*fields, ("answers", "亲，台湾可以发哦"), ("enabled", "on")])
+    assert saved.status_code == 303, saved.text
+    shown = boss.get(saved.headers["location"]).text
+    assert "已移出忽略列表" in shown and status_of(sample_engine, MISS)[0] == "covered"
+    assert f"<td>{MISS}</td>" not in boss.get("/ignored").text

@@ -31,6 +31,9 @@ COLLOQUIAL: tuple[tuple[str, str], ...] = (
 # Words that carry no intent: dropping them stops "你们有实体店吗" scoring on "有人吗".
 FUNCTION_WORDS = ("可以", "一下", "请问", "你们", "我们", "什么", "怎么", "这个", "那个", "的话")
 FUNCTION_CHARS = frozenset("吗呢吧了的啊呀嘛哈哦噢呐啦我你您们他她它这那个有是能会要还就都也很")
+# A complement standing alone after a verb (寄/到/国外): the verb and its object carry the question, so
+# 寄到国外 and 退货寄到哪 do not meet on 寄到 alone. Word-aware forms only (not ``legacy_match_form``).
+COMPLEMENTS = ("到",)
 
 
 _COLLOQUIAL_MAP = dict(COLLOQUIAL)
@@ -49,7 +52,7 @@ _FUNCTION_RE = re.compile(
 _PLATFORM_RE = re.compile(
     r"\[[^\[\]]{1,12}\]|https?://\S+|\d{8,}|订单业务咨询|商品信息咨询|售前咨询|售后咨询|物流咨询|订单号[:：]?"
 )
-_FUNCTION_TOKENS = frozenset([*FUNCTION_WORDS, *FUNCTION_CHARS])
+_FUNCTION_TOKENS = frozenset([*FUNCTION_WORDS, *FUNCTION_CHARS, *COMPLEMENTS])
 
 
 def strip_platform(text: str) -> str:

@@ -41,7 +41,7 @@ from replybook.store.models import Category, Entry
 DEFAULT_THRESHOLD = 38.0
 DEFAULT_MARGIN = 1.0
 KEYWORD_SCORE = 80.0
-DEFAULT_PIPELINE = Pipeline((("ratio", 0.5), ("tfidf", 0.5)), min_share=0.4)
+DEFAULT_PIPELINE = Pipeline((("ratio", 0.5), ("tfidf", 0.5)), min_share=0.4, min_information=0.3)
 TODAY = fuzz.ratio  # the scorer before issue 13 (benchmarks compare with it), with legacy_match_form
 LEGACY_THRESHOLD, LEGACY_MARGIN = 45.0, 3.0
 DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run

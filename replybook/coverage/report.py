@@ -179,6 +179,15 @@ def _histogram(report: CoverageReport) -> list[dict[str, Any]]:
     ]
 
 
+def _ignored(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ignored questions this run saw, each wording once with how often it was asked, most first."""
+    times: dict[str, int] = {}
+    for r in results:
+        if r["status"] == "ignored":
+            times[r["question"]] = times.get(r["question"], 0) + int(r.get("count", 1))
+    return [{"question": q, "times": n} for q, n in sorted(times.items(), key=lambda kv: -kv[1])]
+
+
 def render_html(report: CoverageReport) -> str:
     """A standalone page (inline CSS and SVG, nothing fetched) a supervisor opens in a browser."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape  # only the HTML report needs it
@@ -192,6 +201,7 @@ def render_html(report: CoverageReport) -> str:
     template = env.get_template("coverage/report.html")
     results = list(report.results)
     return template.render(
+        ignored=_ignored(results),
         s=report.summary,
         bars=_bars(report),
         histogram=_histogram(report),

@@ -13,6 +13,10 @@ changes.
 - the content guard: a wording that shares less than ``min_share`` of the question's content
   characters (as a subsequence, by character or by sound) has its score scaled down in proportion,
   so a 2-character overlap like 单号 cannot cover a 12-character question.
+- the information guard: the same on what the characters say, each weighted by idf² over the library's
+  wordings (a character no wording has weighs most): a wording that holds less than ``min_information``
+  of the question's weight (as a multiset) is scaled down the same way, so sharing the generic 寄到
+  cannot cover 寄到国外 when 国外 is what it asks (benchmarks/README.md, "Matching evaluation").
 """
 
 from __future__ import annotations
@@ -164,15 +168,68 @@ class Pipeline:
 
     weights: tuple[tuple[str, float], ...]
     min_share: float = 0.0
+    min_information: float = 0.0
 
     def fit(self, forms: list[str]) -> FittedPipeline:
         fitted = [(SIGNALS[name]().fit(forms), w) for name, w in self.weights if w > 0]
         lengths = np.array([len(f) for f in forms], np.float32)
-        return FittedPipeline(self, fitted, lengths, Pinyin().fit(forms) if self.min_share > 0 else None)
+        return FittedPipeline(
+            self,
+            fitted,
+            lengths,
+            Pinyin().fit(forms) if self.min_share > 0 else None,
+            Information.fit(forms) if self.min_information > 0 else None,
+        )
 
     def describe(self) -> str:
         parts = " + ".join(f"{name} {w:g}" for name, w in self.weights if w > 0)
-        return f"{parts}, content ≥ {self.min_share:.0%}" if self.min_share else parts
+        if self.min_share:
+            parts += f", content ≥ {self.min_share:.0%}"
+        if self.min_information:
+            parts += f", information ≥ {self.min_information:.0%}"
+        return parts
+
+
+@dataclass
+class Information:
+    """Per wording, how much of a question's information (idf² of its characters) it holds."""
+
+    n: int
+    weight: dict[str, float]
+    unseen: float
+    postings: dict[str, tuple[np.ndarray, np.ndarray]]  # character → (wordings, counts)
+
+    @classmethod
+    def fit(cls, forms: list[str]) -> Information:
+        n = len(forms)
+        counted = [Counter(f) for f in forms]
+        df: Counter[str] = Counter()
+        for c in counted:
+            df.update(c.keys())
+        weight = {ch: (math.log((n + 1) / (d + 1)) + 1.0) ** 2 for ch, d in df.items()}
+        ids: dict[str, list[int]] = {}
+        counts: dict[str, list[float]] = {}
+        for w, c in enumerate(counted):
+            for ch, k in c.items():
+                ids.setdefault(ch, []).append(w)
+                counts.setdefault(ch, []).append(k)
+        postings = {ch: (np.array(ids[ch], np.int64), np.array(counts[ch], np.float32)) for ch in ids}
+        return cls(n, weight, (math.log(n + 1) + 1.0) ** 2, postings)
+
+    def shares(self, forms: list[str]) -> np.ndarray:
+        """(questions × wordings): the share of each question's weight the wording holds."""
+        out = np.zeros((len(forms), self.n), np.float32)
+        for r, form in enumerate(forms):
+            counted = Counter(form)
+            total = sum(k * self.weight.get(ch, self.unseen) for ch, k in counted.items())
+            if not total:
+                continue
+            row = out[r]
+            for ch, k in counted.items():
+                hit = self.postings.get(ch)
+                if hit is not None:
+                    row[hit[0]] += np.minimum(hit[1], k) * np.float32(self.weight[ch] / total)
+        return out
 
 
 @dataclass
@@ -181,6 +238,7 @@ class FittedPipeline:
     fitted: list[tuple[Fitted, float]]
     lengths: np.ndarray
     sounds: _FittedPinyin | None
+    information: Information | None = None
 
     def scores(self, forms: list[str]) -> np.ndarray:
         total = sum(w for _, w in self.fitted)
@@ -193,6 +251,8 @@ class FittedPipeline:
             out += part * np.float32(w / total)
         if self.sounds is not None and len(forms):
             out *= self._guard(forms, by_sound)
+        if self.information is not None and len(forms):
+            out *= np.minimum(1.0, self.information.shares(forms) / np.float32(self.pipeline.min_information))
         return out
 
     def _guard(self, forms: list[str], by_sound: np.ndarray | None) -> np.ndarray:

@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from replybook.coverage.ignored import add_ignored, find_ignored
+from replybook.coverage.ignored import add_ignored, find_ignored, remove_ignored
 from replybook.coverage.matching import Matcher
 from replybook.library import entries
 from replybook.library.owners import find_owner
 from replybook.store import history
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Category, Entry
+from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.normalize import normalise
 
 VOTERS = 5  # nearest entries whose categories vote for a new entry's category
@@ -125,7 +126,9 @@ def teach_wording(
     )
     rev = latest_revision(session, "entry", saved.id or 0)
     text = f"已把“{'、'.join(new)}”加为问答“{saved.question}”的相似问法（第 {saved.version} 版）"
-    return TeachResult(text=text, revisions=[rev], entry_id=saved.id)
+    return _unignore(
+        session, [*questions, *new], TeachResult(text=text, revisions=[rev], entry_id=saved.id), user
+    )
 
 
 def entry_draft(
@@ -175,7 +178,36 @@ def teach_entry(
     created = entries.create_entry(session, data=data, user=user)
     rev = latest_revision(session, "entry", created.id or 0)
     text = f"已新建问答“{created.question}”（{len(created.similar)} 个相似问法，分类 {data.category}）"
-    return TeachResult(text=text, revisions=[rev], entry_id=created.id)
+    taught = [*questions, standard, *similar]
+    return _unignore(session, taught, TeachResult(text=text, revisions=[rev], entry_id=created.id), user)
+
+
+def leave_ignore_list(
+    session: Session, questions: Sequence[str], *, user: str | None
+) -> list[IgnoredQuestion]:
+    """Take the questions now taught to an entry off the ignore list (the shop wants them answered),
+    in the caller's transaction; each removal is a versioned change of its own (history, undo)."""
+    removed = []
+    for q in dict.fromkeys(q.strip() for q in questions if q.strip()):
+        held = find_ignored(session, q)
+        if held is not None:
+            removed.append(remove_ignored(session, ignored_id=held.id, user=user))
+    return removed
+
+
+def left_ignore_list_text(removed: Sequence[IgnoredQuestion]) -> str:
+    return f"；“{'、'.join(i.question for i in removed)}”已移出忽略列表" if removed else ""
+
+
+def _unignore(
+    session: Session, questions: Sequence[str], result: TeachResult, user: str | None
+) -> TeachResult:
+    removed = leave_ignore_list(session, questions, user=user)
+    ids = [i.id or 0 for i in removed]
+    result.revisions += [latest_revision(session, "ignored", i) for i in ids]
+    result.ignored_ids += ids
+    result.text += left_ignore_list_text(removed)
+    return result
 
 
 def teach_ignore(session: Session, *, questions: Sequence[str], user: str | None = None) -> TeachResult:

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from replybook.coverage import teach
 from replybook.library import entries
 from replybook.store import history
 from replybook.store.errors import ConflictError, InvalidValue, StaleVersionError
@@ -181,14 +182,18 @@ def create_entry(request: Request, session: SessionDep, viewer: SupervisorDep, f
     try:
         data = forms.entry_data(form)
         entry = entries.create_entry(session, data=data, user=viewer.name)
+        # a wording on the ignore list leaves it (often this is the teach loop's 新建问答)
+        unignored = teach.leave_ignore_list(session, entries.wordings(entry), user=viewer.name)
         session.commit()
     except (InvalidValue, ConflictError) as exc:
         session.rollback()
         values = _raw_form(form)
         return _editor(request, session, form=values, entry=None, error=str(exc), status=exc.http_status)
-    # 撤销 deletes it again (a new entry is often the teach loop's 新建问答).
-    created = history.revisions(session, "entry", entry.id or 0)[0].id
-    _flash_saved(request, f"已新增问答“{entry.question}”", entry, undo_changes=[created or 0])
+    # 撤销 deletes it again and puts the questions back on the ignore list.
+    revs = [history.revisions(session, "entry", entry.id or 0)[0].id or 0]
+    revs += [teach.latest_revision(session, "ignored", i.id or 0) for i in unignored]
+    text = f"已新增问答“{entry.question}”" + teach.left_ignore_list_text(unignored)
+    _flash_saved(request, text, entry, undo_changes=revs)
     return redirect(request, f"/entries/{entry.id}")
 
 
