@@ -23,6 +23,7 @@ import numpy as np
 from replybook.coverage.signals import (
     SIGNALS,
     FittedPipeline,
+    Information,
     Pipeline,
     _FittedPinyin,
     _FittedRatio,
@@ -78,7 +79,10 @@ class Refitter:
             fitted.append((signal, w))
         self._forget(forms)
         guard = sounds if self.pipeline.min_share > 0 else None
-        return FittedPipeline(self.pipeline, fitted, self._lengths, guard)  # type: ignore[arg-type]
+        # The information guard's weights are fitted afresh (one counting pass over the forms, not
+        # spliced yet): its idf² depends on every wording.
+        information = Information.fit(forms) if self.pipeline.min_information > 0 else None
+        return FittedPipeline(self.pipeline, fitted, self._lengths, guard, information)  # type: ignore[arg-type]
 
     def _sounds_of(self, forms: list[str]) -> list[str]:
         known = self._sounds
