@@ -41,7 +41,7 @@ BLOCK = 256  # ids per signature
 READ_BATCH = 500
 OWN = "replybook.owners.own"  # session.info: the open transaction's own memory (a _Known)
 TOUCHED = "replybook.owners.touched"  # session.info: ids of entries updated since the last check
-PINNED = "replybook.owners.pinned"  # session.info: ids of every entry the transaction updated
+PINNED = "replybook.owners.pinned"  # session.info: block → ids of the entries the transaction updated
 
 Signature = tuple[int, int, int, int]
 Held = tuple[int, str, tuple[str, ...]]  # version, question, normalised wordings
@@ -184,20 +184,21 @@ def find_owner(
     # has written library rows, else this save's reading (remembered in the shared memory below).
     own: _Known = session.info.setdefault(OWN, _Known()) if written else _Known()
     touched: set[int] = set(session.info.get(TOUCHED, ()))
-    pinned: set[int] = session.info.setdefault(PINNED, set()) if written else set()
-    pinned |= touched  # the shared memory may hold another content at their version
+    pinned: dict[int, set[int]] = session.info.setdefault(PINNED, {}) if written else {}
+    for entry_id in touched:  # the shared memory may hold another content at their version
+        pinned.setdefault(entry_id // BLOCK, set()).add(entry_id)
     again = {i // BLOCK for i in touched}
     with shared.lock:
         moved = {
             b for b in signatures.keys() | shared.blocks.keys() if signatures.get(b) != shared.blocks.get(b)
         }
-        mine = moved | ({i // BLOCK for i in pinned} & signatures.keys())  # the own memory answers for these
+        mine = moved | (pinned.keys() & signatures.keys())  # the blocks the own memory answers for
         to_read = sorted(
             b for b in mine if b in signatures and (own.blocks.get(b) != signatures[b] or b in again)
         )
         cached = {b: shared.block(b) for b in to_read}
     for b in to_read:
-        for entry_id in pinned & cached[b].keys():
+        for entry_id in pinned.get(b, set()) & cached[b].keys():
             del cached[b][entry_id]
         cached[b].update(own.block(b))  # what the transaction saw at its present version: not read again
         for entry_id in touched & cached[b].keys():
