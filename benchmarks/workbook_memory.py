@@ -8,8 +8,7 @@ RSS (resource.getrusage ru_maxrss) is its own:
   ``iter_rows(values_only=True)``), the least any import of it must do;
 - reader: replybook's ``tabular.workbook.open_workbook(...).rows(sheet)`` (every cell as text);
 - import: ``replybook library import x.xlsx`` as the CLI runs it (``shop.workbook.import_workbook``,
-  plan + apply, one transaction) into an empty SQLite database — for the phrase workbook; the
-  library workbook's import is CPU-bound well before memory matters (README), so only its reader.
+  plan + apply, one transaction) into an empty SQLite database, for both workbooks.
 
 Run: .venv-test/bin/python benchmarks/workbook_memory.py
 """
@@ -110,10 +109,7 @@ def main(rows_list: list[int]) -> None:
         for rows in rows_list:
             for name, make, sheet, kinds in (
                 ("phrases", make_phrases, "快捷短语", ("baseline", "reader", "import")),
-                # The library's import plans every entry against the whole library (conflicts,
-                # redundant wordings): at 10,000 entries it ran over three CPU minutes, so only its
-                # reading is measured (benchmarks/README.md).
-                ("library", make_library, "问答库", ("baseline", "reader")),
+                ("library", make_library, "问答库", ("baseline", "reader", "import")),
             ):
                 path = work / f"{name}-{rows}.xlsx"
                 make(path, rows)

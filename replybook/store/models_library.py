@@ -85,7 +85,7 @@ def _bump(session: OrmSession, row: int) -> None:
         session.execute(insert(table).values(id=row, version=1))
 
 
-@event.listens_for(OrmSession, "after_commit")
-@event.listens_for(OrmSession, "after_rollback")
-def _transaction_ended(session: OrmSession) -> None:
-    session.info.pop(LIBRARY_WRITTEN, None)
+@event.listens_for(OrmSession, "after_transaction_end")
+def _transaction_ended(session: OrmSession, transaction: Any) -> None:
+    if transaction.parent is None:  # the outer transaction: a savepoint's end leaves the writes before it
+        session.info.pop(LIBRARY_WRITTEN, None)
