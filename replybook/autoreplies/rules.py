@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import AutoReply, Trigger
 from replybook.store.normalize import normalise
@@ -190,6 +190,11 @@ def find_ties(
 
 def list_rules(session: Session) -> list[AutoReply]:
     return list(session.exec(select(AutoReply).order_by(col(AutoReply.id))))
+
+
+def page_of_rules(session: Session, *, page: int, per_page: int) -> paging.Page[AutoReply]:
+    """One page of the rules in list_rules' order."""
+    return paging.fetch(session, select(AutoReply).order_by(col(AutoReply.id)), page=page, per_page=per_page)
 
 
 def get_rule(session: Session, rule_id: int) -> AutoReply:
