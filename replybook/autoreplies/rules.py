@@ -142,7 +142,13 @@ def would_fire(
 
     ``rules``: the rules already loaded, for callers that ask about many moments.
     """
-    candidates = list_rules(session) if rules is None else rules
+    if rules is None:  # only the rules that can fire: enabled, and keyword rules only for a message
+        stmt = select(AutoReply).where(col(AutoReply.enabled).is_(True)).order_by(col(AutoReply.id))
+        if not message:
+            stmt = stmt.where(AutoReply.trigger != Trigger.KEYWORD)
+        candidates = list(session.exec(stmt))
+    else:
+        candidates = rules
     rules = [r for r in candidates if applies(r, at, event=event, message=message, waiting=waiting)]
     rules.sort(key=lambda r: (specificity(r), r.priority), reverse=True)
     if not rules:

@@ -50,9 +50,16 @@ def runs_data(session: Session, *, page: int = 1) -> dict[str, Any]:
                 "target": c.coverage_target,
                 "questions": c.questions_file if c.questions_text is not None else None,
             }
-            for c in campaigns.list_campaigns(session)
+            for c in _latest_campaigns(session)
         ],
     }
+
+
+def _latest_campaigns(session: Session, count: int = 50) -> list[Campaign]:
+    """The ``count`` campaigns that start last, in start order: the coverage page offers their
+    start times and question sets (all of them in a shop with fewer)."""
+    stmt = select(Campaign).order_by(col(Campaign.start).desc(), col(Campaign.id).desc()).limit(count)
+    return list(reversed(session.exec(stmt).all()))
 
 
 def report_data(session: Session, run_id: int) -> dict[str, Any]:
