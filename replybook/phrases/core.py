@@ -205,9 +205,11 @@ class PhrasePage:
 def page_of_phrases(
     session: Session, *, scope: str, owner: str, text: str | None = None, page: int, per_page: int
 ) -> PhrasePage:
-    """One page of one library (a scope and an owner), filtered like list_phrases and in its order:
-    ORDER BY group, code with LIMIT/OFFSET on the (scope, owner, group) index, so the page costs
-    the same whatever the library's size, plus the count per group (a page past the end: the last)."""
+    """One page of one library (a scope and an owner), filtered like list_phrases and in its order,
+    plus the count per group (a page past the end: the last). The counts tell in which group the
+    page starts and how far into it: the page is read from that group on (ORDER BY group, code on the
+    (scope, owner, group) index, OFFSET within the group only), so the last page of a big library
+    costs about what the first does."""
     counted = _filtered(
         select(Phrase.group_name, func.count(col(Phrase.id))), scope=scope, owner=None, group=None, text=text
     ).where(Phrase.owner == owner)
@@ -217,8 +219,15 @@ def page_of_phrases(
     where = _filtered(select(Phrase), scope=scope, owner=None, group=None, text=text).where(
         Phrase.owner == owner
     )
-    order = (_code_point(session, col(Phrase.group_name)), _code_point(session, col(Phrase.code)))
-    rows = list(session.exec(where.order_by(*order).limit(per_page).offset((shown - 1) * per_page)))
+    group = _code_point(session, col(Phrase.group_name))
+    skip = (shown - 1) * per_page
+    for name in sorted(groups):  # code point order, as _code_point sorts
+        if skip < groups[name]:
+            where = where.where(group >= name)
+            break
+        skip -= groups[name]
+    order = (group, _code_point(session, col(Phrase.code)))
+    rows = list(session.exec(where.order_by(*order).limit(per_page).offset(skip)))
     return PhrasePage(paging.Page(rows, total, shown, per_page), groups)
 
 
