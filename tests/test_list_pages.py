@@ -100,7 +100,9 @@ def _rows(kind: str) -> list[Any]:
         return [AutoReply(name=m, trigger="keyword", keywords=[m], text="回复", enabled=False) for m in MARKS]
     if kind == "campaigns":
         days = [LATER + timedelta(days=i) for i in range(len(MARKS))]
-        return [Campaign(name=m, start=d, end=d + timedelta(days=1)) for m, d in zip(MARKS, days)]
+        return [
+            Campaign(name=m, start=d, end=d + timedelta(days=1)) for m, d in zip(MARKS, days, strict=True)
+        ]
     if kind == "categories":
         return [Category(key=f"k{i:03d}", name=m, position=1000 + i) for i, m in enumerate(MARKS)]
     if kind == "coverage":  # newest first: the last added is on page 1

@@ -133,7 +133,9 @@ def item_data(session: Session, item_type: str, item_id: int) -> dict[str, Any]:
     }
 
 
-def recent_data(session: Session, *, limit: int = PER_PAGE, item_type: str = "", page: int = 1) -> dict[str, Any]:
+def recent_data(
+    session: Session, *, limit: int = PER_PAGE, item_type: str = "", page: int = 1
+) -> dict[str, Any]:
     """One page of the changes, newest first: ``limit`` a page (at most paging.MAX_PER_PAGE)."""
     found = history.page_of_recent(
         session, page=page, per_page=paging.per_page_of(limit, PER_PAGE), item_type=item_type or None
