@@ -90,7 +90,7 @@ PAGE_DATA: dict[str, Callable[..., Any]] = {
     "POST /coverage/campaign": coverage_page.run_campaign_questions,
     "GET /coverage/{run_id}": coverage_page.report_data,
     "POST /coverage/{run_id}/delete": coverage_runs.delete_run,
-    "GET /campaigns": campaigns_page.campaign_public,
+    "GET /campaigns": campaigns_page.campaigns_data,
     "POST /campaigns/new": campaign_store.create_campaign,
     "GET /campaigns/{campaign_id}": campaigns_page.campaign_public,
     "POST /campaigns/{campaign_id}": campaign_store.update_campaign,

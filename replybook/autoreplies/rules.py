@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import AutoReply, Trigger
 from replybook.store.normalize import normalise
@@ -142,7 +142,13 @@ def would_fire(
 
     ``rules``: the rules already loaded, for callers that ask about many moments.
     """
-    candidates = list_rules(session) if rules is None else rules
+    if rules is None:  # only the rules that can fire: enabled, and keyword rules only for a message
+        stmt = select(AutoReply).where(col(AutoReply.enabled).is_(True)).order_by(col(AutoReply.id))
+        if not message:
+            stmt = stmt.where(AutoReply.trigger != Trigger.KEYWORD)
+        candidates = list(session.exec(stmt))
+    else:
+        candidates = rules
     rules = [r for r in candidates if applies(r, at, event=event, message=message, waiting=waiting)]
     rules.sort(key=lambda r: (specificity(r), r.priority), reverse=True)
     if not rules:
@@ -190,6 +196,11 @@ def find_ties(
 
 def list_rules(session: Session) -> list[AutoReply]:
     return list(session.exec(select(AutoReply).order_by(col(AutoReply.id))))
+
+
+def page_of_rules(session: Session, *, page: int, per_page: int) -> paging.Page[AutoReply]:
+    """One page of the rules in list_rules' order."""
+    return paging.fetch(session, select(AutoReply).order_by(col(AutoReply.id)), page=page, per_page=per_page)
 
 
 def get_rule(session: Session, rule_id: int) -> AutoReply:

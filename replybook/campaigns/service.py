@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from replybook.coverage.chat_questions import as_text
 from replybook.coverage.question_files import Question, parse_questions
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.errors import ConflictError, ImportFormatError, InvalidValue, NotFoundError
 from replybook.store.models import Campaign
 from replybook.store.timeutil import parse_datetime, to_shop
@@ -156,6 +156,12 @@ def _validate(data: CampaignData, *, questions_changed: bool = True) -> None:
 
 def list_campaigns(session: Session) -> list[Campaign]:
     return list(session.exec(select(Campaign).order_by(col(Campaign.start))))
+
+
+def page_of_campaigns(session: Session, *, page: int, per_page: int) -> paging.Page[Campaign]:
+    """One page of the campaigns in list_campaigns' order (by start; the id breaks a tie)."""
+    stmt = select(Campaign).order_by(col(Campaign.start), col(Campaign.id))
+    return paging.fetch(session, stmt, page=page, per_page=per_page)
 
 
 def get_campaign(session: Session, name: str) -> Campaign:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from sqlmodel import Session, col, select
 
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.normalize import normalise
@@ -31,6 +31,12 @@ def ignore_key(question: str) -> str:
 def list_ignored(session: Session) -> list[IgnoredQuestion]:
     """The shop's ignored questions, oldest first."""
     return list(session.exec(select(IgnoredQuestion).order_by(col(IgnoredQuestion.id))))
+
+
+def page_of_ignored(session: Session, *, page: int, per_page: int) -> paging.Page[IgnoredQuestion]:
+    """One page of the ignored questions, oldest first."""
+    stmt = select(IgnoredQuestion).order_by(col(IgnoredQuestion.id))
+    return paging.fetch(session, stmt, page=page, per_page=per_page)
 
 
 def ignored_keys(session: Session) -> frozenset[str]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from replybook.library.owners import find_owner
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.controls import control_problem
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.labels import field_name
@@ -305,21 +305,9 @@ def library_state(session: Session, *, at: datetime) -> tuple[Any, ...]:
     return (library_version(session), *active)
 
 
-def list_entries(
-    session: Session,
-    *,
-    category: str | None = None,
-    state: str | None = None,
-    search: str | None = None,
-    at: datetime | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> tuple[list[Entry], int]:
-    """Entries in library order, filtered; returns (page, total matching).
-
-    ``state``: enabled | disabled | active | inactive (active at ``at``). ``search`` looks in the
-    question, the similar wordings, the keywords and the answers.
-    """
+def _entries_query(
+    session: Session, *, category: str | None, state: str | None, search: str | None, at: datetime | None
+) -> Any:
     stmt = select(Entry)
     if category:
         stmt = stmt.where(Entry.category_id == get_category(session, category).id)
@@ -346,8 +334,42 @@ def list_entries(
                 contains_text(cast(Entry.answers, String), typed),
             )
         )
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    stmt = stmt.order_by(col(Entry.id)).offset(offset)
+    return stmt.order_by(col(Entry.id))
+
+
+def list_entries(
+    session: Session,
+    *,
+    category: str | None = None,
+    state: str | None = None,
+    search: str | None = None,
+    at: datetime | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Entry], int]:
+    """Entries in library order, filtered; returns (page, total matching).
+
+    ``state``: enabled | disabled | active | inactive (active at ``at``). ``search`` looks in the
+    question, the similar wordings, the keywords and the answers.
+    """
+    stmt = _entries_query(session, category=category, state=state, search=search, at=at)
+    total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
+    stmt = stmt.offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt)), total
+
+
+def page_of_entries(
+    session: Session,
+    *,
+    category: str | None = None,
+    state: str | None = None,
+    search: str | None = None,
+    at: datetime | None = None,
+    page: int,
+    per_page: int,
+) -> paging.Page[Entry]:
+    """One page of the entries list_entries gives, in library order (a page past the end: the last)."""
+    stmt = _entries_query(session, category=category, state=state, search=search, at=at)
+    return paging.fetch(session, stmt, page=page, per_page=per_page)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select
 
 from replybook.phrases.qianniu_csv import MAX_CODE_LENGTH, MAX_GROUP_LENGTH
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.controls import control_problem
 from replybook.store.db import take_write_lock
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError, PermissionDenied
@@ -198,35 +198,37 @@ def _code_point(session: Session, column: Any) -> Any:
 
 @dataclass
 class PhrasePage:
-    phrases: list[Phrase]  # this page's, in sort_key order
-    total: int  # every phrase that matches
+    page: paging.Page[Phrase]  # this page's phrases, in sort_key order, with the total and page
     groups: dict[str, int]  # group → how many phrases match in it (all pages)
 
 
 def page_of_phrases(
-    session: Session, *, scope: str, owner: str, text: str | None = None, limit: int, offset: int
+    session: Session, *, scope: str, owner: str, text: str | None = None, page: int, per_page: int
 ) -> PhrasePage:
-    """One page of one library (a scope and an owner), filtered like list_phrases and in its order
-    (group, then code): the count per group first (without a search, read from the (scope, owner,
-    group) index alone), then each group the page overlaps sorted and sliced on its own, so a page
-    costs the size of its groups, not of the library. A search still reads every phrase's text once
-    (a "contains" has no index)."""
-
-    def where(stmt: Any) -> Any:
-        stmt = _filtered(stmt, scope=scope, owner=None, group=None, text=text)
-        return stmt.where(Phrase.owner == owner)
-
-    code = _code_point(session, col(Phrase.code))
-    counted = where(select(Phrase.group_name, func.count(col(Phrase.id)))).group_by(col(Phrase.group_name))
-    groups: dict[str, int] = dict(sorted(session.exec(counted).all()))
-    rows: list[Phrase] = []
-    first = 0  # the position of the group's first phrase among all that match
-    for group_name, count in groups.items():
-        if first + count > offset and len(rows) < limit:
-            part = where(select(Phrase)).where(Phrase.group_name == group_name).order_by(code)
-            rows += session.exec(part.offset(max(offset - first, 0)).limit(limit - len(rows))).all()
-        first += count
-    return PhrasePage(rows, first, groups)
+    """One page of one library (a scope and an owner), filtered like list_phrases and in its order,
+    plus the count per group (a page past the end: the last). The counts tell in which group the
+    page starts and how far into it: the page is read from that group on (ORDER BY group, code on the
+    (scope, owner, group) index, OFFSET within the group only), so the last page of a big library
+    costs about what the first does."""
+    counted = _filtered(
+        select(Phrase.group_name, func.count(col(Phrase.id))), scope=scope, owner=None, group=None, text=text
+    ).where(Phrase.owner == owner)
+    groups = dict(session.exec(counted.group_by(col(Phrase.group_name))).all())
+    total = sum(groups.values())
+    shown = paging.clamp(page, total, per_page)
+    where = _filtered(select(Phrase), scope=scope, owner=None, group=None, text=text).where(
+        Phrase.owner == owner
+    )
+    group = _code_point(session, col(Phrase.group_name))
+    skip = (shown - 1) * per_page
+    for name in sorted(groups):  # code point order, as _code_point sorts
+        if skip < groups[name]:
+            where = where.where(group >= name)
+            break
+        skip -= groups[name]
+    order = (group, _code_point(session, col(Phrase.code)))
+    rows = list(session.exec(where.order_by(*order).limit(per_page).offset(skip)))
+    return PhrasePage(paging.Page(rows, total, shown, per_page), groups)
 
 
 def phrase_data(phrase: Phrase) -> PhraseData:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel, col, select
 
+from replybook.store import paging
 from replybook.store.errors import ConflictError, NotFoundError, PermissionDenied, StaleVersionError
 from replybook.store.models import (
     AutoReply,
@@ -345,10 +346,17 @@ def revisions(session: Session, item_type: str, item_id: int) -> list[Revision]:
 
 
 def recent(session: Session, *, limit: int = 20, item_type: str | None = None) -> list[Revision]:
-    stmt = select(Revision).order_by(col(Revision.id).desc()).limit(limit)
+    return page_of_recent(session, page=1, per_page=limit, item_type=item_type).rows
+
+
+def page_of_recent(
+    session: Session, *, page: int, per_page: int, item_type: str | None = None
+) -> paging.Page[Revision]:
+    """One page of the changes, newest first (of one kind of item when ``item_type``)."""
+    stmt = select(Revision).order_by(col(Revision.id).desc())
     if item_type:
         stmt = stmt.where(Revision.item_type == item_type)
-    return list(session.exec(stmt))
+    return paging.fetch(session, stmt, page=page, per_page=per_page)
 
 
 def get_revision(session: Session, revision_id: int) -> Revision:

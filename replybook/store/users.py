@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from replybook.store import history, tokens
+from replybook.store import history, paging, tokens
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Role, User
 from replybook.store.passwords import PasswordHasher
@@ -130,6 +130,11 @@ def authenticate(
 
 def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(col(User.id))))
+
+
+def page_of_users(session: Session, *, page: int, per_page: int) -> paging.Page[User]:
+    """One page of the users in list_users' order."""
+    return paging.fetch(session, select(User).order_by(col(User.id)), page=page, per_page=per_page)
 
 
 def remove_user(session: Session, *, name: str, by: str | None = None) -> None:

@@ -151,8 +151,8 @@ def api_delete_entry(
 
 
 @router.get("/categories", summary="意图分类及问答数")
-def api_categories(session: SessionDep) -> dict[str, Any]:
-    return categories_page.categories_data(session)
+def api_categories(session: SessionDep, page: int = 1) -> dict[str, Any]:
+    return categories_page.categories_data(session, page=page)
 
 
 @router.post("/categories", status_code=201, summary="新增分类（客服主管）")
@@ -162,9 +162,9 @@ def api_add_category(session: SessionDep, viewer: SupervisorDep, body: CategoryI
     return {"key": cat.key, "name": cat.name, "builtin": cat.builtin}
 
 
-@router.get("/history", summary="最近的改动")
-def api_recent(session: SessionDep, type: str = "", limit: int = 50) -> dict[str, Any]:
-    return history_page.recent_data(session, limit=min(max(limit, 1), 500), item_type=type)
+@router.get("/history", summary="最近的改动，一页（每页 limit 条，默认 50、最多 500）")
+def api_recent(session: SessionDep, type: str = "", limit: int = 50, page: int = 1) -> dict[str, Any]:
+    return history_page.recent_data(session, limit=limit, item_type=type, page=page)
 
 
 @router.get("/history/{item_type}/{item_id}", summary="一项内容的全部版本及差异")
@@ -179,8 +179,8 @@ def api_restore(session: SessionDep, viewer: ViewerDep, revision_id: int) -> dic
 
 
 @router.get("/users", summary="用户（客服主管）")
-def api_users(session: SessionDep, viewer: SupervisorDep) -> dict[str, Any]:
-    return users_page.users_data(session)
+def api_users(session: SessionDep, viewer: SupervisorDep, page: int = 1) -> dict[str, Any]:
+    return users_page.users_data(session, page=page)
 
 
 # api_actions first: its /autoreplies/firing must come before /autoreplies/{rule_id}.

@@ -74,9 +74,9 @@ def _stale(exc: StaleVersionError, current: dict[str, Any]) -> JSONResponse:
 # ---------------------------------------------------------------- auto-replies
 
 
-@router.get("/autoreplies", summary="自动回复规则，以及此刻首次咨询会触发哪条")
-def api_rules(session: SessionDep) -> dict[str, Any]:
-    return rules_data(session)
+@router.get("/autoreplies", summary="自动回复规则的一页（每页 50 条），以及此刻首次咨询会触发哪条")
+def api_rules(session: SessionDep, page: int = 1) -> dict[str, Any]:
+    return rules_data(session, page=page)
 
 
 @router.get("/autoreplies/{rule_id}", summary="一条自动回复")

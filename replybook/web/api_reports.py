@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from replybook import campaigns as campaign_store
 from replybook import gold as goldteam
 from replybook.store.timeutil import now, parse_date, parse_datetime, today_shop
 
@@ -48,9 +47,9 @@ def api_try_post(request: Request, session: SessionDep, body: TryIn) -> dict[str
     )
 
 
-@router.get("/coverage", summary="历次覆盖测试")
-def api_runs(session: SessionDep) -> dict[str, Any]:
-    return coverage.runs_data(session)
+@router.get("/coverage", summary="历次覆盖测试的一页（每页 50 次，最新的在前）")
+def api_runs(session: SessionDep, page: int = 1) -> dict[str, Any]:
+    return coverage.runs_data(session, page=page)
 
 
 @router.get("/coverage/{run_id}", summary="一次覆盖测试的报告")
@@ -64,9 +63,9 @@ def api_gold(session: SessionDep, on: str = "", target: str = "") -> dict[str, A
     return gold.gold_data(session, on=day, target=goldteam.parse_target(target) if target else None)
 
 
-@router.get("/campaigns", summary="活动：时间、问题文件与检查门槛")
-def api_campaigns(session: SessionDep) -> dict[str, Any]:
-    return {"campaigns": [campaigns.campaign_public(c) for c in campaign_store.list_campaigns(session)]}
+@router.get("/campaigns", summary="活动的一页（每页 50 个）：时间、问题文件与检查门槛")
+def api_campaigns(session: SessionDep, page: int = 1) -> dict[str, Any]:
+    return campaigns.campaigns_data(session, page=page)
 
 
 @router.get(

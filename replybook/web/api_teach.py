@@ -101,9 +101,9 @@ def api_teach_undo(session: SessionDep, viewer: SupervisorDep, body: UndoIn) -> 
     return {"changed": text}
 
 
-@router.get("/ignored", summary="忽略的问题")
-def api_ignored(session: SessionDep) -> dict[str, Any]:
-    return ignored_data(session)
+@router.get("/ignored", summary="忽略的问题的一页（每页 50 个，最早的在前）")
+def api_ignored(session: SessionDep, page: int = 1) -> dict[str, Any]:
+    return ignored_data(session, page=page)
 
 
 @router.post("/ignored", status_code=201, summary="忽略一个问题（客服主管）")

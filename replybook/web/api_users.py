@@ -50,7 +50,7 @@ def api_add_user(
         session, name=body.name, role=body.role, password=body.password, hasher=request.app.state.hasher
     )
     session.commit()
-    return next(u for u in users_page.users_data(session)["users"] if u["name"] == added.name)
+    return users_page.user_public(added)
 
 
 @router.post(
@@ -66,7 +66,7 @@ def api_reset_password(
 @router.post("/users/{name}/role", summary="修改用户的角色（客服主管；记入历史，可撤销）")
 def api_change_role(session: SessionDep, viewer: SupervisorDep, name: str, body: RoleIn) -> dict[str, Any]:
     users_page.change_role_of(session, viewer, name=name, role=body.role, expected_version=body.version)
-    return next(u for u in users_page.users_data(session)["users"] if u["name"] == name)
+    return users_page.user_public(users.get_user(session, name))
 
 
 @router.delete("/users/{name}", summary="删除用户（客服主管；可在历史中恢复，恢复后需重设密码）")

@@ -149,7 +149,10 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         title="replybook API",
         description="客服回复配置（千牛问答库、自动回复、快捷短语）的 JSON 接口。"
         "用个人 API 令牌（Authorization: Bearer rb_…，在“我的账号”页或用 `replybook user token` 创建）、"
-        "网页登录后的会话（写操作带 X-CSRF-Token 头）或 HTTP Basic 认证（每次校验密码，较慢）访问。",
+        "网页登录后的会话（写操作带 X-CSRF-Token 头）或 HTTP Basic 认证（每次校验密码，较慢）访问。"
+        "列表接口（问答、快捷短语、自动回复、活动、分类、覆盖测试、历史、用户、忽略的问题）每次返回一页："
+        "用 ?page=N 翻页（从 1 开始，超过末页返回末页），响应里有 total（全部条数）、page、pages（页数）"
+        "和 per_page（每页条数）。",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

@@ -23,6 +23,7 @@ from .render import render
 from .uploads import PostedForm, UploadRoute
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 50
 TRIGGERS = {t.value: name for t, name in autoreplies.TRIGGER_NAMES.items()}
 FIELD_LABELS = (
     ("name", "名称"),
@@ -58,11 +59,14 @@ def rule_public(rule: AutoReply) -> dict[str, Any]:
     }
 
 
-def rules_data(session: Session) -> dict[str, Any]:
-    """The rules, and which would fire right now for a buyer's first message."""
+def rules_data(session: Session, *, page: int = 1) -> dict[str, Any]:
+    """One page of the rules (PER_PAGE a page), and which would fire right now for a buyer's first
+    message."""
     firing = autoreplies.would_fire(session, now(), event="first_contact")
+    found = autoreplies.page_of_rules(session, page=page, per_page=PER_PAGE)
     return {
-        "rules": [rule_public(r) for r in autoreplies.list_rules(session)],
+        "rules": [rule_public(r) for r in found.rows],
+        **found.fields(),
         "firing_now": rule_public(firing.rule) if firing.rule else None,
         "tied_now": [r.name for r in firing.tied],
         "triggers": TRIGGERS,
@@ -94,8 +98,8 @@ def _rule_data(rule: AutoReply) -> autoreplies.AutoReplyData:
 
 
 @router.get("/autoreplies")
-def rules_page(request: Request, session: SessionDep) -> Response:
-    return render(request, "autoreplies/list.html", rules_data(session))
+def rules_page(request: Request, session: SessionDep, page: int = 1) -> Response:
+    return render(request, "autoreplies/list.html", rules_data(session, page=page))
 
 
 def _editor(request: Request, *, form: dict[str, Any], rule: dict[str, Any] | None, error=None, status=200):

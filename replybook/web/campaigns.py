@@ -31,6 +31,7 @@ from .render import render, standalone_page
 from .uploads import PostedForm, UploadRoute, file_bytes
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 50
 FIELD_LABELS = (
     ("name", "活动名称"),
     ("start", "开始"),
@@ -184,10 +185,15 @@ def _question_count(c: Campaign) -> int | None:
         return None
 
 
+def campaigns_data(session: Session, *, page: int = 1) -> dict[str, Any]:
+    """One page of the campaigns (PER_PAGE a page, by start), the page and GET /api/campaigns."""
+    found = campaigns.page_of_campaigns(session, page=page, per_page=PER_PAGE)
+    return {"campaigns": [campaign_public(c) for c in found.rows], **found.fields()}
+
+
 @router.get("/campaigns")
-def campaigns_page(request: Request, session: SessionDep) -> Response:
-    listed = [campaign_public(c) for c in campaigns.list_campaigns(session)]
-    return render(request, "campaigns/list.html", {"campaigns": listed})
+def campaigns_page(request: Request, session: SessionDep, page: int = 1) -> Response:
+    return render(request, "campaigns/list.html", campaigns_data(session, page=page))
 
 
 @router.get("/campaigns/new")

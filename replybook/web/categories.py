@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook.library import entries
+from replybook.store import paging
 from replybook.store.errors import ConflictError, InvalidValue
 
 from . import forms
@@ -17,21 +18,26 @@ from .render import render
 from .uploads import PostedForm, UploadRoute
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 100  # categories are few; a shop with hundreds still gets pages
 
 
-def categories_data(session: Session) -> dict[str, Any]:
+def categories_data(session: Session, *, page: int = 1) -> dict[str, Any]:
+    """One page of the categories (PER_PAGE a page, in the library's order) with their entry counts."""
     counts = entries.entry_counts(session)
+    found = paging.of_list(entries.list_categories(session), page=page, per_page=PER_PAGE)
     return {
         "categories": [
             {"key": c.key, "name": c.name, "builtin": c.builtin, "count": counts.get(c.key, 0)}
-            for c in entries.list_categories(session)
-        ]
+            for c in found.rows
+        ],
+        **found.fields(),
     }
 
 
 @router.get("/categories")
-def categories_page(request: Request, session: SessionDep) -> Response:
-    return render(request, "categories/list.html", {**categories_data(session), "error": None, "form": {}})
+def categories_page(request: Request, session: SessionDep, page: int = 1) -> Response:
+    data = {**categories_data(session, page=page), "error": None, "form": {}}
+    return render(request, "categories/list.html", data)
 
 
 @router.post("/categories")

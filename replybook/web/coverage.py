@@ -18,7 +18,7 @@ from replybook.coverage import teach
 from replybook.coverage.question_files import COLUMNS_HINT
 from replybook.coverage.report import STATUS_NAMES
 from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL, campaign_verdict
-from replybook.store import users
+from replybook.store import paging, users
 from replybook.store.errors import ImportFormatError, InvalidValue
 from replybook.store.models import Campaign, CoverageRun
 from replybook.store.timeutil import iso_shop, now
@@ -29,14 +29,19 @@ from .render import render
 from .uploads import PostedForm, UploadRoute, file_bytes
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 50
 QUESTION_SUFFIXES = {".txt", ".csv", ".log", ".zip", ".xlsx", ".xls"}
 NO_FILE = "请先选择问题文件（每行一个问题的 .txt，或带“问题”列的 .csv，或聊天记录导出）。"
 
 
-def runs_data(session: Session) -> dict[str, Any]:
-    runs = session.exec(select(CoverageRun).order_by(col(CoverageRun.id).desc()).limit(50))
+def runs_data(session: Session, *, page: int = 1) -> dict[str, Any]:
+    """One page of the stored runs (PER_PAGE a page, newest first), the column hint and the campaigns
+    whose question set can be run."""
+    stmt = select(CoverageRun).order_by(col(CoverageRun.id).desc())
+    found = paging.fetch(session, stmt, page=page, per_page=PER_PAGE)
     return {
-        "runs": [coverage_runs.run_public(r) for r in runs],
+        "runs": [coverage_runs.run_public(r) for r in found.rows],
+        **found.fields(),
         "columns_hint": COLUMNS_HINT,
         "campaigns": [
             {
@@ -45,9 +50,16 @@ def runs_data(session: Session) -> dict[str, Any]:
                 "target": c.coverage_target,
                 "questions": c.questions_file if c.questions_text is not None else None,
             }
-            for c in campaigns.list_campaigns(session)
+            for c in _latest_campaigns(session)
         ],
     }
+
+
+def _latest_campaigns(session: Session, count: int = 50) -> list[Campaign]:
+    """The ``count`` campaigns that start last, in start order: the coverage page offers their
+    start times and question sets (all of them in a shop with fewer)."""
+    stmt = select(Campaign).order_by(col(Campaign.start).desc(), col(Campaign.id).desc()).limit(count)
+    return list(reversed(session.exec(stmt).all()))
 
 
 def report_data(session: Session, run_id: int) -> dict[str, Any]:
@@ -94,8 +106,8 @@ def _named_entries(problems: list[dict[str, Any]]) -> list[str]:
 
 
 @router.get("/coverage")
-def runs_page(request: Request, session: SessionDep, viewer: ViewerDep) -> Response:
-    return render(request, "coverage/runs.html", {**runs_data(session), "error": None})
+def runs_page(request: Request, session: SessionDep, viewer: ViewerDep, page: int = 1) -> Response:
+    return render(request, "coverage/runs.html", {**runs_data(session, page=page), "error": None})
 
 
 def run_uploaded(

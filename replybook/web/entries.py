@@ -3,7 +3,6 @@ stale-save conflict view, enabling, and deleting (which can be undone from histo
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -76,25 +75,21 @@ def list_data(
     session: Session, *, category: str = "", state: str = "", q: str = "", page: int = 1
 ) -> dict[str, Any]:
     """The entry list: one page of matching entries, the filters, and the categories with counts."""
-    page = max(page, 1)
     at = now()
-    rows, total = entries.list_entries(
+    found = entries.page_of_entries(
         session,
         category=category or None,
         state=state or None,
         search=q or None,
         at=at,
-        limit=PER_PAGE,
-        offset=(page - 1) * PER_PAGE,
+        page=page,
+        per_page=PER_PAGE,
     )
     cats = categories_by_id(session)
     counts = entries.entry_counts(session)
     return {
-        "entries": [entry_public(e, cats, at) for e in rows],
-        "total": total,
-        "page": page,
-        "pages": max(1, math.ceil(total / PER_PAGE)),
-        "per_page": PER_PAGE,
+        "entries": [entry_public(e, cats, at) for e in found.rows],
+        **found.fields(),
         "filters": {"category": category, "state": state, "q": q},
         "categories": [{"key": c.key, "name": c.name, "count": counts.get(c.key, 0)} for c in cats.values()],
     }

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from replybook.library.entries import list_categories
-from replybook.store import history
+from replybook.store import history, paging
 from replybook.store.errors import NotFoundError
 from replybook.store.labels import FIELD_NAMES
 from replybook.store.models import Revision
@@ -21,6 +21,7 @@ from .render import render
 from .uploads import UploadRoute
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 50
 
 TYPE_NAMES = {
     "entry": "问答",
@@ -136,9 +137,19 @@ def item_data(session: Session, item_type: str, item_id: int) -> dict[str, Any]:
     }
 
 
-def recent_data(session: Session, *, limit: int = 50, item_type: str = "") -> dict[str, Any]:
-    revs = history.recent(session, limit=limit, item_type=item_type or None)
-    return {"revisions": [revision_public(r) for r in revs], "item_type": item_type, "types": TYPE_NAMES}
+def recent_data(
+    session: Session, *, limit: int = PER_PAGE, item_type: str = "", page: int = 1
+) -> dict[str, Any]:
+    """One page of the changes, newest first: ``limit`` a page (at most paging.MAX_PER_PAGE)."""
+    found = history.page_of_recent(
+        session, page=page, per_page=paging.per_page_of(limit, PER_PAGE), item_type=item_type or None
+    )
+    return {
+        "revisions": [revision_public(r) for r in found.rows],
+        **found.fields(),
+        "item_type": item_type,
+        "types": TYPE_NAMES,
+    }
 
 
 def restore_revision(session: Session, viewer: Viewer, revision_id: int) -> Revision:
@@ -154,8 +165,8 @@ def restore_revision(session: Session, viewer: Viewer, revision_id: int) -> Revi
 
 
 @router.get("/history")
-def recent_page(request: Request, session: SessionDep, type: str = "") -> Response:
-    return render(request, "history/recent.html", recent_data(session, item_type=type))
+def recent_page(request: Request, session: SessionDep, type: str = "", page: int = 1) -> Response:
+    return render(request, "history/recent.html", recent_data(session, item_type=type, page=page))
 
 
 @router.get("/history/{item_type}/{item_id}")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -70,12 +69,11 @@ def phrases_data(
         scope=scope,
         owner=owner,
         text=q or None,
-        limit=PER_PAGE,
-        offset=(max(page, 1) - 1) * PER_PAGE,
+        page=page,
+        per_page=PER_PAGE,
     )
-    pages = max(1, math.ceil(found.total / PER_PAGE))
     groups: dict[str, list[dict[str, Any]]] = {}
-    for p in found.phrases:
+    for p in found.page.rows:
         groups.setdefault(p.group_name, []).append(phrase_public(p))
     agents = sorted(
         {name for name in session.exec(select(User.name))}
@@ -94,10 +92,7 @@ def phrases_data(
             {"name": name, "phrases": items, "total": found.groups.get(name, len(items))}
             for name, items in groups.items()
         ],
-        "total": found.total,
-        "page": max(page, 1),
-        "pages": pages,
-        "per_page": PER_PAGE,
+        **found.page.fields(),
         "q": q,
         "agents": [a for a in agents if a and a != viewer.name],
     }

@@ -22,14 +22,16 @@ from .render import render
 from .uploads import PostedForm, UploadRoute
 
 router = APIRouter(route_class=UploadRoute)
+PER_PAGE = 50  # ignored questions a page
 
 
-def ignored_data(session: Session) -> dict[str, Any]:
-    """The shop's ignored questions (the page and GET /api/ignored)."""
-    items = ignored.list_ignored(session)
+def ignored_data(session: Session, *, page: int = 1) -> dict[str, Any]:
+    """One page of the shop's ignored questions (PER_PAGE a page, oldest first; the page and
+    GET /api/ignored)."""
+    found = ignored.page_of_ignored(session, page=page, per_page=PER_PAGE)
     return {
-        "ignored": [{**ignored.ignored_public(i), "updated_at": iso_shop(i.updated_at)} for i in items],
-        "total": len(items),
+        "ignored": [{**ignored.ignored_public(i), "updated_at": iso_shop(i.updated_at)} for i in found.rows],
+        **found.fields(),
     }
 
 
@@ -105,8 +107,8 @@ def undo_page(request: Request, session: SessionDep, viewer: SupervisorDep, form
 
 
 @router.get("/ignored")
-def ignored_page(request: Request, session: SessionDep) -> Response:
-    return render(request, "ignored/list.html", ignored_data(session))
+def ignored_page(request: Request, session: SessionDep, page: int = 1) -> Response:
+    return render(request, "ignored/list.html", ignored_data(session, page=page))
 
 
 @router.post("/ignored")

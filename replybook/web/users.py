@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from replybook.store import users
 from replybook.store.errors import ConflictError, InvalidValue
+from replybook.store.models import User
 from replybook.store.timeutil import iso_shop
 
 from . import forms
@@ -33,26 +34,29 @@ from .uploads import PostedForm, UploadRoute
 router = APIRouter(route_class=UploadRoute)
 
 
-def users_data(session: Session) -> dict[str, Any]:
+PER_PAGE = 50
+
+
+def user_public(u: User) -> dict[str, Any]:
     return {
-        "users": [
-            {
-                "name": u.name,
-                "role": u.role,
-                "role_name": ROLE_NAMES.get(u.role, u.role),
-                "created_at": iso_shop(u.created_at),
-                "version": u.version,
-                "history_url": f"/history/user/{u.id}",
-            }
-            for u in users.list_users(session)
-        ],
-        "roles": ROLE_NAMES,
+        "name": u.name,
+        "role": u.role,
+        "role_name": ROLE_NAMES.get(u.role, u.role),
+        "created_at": iso_shop(u.created_at),
+        "version": u.version,
+        "history_url": f"/history/user/{u.id}",
     }
 
 
+def users_data(session: Session, *, page: int = 1) -> dict[str, Any]:
+    """One page of the users (PER_PAGE a page, oldest first) and the roles."""
+    found = users.page_of_users(session, page=page, per_page=PER_PAGE)
+    return {"users": [user_public(u) for u in found.rows], **found.fields(), "roles": ROLE_NAMES}
+
+
 @router.get("/users")
-def users_page(request: Request, session: SessionDep, viewer: SupervisorDep) -> Response:
-    return render(request, "users/list.html", {**users_data(session), "error": None, "form": {}})
+def users_page(request: Request, session: SessionDep, viewer: SupervisorDep, page: int = 1) -> Response:
+    return render(request, "users/list.html", {**users_data(session, page=page), "error": None, "form": {}})
 
 
 @router.post("/users")
