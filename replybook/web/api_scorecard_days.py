@@ -95,7 +95,7 @@ def api_upload_preview(
     return {"preview": plan.to_json(), "token": token, "expected": plan.fingerprint()}
 
 
-class ConfirmIn(BaseModel):
+class ScorecardUploadConfirmIn(BaseModel):
     token: str = Field(description="the token the preview returned")
     expected: str = Field(description="the preview's expected, as returned")
 
@@ -105,7 +105,9 @@ class ConfirmIn(BaseModel):
     summary="确认导入预览过的文件",
     responses={409: {"description": "预览之后数据有变化：返回重新算出的预览，请再确认一次"}},
 )
-def api_upload_confirm(request: Request, session: SessionDep, viewer: SupervisorDep, body: ConfirmIn) -> Any:
+def api_upload_confirm(
+    request: Request, session: SessionDep, viewer: SupervisorDep, body: ScorecardUploadConfirmIn
+) -> Any:
     applied, meta, plan = scorecard_days.confirm_upload(
         session, viewer, request.app.state.uploads, token=body.token, expected=body.expected
     )
