@@ -118,7 +118,11 @@ def test_editing_a_day_saves_a_new_version_with_history(boss: Browser) -> None:
     history = boss.get(f"/history/agentday/{day['id']}").text
     assert "手工修改 2026-11-03 小美 的考核数据" in history and "2206.46" not in history  # shown in cents
     assert "220646" in history and "230000" in history
-    assert boss.post(f"/history/{undo.group(1)}/restore").status_code == 303  # … which takes it back
+    assert f'href="/scorecard/days/{day["id"]}"' in history  # the history opens the day itself
+    restored = boss.post(f"/history/{undo.group(1)}/restore")  # … which takes it back, to the day
+    assert restored.status_code == 303 and restored.headers["location"].endswith(
+        f"/scorecard/days/{day['id']}"
+    )
     assert a_november_day(boss)["report"]["sales"] == "2206.46"
 
 

@@ -49,7 +49,7 @@ ITEM_URLS = {
     "review": "/gold",
     "user": "/users",
     "bot": "/bot",
-    "agentday": "/scorecard",
+    "agentday": "/scorecard/days/{id}",  # the day itself (its form shows its month)
     "handscore": "/scorecard",
     "scoremodel": "/scorecard/model",
     "ignored": "/ignored",
