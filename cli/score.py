@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from replybook import scorecard as core
@@ -78,20 +79,34 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value.quantize(Decimal('0.01')).normalize():f}%"
 
 
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> Table:
+    """One row per agent when it fits the terminal; else turned a quarter (one column per agent, one
+    row per indicator), so a narrow terminal shows every figure whole instead of cutting them to …."""
+    table = Table(title=title)
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i == 1 else "right")
+    for cells in rows:
+        table.add_row(*cells)
+    if Measurement.get(console, console.options.update_width(10_000), table).maximum <= console.width:
+        return table
+    turned = Table(title=title)
+    turned.add_column("项目")
+    for cells in rows:
+        turned.add_column(cells[1], justify="right")
+    for i, header in enumerate(headers):
+        if i != 1:
+            turned.add_row(header.replace("\n", " "), *(cells[i] for cells in rows))
+    return turned
+
+
 def _print(card: core.Scorecard, *, site: str = "") -> None:
     if not card.rows:
         console.print(f"{card.month} 没有考核数据：先用 replybook score import 导入每日数据")
         return
-    table = Table(title=f"{card.month} 客服考核表（{card.model.name}）")
-    table.add_column("排名", justify="right")
-    table.add_column("客服")
-    for indicator in card.model.indicators:
-        table.add_column(f"{indicator.name}\n{indicator.weight.normalize():f}%", justify="right")
-    table.add_column("加减分", justify="right")
-    table.add_column("总分", justify="right")
-    table.add_column("较上月", justify="right")
-    table.add_column("提成", justify="right")
-    table.add_column("工资", justify="right")
+    headers = ["排名", "客服"]
+    headers += [f"{i.name}\n{i.weight.normalize():f}%" for i in card.model.indicators]
+    headers += ["加减分", "总分", "较上月", "提成", "工资"]
+    rows = []
     for row in card.rows:
         cells = []
         for item in row.indicators:
@@ -99,17 +114,19 @@ def _print(card: core.Scorecard, *, site: str = "") -> None:
             cells.append(f"{score} → {_pct(item.contribution)}")
         before = card.previous.get(row.agent)
         change = "—" if before is None else f"{(row.total - before).quantize(Decimal('0.01')):+f}"
-        table.add_row(
-            str(row.rank),
-            escape(row.agent),
-            *cells,
-            f"{row.points_total.normalize():+f}",
-            _pct(row.total),
-            change,
-            f"{row.commission:,.2f}",
-            f"{row.pay:,.2f}",
+        rows.append(
+            [
+                str(row.rank),
+                escape(row.agent),
+                *cells,
+                f"{row.points_total.normalize():+f}",
+                _pct(row.total),
+                change,
+                f"{row.commission:,.2f}",
+                f"{row.pay:,.2f}",
+            ]
         )
-    console.print(table)
+    console.print(_table(f"{card.month} 客服考核表（{card.model.name}）", headers, rows))
     for row in card.rows:
         month = card.months.get(row.agent)
         if month is None:

@@ -137,12 +137,19 @@ def test_cli_import_dry_run_then_hand_score(cli, tmp_path: Path) -> None:  # typ
     assert {i["name"]: i["score"] for i in row["indicators"]}["团队合作能力"] == 90
 
 
-def test_the_sample_shop_prints_its_table(sample_cli) -> None:  # type: ignore[no-untyped-def]
+def test_the_sample_shop_prints_its_table(sample_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from cli.common import console
+
+    monkeypatch.setattr(console, "width", 80)  # a narrow terminal, whatever COLUMNS says
     result = sample_cli("score", "--month", "2026-11")
     assert result.exit_code == 0, result.output
     assert "2026-11 客服考核表" in result.output and "小美" in result.output and "小雨" in result.output
     assert "金牌客服窗口 2026-10-30 至 2026-11-28" in result.output
     assert "个人快捷短语 13 条" in result.output  # the sample agents' own phrase files
+    # Too wide for the test's 80-column terminal: turned a quarter, every figure whole (no "…").
+    assert "│ 总分             │       81.46% │       70.41% │" in result.output
+    assert "│ 综合服务评分 20% │     80 → 16% │   78 → 15.6% │" in result.output
+    assert "…" not in result.output.split("小美：")[0]
 
 
 def test_the_workbook_has_the_same_totals_in_another_reader(sample_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
