@@ -235,17 +235,22 @@ def hand(
 def chatlog(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="聊天记录：导出器的 ZIP、客户ID | 聊天记录 工作簿，或文本"),
+    limit: str = typer.Option("180", "--limit", help="回复时限（秒），平台为 180"),
+    window: str = typer.Option(
+        "08:00-24:00", "--window", help="只统计这个时段开始的买家消息，平台为 08:00-24:00"
+    ),
 ) -> None:
-    """从聊天记录算出每位客服每天的首次响应时间、平均响应时间和 3 分钟响应率（08:00–24:00）。
+    """从聊天记录算出每位客服每天的首次响应时间、平均响应时间和响应率（平台：180 秒内，08:00–24:00）。
 
-    Example: replybook score chatlog 千牛聊天记录_2026-11.zip
+    Example: replybook score chatlog 千牛聊天记录_2026-11.zip --limit 60 --window 09:00-23:00
     """
+    rule = core.parse_rule(window, limit)
     with session(ctx) as s:
-        days = core.import_chatlog(s, file, user="cli")
-    console.print(f"已从 {escape(str(file))} 算出 {len(days)} 个客服·日的响应时间")
+        days = core.import_chatlog(s, file, user="cli", rule=rule)
+    console.print(f"已从 {escape(str(file))} 算出 {len(days)} 个客服·日的响应时间（{rule.label}）")
     for (agent, day), fig in sorted(days.items()):
         rate = "—" if fig.rate is None else f"{fig.rate:.2%}"
-        console.print(f"  {day} {escape(agent)}：买家 {fig.turns} 轮，3 分钟内回复 {fig.within} 轮（{rate}）")
+        console.print(f"  {day} {escape(agent)}：买家 {fig.turns} 轮，时限内回复 {fig.within} 轮（{rate}）")
 
 
 model_app = typer.Typer(

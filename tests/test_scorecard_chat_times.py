@@ -11,6 +11,7 @@ import pytest
 
 from replybook import scorecard
 from replybook.scorecard.chat_times import read_conversations
+from replybook.store.errors import InvalidValue
 
 LOG = """客户ID: 买家A
 
@@ -80,7 +81,7 @@ def test_report_and_chat_log_both_shown(cli, tmp_path: Path) -> None:  # type: i
     assert cli("score", "import", str(report)).exit_code == 0
     result = cli("score", "chatlog", str(log))
     assert result.exit_code == 0, result.output
-    assert "2026-11-03 小美：买家 3 轮，3 分钟内回复 1 轮（33.33%）" in result.output
+    assert "2026-11-03 小美：买家 3 轮，时限内回复 1 轮（33.33%）" in result.output
     data = json.loads(cli("score", "--month", "2026-11", "--format", "json").output)
     mei = next(a for a in data["agents"] if a["agent"] == "小美")
     assert mei["figures"]["avg_response_seconds"] == 30 and mei["sources"]["avg_response_seconds"] == "report"
@@ -108,3 +109,34 @@ def test_quick_phrases_against_typed_by_hand() -> None:
     assert (mei.phrase_messages, mei.typed_messages) == (1, 1)
     yu = next(d for (agent, _), d in days.items() if agent == "小雨")
     assert (yu.phrase_messages, yu.typed_messages) == (0, 1)
+
+
+def test_the_counting_rule_is_read_from_what_a_user_types() -> None:
+    assert scorecard.parse_rule() == scorecard.ResponseRule()  # the platform's: 180 s, 08:00–24:00
+    rule = scorecard.parse_rule("09:00–23:30", "60")
+    assert (rule.limit_seconds, rule.window) == (60, (time(9), time(23, 30)))
+    assert rule.label == "60 秒内回复，09:00–23:30"
+    assert scorecard.parse_rule("0:00-24:00", "").window == (time(0), None)
+    for window, limit, expected in [
+        ("8点-12点", "", "统计时段：“8点-12点”应写成 开始-结束"),
+        ("12:00-08:00", "", "结束晚于开始"),
+        ("08:00-25:00", "", "统计时段"),
+        ("", "三分钟", "回复时限：“三分钟”应为 1 到 86400 之间的整数秒"),
+        ("", "0", "回复时限"),
+    ]:
+        with pytest.raises(InvalidValue) as refused:
+            scorecard.parse_rule(window, limit)
+        assert expected in str(refused.value)
+
+
+def test_the_cli_counts_by_the_rule_it_is_given(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """小美's 10:00 turn was answered after 235 s: late at 180 s, within at 240 s (2 of 3)."""
+    log = tmp_path / "log.txt"
+    log.write_text(LOG, encoding="utf-8")
+    refused = cli("score", "chatlog", str(log), "--window", "8点以后")
+    assert refused.exit_code != 0 and "统计时段" in refused.output
+    assert "没有考核数据" in cli("score", "--month", "2026-11").output  # nothing stored
+    result = cli("score", "chatlog", str(log), "--limit", "240")
+    assert result.exit_code == 0, result.output
+    assert "240 秒内回复，08:00–24:00" in result.output
+    assert "2026-11-03 小美：买家 3 轮，时限内回复 2 轮（66.67%）" in result.output

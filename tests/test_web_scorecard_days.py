@@ -303,3 +303,19 @@ def test_saving_a_day_deleted_meanwhile_keeps_what_was_typed(boss: Browser) -> N
     text = unescape(response.text)
     assert "已被别人删除" in text and 'name="praise" value="9"' in text
     assert 'action="/scorecard/days/new"' in text
+
+
+def test_a_chat_log_is_counted_by_the_rule_typed_on_the_page(app: Any, boss: Browser) -> None:
+    """At 240 s 小美's late 10:00 turn (235 s) counts: 2 of 3. A bad window is refused, nothing kept."""
+    before = stored(app)
+    refused = preview(boss, "聊天记录.txt", LOG.encode(), kind="chatlog", window="早上8点起")
+    assert refused.status_code == 422 and "统计时段：“早上8点起”应写成 开始-结束" in unescape(refused.text)
+    assert stored(app) == before and list(app.state.uploads.folder.iterdir()) == []
+    response = preview(boss, "聊天记录.txt", LOG.encode(), kind="chatlog", limit="240", window="08:00-24:00")
+    text = unescape(response.text)
+    assert response.status_code == 200 and "响应率按 240 秒内回复，08:00–24:00" in text
+    row = re.search(r"<tr><td>小美</td>(.*?)</tr>", text, re.S)
+    assert row is not None
+    assert re.findall(r'<td class="num">([^<]*)</td>', row.group(1))[:4] == ["1", "3", "2", "66.67%"]
+    assert boss.post("/scorecard/upload/confirm", confirm_fields(response.text)).status_code == 303
+    assert stored(app)["days"] == before["days"] + 2

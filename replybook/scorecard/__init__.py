@@ -1,7 +1,13 @@
 """The agent scorecard (客服绩效考核, SPEC §8c): the shop's model, figures per agent per day, response
 times from chat logs, the monthly 考核表."""
 
-from replybook.scorecard.chat_times import chat_agents, import_chatlog, response_days
+from replybook.scorecard.chat_times import (
+    ResponseRule,
+    chat_agents,
+    import_chatlog,
+    parse_rule,
+    response_days,
+)
 from replybook.scorecard.compute import (
     AgentScore,
     IndicatorScore,
@@ -55,6 +61,8 @@ __all__ = [
     "formula_text",
     "figure_text",
     "import_chatlog",
+    "parse_rule",
+    "ResponseRule",
     "import_days",
     "import_days_file",
     "get_model",

@@ -8,6 +8,7 @@ message and belongs to the agent who answers it (a bot answer or no answer: the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -36,6 +37,53 @@ from replybook.tabular.workbook import looks_like_workbook, open_workbook
 LIMIT_SECONDS = 180  # the platform's 3 minutes
 WINDOW = (time(8, 0), None)  # 08:00 … 24:00; None: until midnight
 BOT_NAMES = frozenset({"店小蜜", "阿里店小蜜", "机器人", "智能客服"})
+Window = tuple[time, time | None]
+
+
+@dataclass(frozen=True)
+class ResponseRule:
+    """How the response rate is counted: answered within ``limit_seconds``, buyer turns inside the
+    ``window`` of the day only (the platform's: 3 minutes, 08:00–24:00)."""
+
+    limit_seconds: int = LIMIT_SECONDS
+    window: Window = WINDOW
+
+    @property
+    def label(self) -> str:
+        start, end = self.window
+        until = "24:00" if end is None else f"{end:%H:%M}"
+        return f"{self.limit_seconds} 秒内回复，{start:%H:%M}–{until}"
+
+
+DEFAULT_RULE = ResponseRule()
+
+
+def parse_rule(window: str = "", limit: str = "") -> ResponseRule:
+    """The rule from what a user typed: ``08:00-24:00`` (or 08:00–24:00) and seconds; empty: the
+    platform's. A bad value: one Chinese line saying what was expected."""
+    limit_seconds = LIMIT_SECONDS
+    if str(limit).strip():
+        try:
+            limit_seconds = int(str(limit).strip())
+        except ValueError:
+            limit_seconds = 0
+        if not 1 <= limit_seconds <= 86_400:
+            raise InvalidValue(f"回复时限：“{limit}”应为 1 到 86400 之间的整数秒（平台为 180）")
+    span: Window = WINDOW
+    text = str(window).strip().replace("–", "-").replace("—", "-").replace("～", "-").replace("~", "-")
+    if text:
+        found = re.fullmatch(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})", text)
+        ok = found is not None
+        if found:
+            h1, m1, h2, m2 = (int(g) for g in found.groups())
+            ok = h1 < 24 and m1 < 60 and m2 < 60 and (h2 < 24 or (h2, m2) == (24, 0))
+            if ok:
+                start, end = time(h1, m1), None if h2 == 24 else time(h2, m2)
+                ok = end is None or end > start
+                span = (start, end)
+        if not ok:
+            raise InvalidValue(f"统计时段：“{window}”应写成 开始-结束，如 08:00-24:00（结束晚于开始）")
+    return ResponseRule(limit_seconds, span)
 
 
 @dataclass
@@ -143,6 +191,19 @@ def read_conversations(data: bytes, *, source: str) -> list[Conversation]:
     return read_block_text(text, source=source)
 
 
+def shop_response_days(
+    session: Session, data: bytes, *, source: str, rule: ResponseRule = DEFAULT_RULE
+) -> dict[tuple[str, date], ResponseDay]:
+    """A chat log's figures per (agent, day) for this shop: its agents, its quick phrases, ``rule``."""
+    return response_days(
+        read_conversations(data, source=source),
+        chat_agents(session),
+        limit_seconds=rule.limit_seconds,
+        window=rule.window,
+        phrases=PhraseMatcher.of_shop(session),
+    )
+
+
 def chat_agents(session: Session) -> set[str]:
     """Which senders of a chat log are the shop's agents: the names of its accounts (besides the
     店铺名:子账号 form ``role_of`` recognises by itself)."""
@@ -150,24 +211,27 @@ def chat_agents(session: Session) -> set[str]:
 
 
 def import_chatlog(
-    session: Session, path: Path, *, user: str | None = None
+    session: Session, path: Path, *, user: str | None = None, rule: ResponseRule = DEFAULT_RULE
 ) -> dict[tuple[str, date], ResponseDay]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise file_error(path, exc) from None
-    return import_chatlog_bytes(session, data, source=str(path), user=user)
+    return import_chatlog_bytes(session, data, source=str(path), user=user, rule=rule)
 
 
 def import_chatlog_bytes(
-    session: Session, data: bytes, *, source: str, user: str | None = None
+    session: Session,
+    data: bytes,
+    *,
+    source: str,
+    user: str | None = None,
+    rule: ResponseRule = DEFAULT_RULE,
 ) -> dict[tuple[str, date], ResponseDay]:
     """Store a chat log's response figures as the agents' "chatlog" days (a day already stored from a
     chat log is replaced); a report's figures are kept beside them. Stored, so the month's 考核表
     shows them without the log being given again."""
-    days = response_days(
-        read_conversations(data, source=source), chat_agents(session), phrases=PhraseMatcher.of_shop(session)
-    )
+    days = shop_response_days(session, data, source=source, rule=rule)
     for (agent, day), figures in sorted(days.items()):
         values = {
             "avg_response_seconds": figures.average,

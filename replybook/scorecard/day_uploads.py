@@ -11,13 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from replybook.phrases.usage import PhraseMatcher
-from replybook.scorecard.chat_times import (
-    ResponseDay,
-    chat_agents,
-    read_conversations,
-    response_days,
-)
+from replybook.scorecard.chat_times import DEFAULT_RULE, ResponseDay, ResponseRule, shop_response_days
 from replybook.scorecard.days import IMPORT_MODES
 from replybook.scorecard.figures_file import read_figures_file
 from replybook.scorecard.hand_days import FIGURE_COLUMNS, attr, figure_cell, rate_text
@@ -126,12 +120,12 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def plan_chatlog(session: Session, data: bytes, *, source: str) -> UploadPlan:
+def plan_chatlog(
+    session: Session, data: bytes, *, source: str, rule: ResponseRule = DEFAULT_RULE
+) -> UploadPlan:
     """The dry run of chat_times.import_chatlog_bytes: the response figures per agent and day the log
     gives, each day new or replacing the one an earlier log stored, and per agent over the log."""
-    days = response_days(
-        read_conversations(data, source=source), chat_agents(session), phrases=PhraseMatcher.of_shop(session)
-    )
+    days = shop_response_days(session, data, source=source, rule=rule)
     plan = UploadPlan("chatlog", source)
     if not days:
         return plan

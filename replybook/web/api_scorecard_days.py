@@ -85,10 +85,14 @@ def api_upload_preview(
     file: UploadFile | None = File(None),
     kind: str = Form(..., description="figures（每日考核数据）| chatlog（聊天记录）"),
     mode: str = Form("merge", description="figures：merge | replace"),
+    limit: str = Form("", description="chatlog：回复时限（秒），默认 180"),
+    window: str = Form("", description="chatlog：统计时段，默认 08:00-24:00"),
 ) -> dict[str, Any]:
     if file is None or not file.filename:
         raise InvalidValue("请先选择要上传的文件")
-    meta = scorecard_days.upload_meta(viewer, kind=kind, mode=mode, filename=file.filename)
+    meta = scorecard_days.upload_meta(
+        viewer, kind=kind, mode=mode, filename=file.filename, window=window, limit=limit
+    )
     data = file_bytes(file)
     plan = scorecard_days.upload_preview(session, data, meta)
     token = request.app.state.uploads.put(data, meta)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from replybook.scorecard import day_uploads, hand_days
-from replybook.scorecard.chat_times import import_chatlog_bytes
+from replybook.scorecard.chat_times import ResponseRule, import_chatlog_bytes, parse_rule
 from replybook.scorecard.days import IMPORT_MODES, import_days
 from replybook.store.errors import (
     ConflictError,
@@ -177,16 +177,31 @@ def delete_day(
 def upload_preview(session: Session, data: bytes, meta: dict[str, Any]) -> day_uploads.UploadPlan:
     """The dry run of an upload (``meta``: kind, mode, filename)."""
     if meta["kind"] == "chatlog":
-        return day_uploads.plan_chatlog(session, data, source=meta["filename"])
+        return day_uploads.plan_chatlog(session, data, source=meta["filename"], rule=_rule(meta))
     return day_uploads.plan_figures(session, data, source=meta["filename"], mode=meta["mode"])
 
 
-def upload_meta(viewer: Viewer, *, kind: str, mode: str, filename: str) -> dict[str, Any]:
+def upload_meta(
+    viewer: Viewer, *, kind: str, mode: str, filename: str, window: str = "", limit: str = ""
+) -> dict[str, Any]:
+    """What the preview and the confirm read the upload by; a chat log's counting rule (time limit,
+    window of the day) checked here, so a bad one is refused before the file is read."""
     if kind not in KINDS:
         raise InvalidValue("请选择上传的是每日考核数据还是聊天记录")
     if (mode or "merge") not in IMPORT_MODES:
         raise InvalidValue("导入方式应为 merge（合并）或 replace（替换）")
-    return {"kind": kind, "mode": mode or "merge", "filename": filename, "user": viewer.name}
+    meta: dict[str, Any] = {"kind": kind, "mode": mode or "merge", "filename": filename, "user": viewer.name}
+    if kind == "chatlog":
+        rule = parse_rule(window, limit)
+        start, end = rule.window
+        meta["window"] = f"{start:%H:%M}-{'24:00' if end is None else f'{end:%H:%M}'}"
+        meta["limit"] = rule.limit_seconds
+        meta["rule"] = rule.label
+    return meta
+
+
+def _rule(meta: dict[str, Any]) -> ResponseRule:
+    return parse_rule(str(meta.get("window") or ""), str(meta.get("limit") or ""))
 
 
 def confirm_upload(
@@ -199,7 +214,7 @@ def confirm_upload(
     if plan.fingerprint() != expected:
         return False, meta, plan
     if meta["kind"] == "chatlog":
-        import_chatlog_bytes(session, data, source=meta["filename"], user=viewer.name)
+        import_chatlog_bytes(session, data, source=meta["filename"], user=viewer.name, rule=_rule(meta))
     else:
         import_days(session, data, source=meta["filename"], mode=meta["mode"], user=viewer.name)
     session.commit()
@@ -229,7 +244,14 @@ def preview(request: Request, session: SessionDep, viewer: SupervisorDep, form: 
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise InvalidValue(f"请先选择要上传的{KINDS.get(kind, '文件')}")
-        meta = upload_meta(viewer, kind=kind, mode=forms.text(form, "mode"), filename=upload.filename)
+        meta = upload_meta(
+            viewer,
+            kind=kind,
+            mode=forms.text(form, "mode"),
+            filename=upload.filename,
+            window=forms.text(form, "window"),
+            limit=forms.text(form, "limit"),
+        )
         data = file_bytes(upload)
         plan = upload_preview(session, data, meta)
     except (ImportFormatError, InvalidValue) as exc:  # every problem by file, row and column
