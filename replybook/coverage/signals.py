@@ -275,6 +275,13 @@ class FittedPipeline:
         share = shared / np.maximum(q_len, 1.0)
         return np.minimum(1.0, share / self.pipeline.min_share).astype(np.float32)
 
+    def strings(self, texts: list[str]) -> np.ndarray:
+        """``texts`` as an object array (made once per list), so a subset is one fancy index."""
+        held = self.__dict__.setdefault("_strings", {})
+        if id(texts) not in held:
+            held[id(texts)] = (texts, np.array(texts, dtype=object))
+        return held[id(texts)][1]
+
     def one(self, form: str) -> OneQuestion | None:
         """One question's scores computed only where asked (None: no bound without the information guard)."""
         return OneQuestion(self, form) if self.information is not None else None
@@ -315,7 +322,7 @@ class OneQuestion:
     def _sounds(self, signal: _FittedPinyin, idx: np.ndarray) -> np.ndarray:
         if self._code is None:
             self._code = pinyin_form(self.form)
-        codes = [signal.codes[j] for j in idx.tolist()]
+        codes = self.fitted.strings(signal.codes)[idx].tolist()
         return process.cdist([self._code], codes, scorer=fuzz.ratio, workers=1, dtype=np.float32)
 
     def exact(self, idx: np.ndarray) -> np.ndarray:
@@ -327,7 +334,7 @@ class OneQuestion:
             if i in self.parts:
                 part = self.parts[i][None, idx]
             elif isinstance(signal, _FittedRatio):
-                wordings = [signal.forms[j] for j in idx.tolist()]
+                wordings = f.strings(signal.forms)[idx].tolist()
                 part = process.cdist([self.form], wordings, scorer=fuzz.ratio, workers=1, dtype=np.float32)
             else:
                 assert isinstance(signal, _FittedPinyin)
