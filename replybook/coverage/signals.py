@@ -241,6 +241,24 @@ class Information:
                 out[hit[0]] += np.minimum(hit[1], k)
         return out
 
+    def common_by_sound(self, form: str) -> np.ndarray:
+        """The same by sound: how many of the question's characters the wording has a character of
+        the same toneless pinyin for (a bound on the LCS of the pinyin codes)."""
+        by_code: dict[str, list[str]] | None = self.__dict__.get("_by_code")
+        if by_code is None:
+            by_code = {}
+            for ch in self.postings:
+                by_code.setdefault(pinyin_form(ch), []).append(ch)
+            self.__dict__["_by_code"] = by_code
+        out = np.zeros(self.n, np.float32)
+        for code, k in Counter(pinyin_form(form)).items():
+            count = np.zeros(self.n, np.float32)
+            for ch in by_code.get(code, ()):
+                ids, counts = self.postings[ch]
+                count[ids] += counts
+            out += np.minimum(count, k)
+        return out
+
 
 @dataclass
 class FittedPipeline:
@@ -305,17 +323,20 @@ class OneQuestion:
         lengths = fitted.lengths.astype(np.float64)
         q = float(len(form))
         sums = np.maximum(q + lengths, 1.0)
+        sound = fitted.information.common_by_sound(form).astype(np.float64)
         bound = np.zeros(len(lengths), np.float64)
         for i, (signal, w) in enumerate(fitted.fitted):
             if isinstance(signal, _FittedRatio):  # LCS ≤ the characters in common
                 top = 200.0 * fitted.information.common(form) / sums
-            elif isinstance(signal, _FittedPinyin):  # LCS ≤ the shorter length
-                top = 200.0 * np.minimum(q, lengths) / sums
+            elif isinstance(signal, _FittedPinyin):  # LCS ≤ the sounds in common
+                top = 200.0 * sound / sums
             else:
                 self.parts[i] = signal.scores([form])[0]
                 top = self.parts[i].astype(np.float64)
             bound += top * (w / self.total)
         factor = np.minimum(1.0, self.share / fitted.pipeline.min_information)
+        if fitted.sounds is not None:  # the content guard, with the sounds in common for the LCS
+            factor *= np.minimum(1.0, sound / max(q, 1.0) / fitted.pipeline.min_share)
         self.bound = np.where(self.share > 0, bound * factor * self.SLACK + 0.01, 0.0)
         self._code: str | None = None
 
