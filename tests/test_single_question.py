@@ -18,7 +18,9 @@ from replybook.store.timeutil import parse_datetime
 from tests.conftest import SAMPLE
 
 CAMPAIGN_START = parse_datetime("2026-12-10T10:00:00+08:00")
-ALPHABET = "发货快递包邮退换尺码颜色面料破洞国外寄到多少钱什么时候能今天明天优惠券价格质量法或记金"  # homophones too
+ALPHABET = (
+    "发货快递包邮退换尺码颜色面料破洞国外寄到多少钱什么时候能今天明天优惠券价格质量法或记金"  # homophones too
+)
 
 
 def _same(matcher: Matcher, question: str) -> None:
