@@ -11,6 +11,8 @@ in-process (warm): the matcher built once (``Matcher.build``, timed once: the co
 question what `ask` computes — the match form, one scoring pass, the answer and the top three
 (``live.answer``). Baseline: ``process.extractOne(form, wording_forms, scorer=fuzz.ratio)`` on the same
 question's form over the same wordings' forms (no form, no decision: the least a fuzzy lookup does).
+Second baseline: the same answer from the full pass over every wording (``answer(..., full=True)``,
+the path before ``coverage/single.py``), interleaved the same way.
 
 CLI (cold): ``replybook --db FILE ask Q`` in a fresh process each time (start-up, the database, the
 matcher built, one answer, the autoreply and hand-off lines). Baseline: a fresh ``python -c`` that
@@ -88,17 +90,23 @@ def in_process(path: str, asks: int) -> dict[str, float]:
     answer(matcher, questions[0])  # warm: lazy imports, the segmenter's dictionary
     ours: list[float] = []
     bare: list[float] = []
-    for q in questions:  # interleaved, so both see the same machine load
+    full: list[float] = []
+    for q in questions:  # interleaved, so all three see the same machine load
         t0 = time.perf_counter()
-        answer(matcher, q, 3)
+        got = answer(matcher, q, 3)
         t1 = time.perf_counter()
         form = matcher.prepare(q)
         t2 = time.perf_counter()
         process.extractOne(form, forms, scorer=fuzz.ratio)
         t3 = time.perf_counter()
+        assert answer(matcher, q, 3, full=True) == got, q
+        t4 = time.perf_counter()
         ours.append((t1 - t0) * 1000)
         bare.append((t3 - t2) * 1000)
+        full.append((t4 - t3) * 1000)
     return {
+        "full_p50": pct(full, 50),
+        "full_p95": pct(full, 95),
         "wordings": len(forms),
         "cold": cold,
         "p50": pct(ours, 50),
@@ -137,20 +145,22 @@ def main() -> None:
             f"{args.entries:,} entries": make_large(Path(folder), args.entries),
         }
         print(
-            "| library | wordings | build ms (cold) | ask p50 / p95 ms | extractOne p50 / p95 ms | p95 ÷ baseline |"
+            "| library | wordings | build ms (cold) | ask p50 / p95 ms | full pass p50 / p95 ms "
+            "| extractOne p50 / p95 ms | p95 ÷ baseline |"
         )
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name, path in libraries.items():
             r = in_process(path, args.asks)
             print(
                 f"| {name}, in-process | {r['wordings']:,} | {r['cold']:.0f} | {r['p50']:.2f} / {r['p95']:.2f} | "
+                f"{r['full_p50']:.2f} / {r['full_p95']:.2f} | "
                 f"{r['base_p50']:.2f} / {r['base_p95']:.2f} | {r['p95'] / r['base_p95']:.1f} |",
                 flush=True,
             )
         for name, path in libraries.items():
             r = through_cli(path, args.cli_runs)
             print(
-                f"| {name}, `replybook ask` (fresh process) | | | {r['p50']:.0f} / {r['p95']:.0f} | "
+                f"| {name}, `replybook ask` (fresh process) | | | {r['p50']:.0f} / {r['p95']:.0f} | | "
                 f"{r['base_p50']:.0f} / {r['base_p95']:.0f} (fresh `python -c`) | {r['p95'] / r['base_p95']:.1f} |",
                 flush=True,
             )

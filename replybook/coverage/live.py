@@ -208,12 +208,13 @@ class MatcherCache:
         return matcher
 
 
-def answer(matcher: Matcher, question: str, n: int = 3) -> tuple[Result, list[Match]]:
-    """``matcher.classify`` and ``matcher.top`` from one scoring pass (the try box shows both)."""
+def answer(matcher: Matcher, question: str, n: int = 3, *, full: bool = False) -> tuple[Result, list[Match]]:
+    """``matcher.classify`` and ``matcher.top`` from one scoring pass (the try box shows both): the
+    wordings that can decide them (``single.py``), or every wording (``full``, the same answer)."""
     if not matcher.entries:
         return matcher.classify(question), []
     form = matcher.prepare(question)
-    scores = matcher._dense([form])
+    scores = matcher._dense([form]) if full else matcher._one(form, n)
     top = matcher._top(scores, form, n)  # before _decide, which leaves the scores as they were
     out = Outcomes.empty(1)
     matcher._decide(scores, [form], out, np.zeros(1, np.int64), exact_rows=True)

@@ -168,7 +168,13 @@ class Matcher:
         if not self.entries:
             return []
         form = self.prepare(question)
-        return self._top(self._dense([form]), form, n)
+        return self._top(self._one(form, n), form, n)
+
+    def _one(self, form: str, n: int) -> np.ndarray:
+        """One question's scores, exact wherever they decide the ``n`` best and the status (``single.py``)."""
+        from replybook.coverage.single import one_row
+
+        return one_row(self, form, n)
 
     def _top(self, scores: np.ndarray, form: str, n: int) -> list[Match]:
         entry_scores, via_keyword = self._entry_scores(scores, [form])

@@ -231,6 +231,34 @@ class Information:
                     row[hit[0]] += np.minimum(hit[1], k) * np.float32(self.weight[ch] / total)
         return out
 
+    def common(self, form: str) -> np.ndarray:
+        """Per wording, how many of the question's characters it has (as a multiset): a bound on
+        the longest common subsequence, so on ``fuzz.ratio``."""
+        out = np.zeros(self.n, np.float32)
+        for ch, k in Counter(form).items():
+            hit = self.postings.get(ch)
+            if hit is not None:
+                out[hit[0]] += np.minimum(hit[1], k)
+        return out
+
+    def common_by_sound(self, form: str) -> np.ndarray:
+        """The same by sound: how many of the question's characters the wording has a character of
+        the same toneless pinyin for (a bound on the LCS of the pinyin codes)."""
+        by_code: dict[str, list[str]] | None = self.__dict__.get("_by_code")
+        if by_code is None:
+            by_code = {}
+            for ch in self.postings:
+                by_code.setdefault(pinyin_form(ch), []).append(ch)
+            self.__dict__["_by_code"] = by_code
+        out = np.zeros(self.n, np.float32)
+        for code, k in Counter(pinyin_form(form)).items():
+            count = np.zeros(self.n, np.float32)
+            for ch in by_code.get(code, ()):
+                ids, counts = self.postings[ch]
+                count[ids] += counts
+            out += np.minimum(count, k)
+        return out
+
 
 @dataclass
 class FittedPipeline:
@@ -264,3 +292,80 @@ class FittedPipeline:
         shared = ratio * (q_len + self.lengths[None, :]) / 200.0  # LCS from fuzz.ratio
         share = shared / np.maximum(q_len, 1.0)
         return np.minimum(1.0, share / self.pipeline.min_share).astype(np.float32)
+
+    def strings(self, texts: list[str]) -> np.ndarray:
+        """``texts`` as an object array (made once per list), so a subset is one fancy index."""
+        held = self.__dict__.setdefault("_strings", {})
+        if id(texts) not in held:
+            held[id(texts)] = (texts, np.array(texts, dtype=object))
+        return held[id(texts)][1]
+
+    def one(self, form: str) -> OneQuestion | None:
+        """One question's scores computed only where asked (None: no bound without the information guard)."""
+        return OneQuestion(self, form) if self.information is not None else None
+
+
+class OneQuestion:
+    """One question against the library: the cheap signals (TF-IDF, the information guard) for every
+    wording, an upper bound on every wording's score (0 exactly where the score is 0: a wording
+    sharing no character with the question holds none of its information), and ``exact(idx)``, the
+    scores of those wordings as ``FittedPipeline.scores`` gives them, to the last bit, with the two
+    ``fuzz.ratio`` passes over those wordings alone."""
+
+    SLACK = 1.001  # the bound is widened past float rounding
+
+    def __init__(self, fitted: FittedPipeline, form: str) -> None:
+        assert fitted.information is not None
+        self.fitted, self.form = fitted, form
+        self.total = sum(w for _, w in fitted.fitted)
+        self.share = fitted.information.shares([form])[0]
+        self.parts: dict[int, np.ndarray] = {}  # the signals computed for every wording
+        lengths = fitted.lengths.astype(np.float64)
+        q = float(len(form))
+        sums = np.maximum(q + lengths, 1.0)
+        sound = fitted.information.common_by_sound(form).astype(np.float64)
+        bound = np.zeros(len(lengths), np.float64)
+        for i, (signal, w) in enumerate(fitted.fitted):
+            if isinstance(signal, _FittedRatio):  # LCS ≤ the characters in common
+                top = 200.0 * fitted.information.common(form) / sums
+            elif isinstance(signal, _FittedPinyin):  # LCS ≤ the sounds in common
+                top = 200.0 * sound / sums
+            else:
+                self.parts[i] = signal.scores([form])[0]
+                top = self.parts[i].astype(np.float64)
+            bound += top * (w / self.total)
+        factor = np.minimum(1.0, self.share / fitted.pipeline.min_information)
+        if fitted.sounds is not None:  # the content guard, with the sounds in common for the LCS
+            factor *= np.minimum(1.0, sound / max(q, 1.0) / fitted.pipeline.min_share)
+        self.bound = np.where(self.share > 0, bound * factor * self.SLACK + 0.01, 0.0)
+        self._code: str | None = None
+
+    def _sounds(self, signal: _FittedPinyin, idx: np.ndarray) -> np.ndarray:
+        if self._code is None:
+            self._code = pinyin_form(self.form)
+        codes = self.fitted.strings(signal.codes)[idx].tolist()
+        return process.cdist([self._code], codes, scorer=fuzz.ratio, workers=1, dtype=np.float32)
+
+    def exact(self, idx: np.ndarray) -> np.ndarray:
+        """The scores of wordings ``idx`` (1 × len(idx)), the same operations as ``FittedPipeline.scores``."""
+        f = self.fitted
+        out = np.zeros((1, len(idx)), np.float32)
+        by_sound: np.ndarray | None = None
+        for i, (signal, w) in enumerate(f.fitted):
+            if i in self.parts:
+                part = self.parts[i][None, idx]
+            elif isinstance(signal, _FittedRatio):
+                wordings = f.strings(signal.forms)[idx].tolist()
+                part = process.cdist([self.form], wordings, scorer=fuzz.ratio, workers=1, dtype=np.float32)
+            else:
+                assert isinstance(signal, _FittedPinyin)
+                part = by_sound = self._sounds(signal, idx)
+            out += part * np.float32(w / self.total)
+        if f.sounds is not None:
+            ratio = self._sounds(f.sounds, idx) if by_sound is None else by_sound
+            q_len = np.array([[len(self.form)]], np.float32)
+            shared = ratio * (q_len + f.lengths[None, idx]) / 200.0
+            share = shared / np.maximum(q_len, 1.0)
+            out *= np.minimum(1.0, share / f.pipeline.min_share).astype(np.float32)
+        out *= np.minimum(1.0, self.share[None, idx] / np.float32(f.pipeline.min_information))
+        return out[0]
