@@ -12,12 +12,24 @@ full pass (tests/test_single_question.py compares the two on every question).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from replybook.coverage.matching import Matcher
+from replybook.coverage.signals import FittedPipeline
+
+
+class Matcher(Protocol):
+    """What this module reads of ``matching.Matcher`` (a protocol: matching imports this module)."""
+
+    _fitted: FittedPipeline | None
+    n_fuzzy: int
+    group_of: np.ndarray
+
+    def _dense(self, forms: list[str]) -> np.ndarray: ...
+
+    def _entry_scores(self, scores: np.ndarray, forms: list[str]) -> tuple[np.ndarray, np.ndarray]: ...
+
 
 FIRST = 256  # wordings scored exactly first; each further round four times as many
 
