@@ -19,7 +19,7 @@ from replybook.store.timeutil import now, today_shop
 from replybook.tabular.chatlog import Conversation
 from replybook.tabular.workbook import XLSX_MEDIA_TYPE
 
-from .auth import SessionDep, SupervisorDep
+from .auth import SessionDep, SupervisorDep, Viewer
 from .render import render, standalone_page
 from .scorecard_links import page_path, uploaded_log
 
@@ -93,6 +93,13 @@ def scorecard_page(
     return render(request, "scorecard/index.html", page_context(session, data, error, chats))
 
 
+def _card(
+    request: Request, session: Session, viewer: Viewer, month: str | None, chats: str | None
+) -> scorecard.Scorecard:
+    """The month's card for a download, with the chat log this viewer uploaded (``chats``: its token)."""
+    return scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
+
+
 @router.get("/scorecard.xlsx")
 def scorecard_xlsx(
     request: Request,
@@ -101,7 +108,7 @@ def scorecard_xlsx(
     month: str | None = None,
     chats: str | None = None,
 ) -> Response:
-    card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
+    card = _card(request, session, viewer, month, chats)
     stream = io.BytesIO()
     scorecard.write_scorecard_xlsx(stream, [card], site=str(request.base_url))
     name = quote(f"考核表-{card.month}.xlsx")
@@ -121,5 +128,5 @@ def scorecard_html(
     chats: str | None = None,
 ) -> Response:
     """The printable 考核表 (the file `replybook score --format html` writes), its links to this site."""
-    card = scorecard_card(session, month, uploaded_log(request, viewer, chats) if chats else None)
+    card = _card(request, session, viewer, month, chats)
     return standalone_page(scorecard.render_scorecard_html(card, site=str(request.base_url)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -23,6 +22,7 @@ from replybook.store.models_scorecard import ScorecardModel
 from . import forms
 from .auth import SessionDep, SupervisorDep, flash, redirect
 from .conflict import conflict_page
+from .importexport import download
 from .render import render
 from .scorecard_model_form import LOWER, SOURCE, error_lines, model_of_rows, one_line, posted_rows, rows_of
 from .uploads import PostedForm, UploadRoute, file_bytes
@@ -163,10 +163,7 @@ def save_model_page(
 def model_file(session: SessionDep, viewer: SupervisorDep) -> Response:
     """The model file, as ``replybook score model export`` writes it."""
     body = scorecard.model_yaml(scorecard.get_model(session)).encode("utf-8")
-    disposition = "attachment; filename=\"scorecard-model.yaml\"; filename*=UTF-8''" + quote("考核方案.yaml")
-    return Response(
-        body, media_type="application/yaml; charset=utf-8", headers={"Content-Disposition": disposition}
-    )
+    return download(body, "scorecard-model.yaml", "application/yaml; charset=utf-8", shown_as="考核方案.yaml")
 
 
 @router.post(f"{URL}/preview")
