@@ -127,7 +127,7 @@ def _parse(rows: list[tuple[int, list[str]]], *, source: str, sheet: str, encodi
             if column.key not in header.indexes:
                 continue
             cell = cell_value(cells, header.indexes[column.key])
-            value, problem = _value(column.key, cell)
+            value, problem = figure_value(column.key, cell)
             if problem:
                 problems.append(Problem(where, problem, label(column.key)))
             values[column.key] = value
@@ -147,7 +147,7 @@ def _parse(rows: list[tuple[int, list[str]]], *, source: str, sheet: str, encodi
     return out
 
 
-def _value(key: str, cell: str) -> tuple[int | float | None, str]:
+def figure_value(key: str, cell: str) -> tuple[int | float | None, str]:
     """A cell as the figure it holds (sales in cents, rates as fractions); the problem, if any."""
     text = cell.replace(",", "").replace("，", "").strip()
     if not text or text in ("-", "—"):

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from replybook.scorecard.days import parse_month
-from replybook.scorecard.figures_file import COLUMNS, RATES, SECONDS, _value, agent_name
+from replybook.scorecard.figures_file import COLUMNS, RATES, SECONDS, agent_name, figure_value
 from replybook.store import history
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models_scorecard import AgentDay
@@ -53,7 +53,7 @@ def parse_day(typed: Mapping[str, Any]) -> DayData:
         problems.append("客服：名称最多 64 个字")
     values: dict[str, int | float | None] = {}
     for column in FIGURE_COLUMNS:
-        value, problem = _value(column.key, _text(typed.get(column.key)))
+        value, problem = figure_value(column.key, _text(typed.get(column.key)))
         if problem:
             problems.append(f"{column.name}：{problem}")
         values[attr(column.key)] = value
