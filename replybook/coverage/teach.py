@@ -23,6 +23,7 @@ from replybook.store import history
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.models import Category, Entry
 from replybook.store.models_ignored import IgnoredQuestion
+from replybook.store.models_library import lock_library
 from replybook.store.normalize import normalise
 
 VOTERS = 5  # nearest entries whose categories vote for a new entry's category
@@ -163,7 +164,9 @@ def teach_entry(
     """Create the entry the draft proposes (``category`` / ``question`` override the draft's)."""
     draft = entry_draft(session, questions=questions, at=at, matcher=matcher)
     standard = (question or "").strip() or draft.question
-    # A wording another entry already holds stays there (the entry's save would refuse it).
+    # A wording another entry already holds stays there (the entry's save would refuse it); the
+    # library's lock first, so no save takes one of them between this look and the entry's save.
+    lock_library(session)
     similar = [
         w
         for w in [draft.question, *draft.similar]

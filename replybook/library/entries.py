@@ -16,7 +16,7 @@ from replybook.store.controls import control_problem
 from replybook.store.errors import ConflictError, InvalidValue, NotFoundError
 from replybook.store.labels import field_name
 from replybook.store.models import Category, Entry
-from replybook.store.models_library import library_version
+from replybook.store.models_library import library_version, lock_library
 from replybook.store.normalize import contains_text, normalise
 from replybook.store.timeutil import as_aware
 
@@ -199,6 +199,7 @@ def _check(session: Session, data: EntryData, *, exclude_id: int | None = None) 
     if found:
         raise InvalidValue("；".join(f"{field_name(f)}：{m}" if f else m for f, m in found))
     mine = wordings(data)
+    lock_library(session)  # before the check: a concurrent save waits, then sees this one's wordings
     held = find_owner(session, [normalise(w) for w in mine], exclude_id=exclude_id)
     if held is not None:
         key, other_id, other_question = held

@@ -27,6 +27,7 @@ COUNTED = {
 }
 LIBRARY_TABLES = frozenset(t for t, c in COUNTED.items() if c == LIBRARY)  # the matcher's tables
 LIBRARY_WRITTEN = "replybook.library_written"  # session.info: library rows written, not yet ended
+LIBRARY_LOCKED = "replybook.library_locked"  # session.info: the transaction holds row 1's lock
 
 
 class LibraryVersion(SQLModel, table=True):
@@ -85,7 +86,39 @@ def _bump(session: OrmSession, row: int) -> None:
         session.execute(insert(table).values(id=row, version=1))
 
 
+def lock_library(session: Any) -> None:
+    """Make this transaction the library's one writer until it ends, before it reads what a write
+    depends on (which entry holds a wording): the check and the write then see the same library.
+
+    Every entry or category write bumps row 1 in its transaction, so taking that row's lock first
+    serialises them: on PostgreSQL the upsert below locks the row (a concurrent writer waits for our
+    commit, and its next statement, READ COMMITTED, sees what we wrote); on SQLite it is the write
+    that takes the database's write lock (pysqlite asks for it only at a write, after the reads).
+    The row's value is left as it is (0 when the upsert creates it: "no write yet"); taken once per
+    transaction, again after a rollback (a savepoint's too, which releases it on PostgreSQL)."""
+    if session.info.get(LIBRARY_LOCKED):
+        return
+    table = LibraryVersion.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        session.execute(
+            upsert.values(id=LIBRARY, version=0).on_conflict_do_update(
+                index_elements=[table.c.id], set_={"version": table.c.version}
+            )
+        )
+    else:  # pragma: no cover - the two supported databases are above
+        session.execute(select(table.c.version).where(table.c.id == LIBRARY).with_for_update())
+    session.info[LIBRARY_LOCKED] = True
+
+
+@event.listens_for(OrmSession, "after_soft_rollback")
+def _lock_released(session: OrmSession, _previous: Any) -> None:
+    session.info.pop(LIBRARY_LOCKED, None)
+
+
 @event.listens_for(OrmSession, "after_transaction_end")
 def _transaction_ended(session: OrmSession, transaction: Any) -> None:
     if transaction.parent is None:  # the outer transaction: a savepoint's end leaves the writes before it
         session.info.pop(LIBRARY_WRITTEN, None)
+        session.info.pop(LIBRARY_LOCKED, None)
