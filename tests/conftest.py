@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,9 @@ SAMPLE = REPO / "sample_data"
 PG_URL = os.environ.get("REPLYBOOK_TEST_DATABASE_URL")
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[str]:
-    """A throwaway database on the PostgreSQL server, so parallel runs never share tables."""
+@contextmanager
+def _throwaway_pg_database() -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server (dropped afterwards), by its URL."""
     if not PG_URL:
         pytest.skip("PostgreSQL storage tests skipped: REPLYBOOK_TEST_DATABASE_URL is not set")
     base = make_url(db.resolve_url(PG_URL))
@@ -49,6 +50,22 @@ def pg_database() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throwaway database on the PostgreSQL server, so parallel runs never share tables (the tests
+    of one worker share it: each `any_engine` test rebuilds its tables, and leaves them filled)."""
+    with _throwaway_pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def empty_pg_database() -> Iterator[str]:
+    """A database of this test's own, never migrated or written before: for what needs a database
+    with no tables at all (a restore), whichever tests ran before in the worker."""
+    with _throwaway_pg_database() as url:
+        yield url
 
 
 def _fresh(engine: Engine) -> Engine:

@@ -68,7 +68,10 @@ def test_backup_restore_backup_gives_the_same_bytes(
     result = sample_cli("backup", str(archive))
     assert result.exit_code == 0, result.output
     assert "已备份到" in result.output and "不含密码" in result.output
-    url = str(tmp_path / "restored.db") if target == "sqlite" else request.getfixturevalue("pg_database")
+    # Its own database on PostgreSQL: the worker's shared one holds whatever earlier tests left there.
+    url = (
+        str(tmp_path / "restored.db") if target == "sqlite" else request.getfixturevalue("empty_pg_database")
+    )
     result = Cli(url)("restore", str(archive))
     assert result.exit_code == 0, result.output
     assert "恢复的用户没有密码" in result.output and "replybook user passwd" in result.output
