@@ -10,7 +10,6 @@ from .rules import (
     create_rule,
     data_from_mapping,
     delete_rule,
-    find_ties,
     get_rule,
     list_rules,
     page_of_rules,
@@ -20,6 +19,7 @@ from .rules import (
     validate,
     would_fire,
 )
+from .ties import find_ties
 
 __all__ = [
     "AutoReplyData",

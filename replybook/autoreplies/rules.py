@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -156,39 +156,6 @@ def would_fire(
     top = rules[0]
     tied = [r for r in rules if (specificity(r), r.priority) == (specificity(top), top.priority)]
     return Firing(top, tied if len(tied) > 1 else [], rules)
-
-
-def find_ties(
-    session: Session, start: datetime, end: datetime, *, step_minutes: int = 30
-) -> list[dict[str, Any]]:
-    """Moments in [start, end) where two rules tie for the same event (configuration errors)."""
-    rules = list_rules(session)
-    moments: set[datetime] = set()
-    t = start
-    while t < end:
-        moments.add(t)
-        t += timedelta(minutes=step_minutes)
-    for r in rules:
-        for edge in (r.active_start, r.active_end):
-            if edge is not None and start <= edge < end:
-                moments.add(edge)
-    found: dict[tuple[int, ...], dict[str, Any]] = {}
-    for moment in sorted(moments):
-        for event in ("first_contact", "away", "busy"):
-            firing = would_fire(session, moment, event=event, rules=rules)
-            if firing.tied:
-                key = tuple(sorted(r.id for r in firing.tied if r.id is not None))
-                found.setdefault(key, {"at": moment, "event": event, "rules": [r.name for r in firing.tied]})
-        keyword_rules = [
-            r for r in rules if r.trigger == Trigger.KEYWORD and r.enabled and _in_window(r, moment)
-        ]
-        for i, a in enumerate(keyword_rules):
-            for b in keyword_rules[i + 1 :]:
-                shared = {normalise(k) for k in a.keywords} & {normalise(k) for k in b.keywords}
-                if shared and (specificity(a), a.priority) == (specificity(b), b.priority):
-                    key = tuple(sorted((a.id or 0, b.id or 0)))
-                    found.setdefault(key, {"at": moment, "event": "keyword", "rules": [a.name, b.name]})
-    return list(found.values())
 
 
 # ---------------------------------------------------------------- CRUD
