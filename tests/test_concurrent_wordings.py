@@ -121,3 +121,38 @@ def test_a_standard_question_and_the_same_similar_wording_racing_keep_one(any_en
         outcomes = _race(create)
         _assert_one_winner(outcomes)
         assert len(_holders(any_engine, wording)) == 1
+
+
+def test_concurrent_api_creates_with_one_similar_wording_get_one_201_and_the_rest_409(
+    any_engine: Engine,
+) -> None:
+    import base64
+
+    from fastapi.testclient import TestClient
+
+    from replybook.shop.sample import load_sample
+    from replybook.store.settings import Settings
+    from replybook.web.app import create_app
+
+    with db.session_scope(any_engine) as s:
+        load_sample(s)
+    auth = {"Authorization": "Basic " + base64.b64encode("店长:demo1234".encode()).decode()}
+    url = any_engine.url.render_as_string(hide_password=False)
+    with TestClient(create_app(Settings(database_url=url, secret_key="wordings"))) as client:
+        for r in range(2):
+            wording = f"第{r}轮可以开发票吗"
+
+            def create(i: int, wording: str = wording, r: int = r) -> object:
+                body = {
+                    "category": "after_sales",
+                    "question": f"第{r}轮发票问题{i}",
+                    "answers": ["可以"],
+                    "similar": [wording],
+                }
+                return client.post("/api/entries", json=body, headers=auth)
+
+            made = _race(create)
+            codes = sorted(m.status_code for m in made)  # type: ignore[attr-defined]
+            assert codes == [201] + [409] * (WRITERS - 1), [m.text for m in made]  # type: ignore[attr-defined]
+            assert all("已在问答" in m.json()["detail"] for m in made if m.status_code == 409)  # type: ignore[attr-defined]
+            assert len(_holders(any_engine, wording)) == 1
