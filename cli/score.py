@@ -188,19 +188,25 @@ def import_(
         "merge", help="merge：同一天同一客服覆盖、其他保留；replace：文件中的日期范围与文件完全一致"
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示将写入的内容，不写入"),
+    overwrite_hand_days: bool = typer.Option(
+        False, "--overwrite-hand-days", help="网页上手工录入的天也被文件替换或删除（默认保留不动）"
+    ),
 ) -> None:
-    """导入每位客服每天的考核数据；任何一行有问题都不写入。
+    """导入每位客服每天的考核数据；任何一行有问题都不写入。网页上手工录入的天保留不动。
 
     Example: replybook score import sample_data/agent_days.csv --dry-run
     """
     with session(ctx) as s:
-        result = core.import_days_file(s, file, mode=mode, user="cli")
+        result = core.import_days_file(
+            s, file, mode=mode, user="cli", overwrite_hand_days=overwrite_hand_days
+        )
         if dry_run:
             s.rollback()
     verb = "将" if dry_run else "已"
     console.print(
         f"{verb}导入 {escape(str(file))}（编码 {result.encoding}，{result.first_day} 至 {result.last_day}）："
         f"新增 {result.added} 行，更新 {result.updated} 行，删除 {result.removed} 行"
+        + (f"，保留手工录入的 {result.kept} 行" if result.kept else "")
     )
     for note in result.notes:
         console.print(escape(note))

@@ -12,22 +12,23 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from replybook.scorecard.chat_times import DEFAULT_RULE, ResponseDay, ResponseRule, shop_response_days
-from replybook.scorecard.days import IMPORT_MODES
+from replybook.scorecard.days import IMPORT_MODES, hand_days_note
 from replybook.scorecard.figures_file import read_figures_file
 from replybook.scorecard.hand_days import FIGURE_COLUMNS, attr, figure_cell, rate_text
 from replybook.store.errors import InvalidValue
 from replybook.store.models_scorecard import AgentDay
 
-ACTIONS = {"add": "新增", "change": "修改", "same": "不变", "remove": "删除"}
+ACTIONS = {"add": "新增", "change": "修改", "same": "不变", "remove": "删除", "keep": "保留（手工录入）"}
 
 
 @dataclass
 class DayChange:
     day: date
     agent: str
-    action: str  # add | change | same | remove
+    action: str  # add | change | same | remove | keep (typed by hand: the import leaves it)
     figures: dict[str, str] = field(default_factory=dict)  # column key → the text the day will have
     before: dict[str, str] = field(default_factory=dict)  # column key → the stored text it replaces
+    typed_by_hand: bool = False  # the stored day was typed on the web
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class DayChange:
             "action_name": ACTIONS[self.action],
             "figures": self.figures,
             "before": self.before,
+            "typed_by_hand": self.typed_by_hand,
         }
 
 
@@ -75,13 +77,16 @@ def _stored(session: Session, source: str, first: date, last: date) -> dict[tupl
     return {(d.day, d.agent): d for d in session.exec(stmt)}
 
 
-def plan_figures(session: Session, data: bytes, *, source: str, mode: str = "merge") -> UploadPlan:
+def plan_figures(
+    session: Session, data: bytes, *, source: str, mode: str = "merge", overwrite_hand_days: bool = False
+) -> UploadPlan:
     """The dry run of days.import_days: the same reading (every problem by row and column), then
-    each row against the stored report day."""
+    each row against the stored report day; a day typed by hand is listed as kept (with the file's
+    figures beside it when the file has that day) unless ``overwrite_hand_days``."""
     if mode not in IMPORT_MODES:
         raise InvalidValue(f"未知的导入方式 {mode!r}，应为 merge 或 replace")
     parsed = read_figures_file(data, source=source)
-    plan = UploadPlan("figures", source, parsed.encoding, parsed.notes)
+    plan = UploadPlan("figures", source, parsed.encoding, list(parsed.notes))
     days = [r.day for r in parsed.rows]
     stored = _stored(session, "report", min(days), max(days))
     for row in parsed.rows:
@@ -92,15 +97,21 @@ def plan_figures(session: Session, data: bytes, *, source: str, mode: str = "mer
             plan.days.append(DayChange(row.day, row.agent, "add", after))
             continue
         before = {k: figure_cell(k, getattr(existing, attr(k))) for k in keys}
-        plan.days.append(
-            DayChange(row.day, row.agent, "same" if before == after else "change", after, before)
-        )
+        action = "same" if before == after else "change"
+        if existing.typed_by_hand and not overwrite_hand_days:
+            action = "keep"
+        plan.days.append(DayChange(row.day, row.agent, action, after, before, existing.typed_by_hand))
     if mode == "replace":
         in_file = {(r.day, r.agent) for r in parsed.rows}
         for (day, agent), item in sorted(stored.items()):
             if (day, agent) not in in_file:
                 before = {c.key: figure_cell(c.key, getattr(item, attr(c.key))) for c in FIGURE_COLUMNS}
-                plan.days.append(DayChange(day, agent, "remove", {}, before))
+                action = "keep" if item.typed_by_hand and not overwrite_hand_days else "remove"
+                plan.days.append(DayChange(day, agent, action, {}, before, item.typed_by_hand))
+    met = sum(1 for d in plan.days if d.typed_by_hand and d.action != "same")
+    note = hand_days_note(met, overwrite=overwrite_hand_days)
+    if note:
+        plan.notes.append(note)
     return plan
 
 

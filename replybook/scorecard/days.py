@@ -25,6 +25,7 @@ class DaysImport:
     added: int = 0
     updated: int = 0
     removed: int = 0
+    kept: int = 0  # days typed by hand that the import left as they were
     first_day: date | None = None
     last_day: date | None = None
     notes: list[str] = field(default_factory=list)
@@ -46,20 +47,51 @@ def month_key(text: str) -> str:
 
 
 def import_days_file(
-    session: Session, path: Path, *, mode: str = "merge", user: str | None = None
+    session: Session,
+    path: Path,
+    *,
+    mode: str = "merge",
+    user: str | None = None,
+    overwrite_hand_days: bool = False,
 ) -> DaysImport:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise file_error(path, exc) from None
-    return import_days(session, data, source=str(path), mode=mode, user=user)
+    return import_days(
+        session, data, source=str(path), mode=mode, user=user, overwrite_hand_days=overwrite_hand_days
+    )
+
+
+def hand_days_note(count: int, *, overwrite: bool) -> str | None:
+    """What an import does with the days typed by hand it meets (None when it meets none)."""
+    if not count:
+        return None
+    if overwrite:
+        return (
+            f"{count} 天是在网页上手工录入的：将被文件替换或删除（已选择覆盖手工录入的数据；可在历史里恢复）"
+        )
+    return (
+        f"{count} 天是在网页上手工录入的：保留不动，文件中这些天的数据不导入"
+        "（要让文件替换或删除它们，请选择“覆盖手工录入的数据”，命令行为 --overwrite-hand-days）"
+    )
 
 
 def import_days(
-    session: Session, data: bytes, *, source: str, mode: str = "merge", user: str | None = None
+    session: Session,
+    data: bytes,
+    *,
+    source: str,
+    mode: str = "merge",
+    user: str | None = None,
+    overwrite_hand_days: bool = False,
 ) -> DaysImport:
     """Store a report's rows, all or nothing. ``merge``: a day/agent in the file replaces the stored one,
-    others are kept; ``replace``: the stored report rows of the file's days are the file's exactly."""
+    others are kept; ``replace``: the stored report rows of the file's days are the file's exactly.
+
+    Either way a day typed by hand on the web (``typed_by_hand``: a correction, or a day no report
+    gave) is left as typed, and counted as kept, unless ``overwrite_hand_days``; what an import writes
+    is an imported day from then on."""
     if mode not in IMPORT_MODES:
         raise InvalidValue(f"未知的导入方式 {mode!r}，应为 merge 或 replace")
     parsed = read_figures_file(data, source=source)
@@ -77,6 +109,9 @@ def import_days(
         values = {("sales_cents" if k == "sales" else k): v for k, v in row.values.items()}
         what = f"{row.day} {row.agent} 的考核数据（导入 {source}）"
         existing = stored.get((row.day, row.agent))
+        if existing is not None and existing.typed_by_hand and not overwrite_hand_days:
+            result.kept += 1
+            continue
         if existing is None:
             history.create(
                 session,
@@ -88,17 +123,26 @@ def import_days(
         else:
             if mode == "replace":
                 values = {_key(c.key): values.get(_key(c.key)) for c in COLUMNS[2:]}
+            values["typed_by_hand"] = False
             history.update(
                 session, existing, values, expected_version=None, user=user, summary=f"更新 {what}"
             )
             result.updated += 1
     if mode == "replace":
         for key, item in stored.items():
-            if key not in in_file:
+            if key in in_file:
+                continue
+            if item.typed_by_hand and not overwrite_hand_days:
+                result.kept += 1
+            else:
                 history.delete(
                     session, item, user=user, summary=f"删除 {key[0]} {key[1]} 的考核数据（{source} 中没有）"
                 )
                 result.removed += 1
+    if not overwrite_hand_days:
+        note = hand_days_note(result.kept, overwrite=False)
+        if note:
+            result.notes.append(note)
     session.flush()
     return result
 

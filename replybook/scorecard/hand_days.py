@@ -116,7 +116,7 @@ def _taken(session: Session, data: DayData, day_id: int | None) -> None:
 def create_day(session: Session, data: DayData, *, user: str | None) -> AgentDay:
     """A new day; a day already stored for that agent is refused (edit it instead)."""
     _taken(session, data, None)
-    row = AgentDay(day=data.day, agent=data.agent, source="report", **data.values)  # type: ignore[arg-type]
+    row = AgentDay(day=data.day, agent=data.agent, source="report", typed_by_hand=True, **data.values)  # type: ignore[arg-type]
     history.create(session, row, user=user, summary=f"手工录入 {data.day} {data.agent} 的考核数据")
     session.flush()
     return row
@@ -128,7 +128,7 @@ def update_day(
     """Save the day as typed over version ``expected_version`` (StaleVersionError when it moved on)."""
     row = get_day(session, day_id)
     _taken(session, data, day_id)
-    changes: dict[str, Any] = {"day": data.day, "agent": data.agent, **data.values}
+    changes: dict[str, Any] = {"day": data.day, "agent": data.agent, "typed_by_hand": True, **data.values}
     history.update(
         session,
         row,

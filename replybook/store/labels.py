@@ -65,6 +65,7 @@ FIELD_NAMES = {
     "complaints": "投诉",
     "phrase_messages": "快捷短语消息",
     "typed_messages": "手打消息",
+    "typed_by_hand": "手工录入",
     "month": "月份",
     "item": "打分项",
     "score": "分数",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from replybook.store.columns import _NEVER_REUSE_IDS, _time_col, _version_checked
@@ -41,6 +41,8 @@ class AgentDay(SQLModel, table=True):
     complaints: int | None = None
     phrase_messages: int | None = None  # chat logs: agent messages that are a quick phrase's text
     typed_messages: int | None = None  # chat logs: agent messages typed by hand
+    # A report day typed (or last edited) on the web: an import leaves it unless asked to overwrite.
+    typed_by_hand: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     version: int = 1
     updated_at: datetime | None = _time_col()
     updated_by: str | None = None

@@ -87,11 +87,20 @@ def api_upload_preview(
     mode: str = Form("merge", description="figures：merge | replace"),
     limit: str = Form("", description="chatlog：回复时限（秒），默认 180"),
     window: str = Form("", description="chatlog：统计时段，默认 08:00-24:00"),
+    overwrite_hand_days: bool = Form(
+        False, description="figures：true 时文件也替换或删除网页上手工录入的天（默认保留不动）"
+    ),
 ) -> dict[str, Any]:
     if file is None or not file.filename:
         raise InvalidValue("请先选择要上传的文件")
     meta = scorecard_days.upload_meta(
-        viewer, kind=kind, mode=mode, filename=file.filename, window=window, limit=limit
+        viewer,
+        kind=kind,
+        mode=mode,
+        filename=file.filename,
+        window=window,
+        limit=limit,
+        overwrite_hand_days=overwrite_hand_days,
     )
     data = file_bytes(file)
     plan = scorecard_days.upload_preview(session, data, meta)

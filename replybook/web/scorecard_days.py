@@ -178,11 +178,24 @@ def upload_preview(session: Session, data: bytes, meta: dict[str, Any]) -> day_u
     """The dry run of an upload (``meta``: kind, mode, filename)."""
     if meta["kind"] == "chatlog":
         return day_uploads.plan_chatlog(session, data, source=meta["filename"], rule=_rule(meta))
-    return day_uploads.plan_figures(session, data, source=meta["filename"], mode=meta["mode"])
+    return day_uploads.plan_figures(
+        session,
+        data,
+        source=meta["filename"],
+        mode=meta["mode"],
+        overwrite_hand_days=bool(meta.get("overwrite_hand_days")),
+    )
 
 
 def upload_meta(
-    viewer: Viewer, *, kind: str, mode: str, filename: str, window: str = "", limit: str = ""
+    viewer: Viewer,
+    *,
+    kind: str,
+    mode: str,
+    filename: str,
+    window: str = "",
+    limit: str = "",
+    overwrite_hand_days: bool = False,
 ) -> dict[str, Any]:
     """What the preview and the confirm read the upload by; a chat log's counting rule (time limit,
     window of the day) checked here, so a bad one is refused before the file is read."""
@@ -191,6 +204,8 @@ def upload_meta(
     if (mode or "merge") not in IMPORT_MODES:
         raise InvalidValue("导入方式应为 merge（合并）或 replace（替换）")
     meta: dict[str, Any] = {"kind": kind, "mode": mode or "merge", "filename": filename, "user": viewer.name}
+    if kind == "figures":  # a day typed by hand is left as typed unless the shop asks
+        meta["overwrite_hand_days"] = overwrite_hand_days
     if kind == "chatlog":
         rule = parse_rule(window, limit)
         start, end = rule.window
@@ -216,7 +231,14 @@ def confirm_upload(
     if meta["kind"] == "chatlog":
         import_chatlog_bytes(session, data, source=meta["filename"], user=viewer.name, rule=_rule(meta))
     else:
-        import_days(session, data, source=meta["filename"], mode=meta["mode"], user=viewer.name)
+        import_days(
+            session,
+            data,
+            source=meta["filename"],
+            mode=meta["mode"],
+            user=viewer.name,
+            overwrite_hand_days=bool(meta.get("overwrite_hand_days")),
+        )
     session.commit()
     uploads.drop(token)
     return True, meta, plan
@@ -251,6 +273,7 @@ def preview(request: Request, session: SessionDep, viewer: SupervisorDep, form: 
             filename=upload.filename,
             window=forms.text(form, "window"),
             limit=forms.text(form, "limit"),
+            overwrite_hand_days=bool(forms.text(form, "overwrite_hand_days")),
         )
         data = file_bytes(upload)
         plan = upload_preview(session, data, meta)
@@ -281,7 +304,9 @@ def confirm(request: Request, session: SessionDep, viewer: SupervisorDep, form: 
     flash(
         request,
         f"已导入{KINDS[meta['kind']]} {meta['filename']}：新增 {c['add']} 天，修改 {c['change']} 天，"
-        f"删除 {c['remove']} 天。可在历史里查看和恢复。",
+        f"删除 {c['remove']} 天"
+        + (f"，保留手工录入的 {c['keep']} 天" if c["keep"] else "")
+        + "。可在历史里查看和恢复。",
     )
     first = min((d.day for d in plan.days), default=None)
     return redirect(request, f"/scorecard?month={first:%Y-%m}" if first else "/scorecard")
