@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import unescape
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -111,3 +112,41 @@ def test_the_web_preview_says_a_day_typed_by_hand_is_kept(boss: Browser) -> None
     assert "删除 1 天" in text and "手工录入" in text and "将被文件替换或删除" in text
     assert boss.post("/scorecard/upload/confirm", confirm_fields(asked.text)).status_code == 303
     assert all(d["id"] is None for d in days_of(boss, "2026-12", "小美"))
+
+
+def test_the_migration_marks_the_days_whose_last_change_was_typed_by_hand(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from replybook.store import db
+
+    engine = db.make_engine(str(tmp_path / "old.db"))
+    command.upgrade(db._alembic_config(engine), "0015")
+    history_rows = [  # (day id, version, summary)
+        (1, 1, "手工录入 2026-11-02 小王 的考核数据"),
+        (2, 1, "新增 2026-11-03 小美 的考核数据（导入 r.csv）"),
+        (2, 2, "手工修改 2026-11-03 小美 的考核数据"),
+        (3, 1, "手工录入 2026-11-04 小美 的考核数据"),
+        (3, 2, "更新 2026-11-04 小美 的考核数据（导入 r.csv）"),  # typed, then an import replaced it
+    ]
+    with engine.begin() as conn:
+        for day_id, day in ((1, "2026-11-02"), (2, "2026-11-03"), (3, "2026-11-04")):
+            conn.execute(
+                text(
+                    "INSERT INTO agent_day (id, day, agent, source, version) VALUES (:id, :day, '小美', 'report', 1)"
+                ),
+                {"id": day_id, "day": day},
+            )
+        for day_id, version, summary in history_rows:
+            conn.execute(
+                text(
+                    "INSERT INTO revision (item_type, item_id, version, action, data, summary, at) "
+                    "VALUES ('agentday', :id, :v, 'update', '{}', :s, '2026-11-05 00:00:00')"
+                ),
+                {"id": day_id, "v": version, "s": summary},
+            )
+    db.upgrade(engine)
+    with Session(engine) as s:
+        marked = {r.id: r.typed_by_hand for r in s.exec(select(AgentDay))}
+    assert marked == {1: True, 2: True, 3: False}
+    engine.dispose()
