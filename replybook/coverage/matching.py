@@ -4,9 +4,7 @@ Both sides go through the same form: ``normalise`` (NFKC, case, punctuation, emo
 traditional → simplified), then colloquial spellings folded (啥 → 什么) and function words dropped
 (吗, 可以, 你们 …), so a score measures the words that carry the question. The scorer is
 ``fuzz.ratio`` on that form (measured against the alternatives in benchmarks/README.md); a keyword
-found in the question gives its entry ``KEYWORD_SCORE``. A keyword is the shop's literal trigger word
-(Qianniu's keyword semantics): it is looked for in the question's form before the synonyms replace
-any word, so keyword 物流 does not fire on 快递到哪了 (benchmarks/README.md, "Keywords, literal").
+found literally in the question (before the synonyms, as Qianniu reads it) gives ``KEYWORD_SCORE``.
 
 Many questions are matched in chunks with ``rapidfuzz.process.cdist`` (all cores), so memory stays
 bounded; a character index (``index.py``) narrows the wordings each question is compared with
@@ -75,9 +73,7 @@ class Matcher:
     scorer: Callable[..., float] | Pipeline = field(default_factory=lambda: DEFAULT_PIPELINE)
     prepare: Callable[[str], str] = match_form
     synonyms: Mapping[str, str] | None = None  # similar word → core word (同义词), both sides
-    # A text's form and its keyword form (before the synonyms) from one cut; None: the keyword form is
-    # the form (no synonyms, or ``literal_keywords`` off). Derived for ``match_form``.
-    both: Callable[[str], tuple[str, str]] | None = None
+    both: Callable[[str], tuple[str, str]] | None = None  # form, keyword form (``forms_of``), one cut
     literal_keywords: bool = True  # False: keywords read with the synonyms like wordings (before)
     fitter: Callable[[list[str]], FittedPipeline] | None = None  # ≡ scorer.fit (the try box's refit.py)
     # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
@@ -89,10 +85,8 @@ class Matcher:
     def __post_init__(self) -> None:
         if self.synonyms and self.prepare is match_form:
             self.prepare = partial(match_form, synonyms=self.synonyms)
-            if self.both is None:
-                self.both = partial(match_forms, synonyms=self.synonyms)
-        if not self.literal_keywords:
-            self.both = None
+            self.both = self.both or partial(match_forms, synonyms=self.synonyms)
+        literal = self.both if self.literal_keywords else None
         # Entries sharing the same answers are one "answer group": the margin is only needed
         # against a *different* answer. Order entries by group so groups are contiguous.
         groups: dict[tuple[str, ...], int] = {}
@@ -115,7 +109,7 @@ class Matcher:
         keyword_owner: dict[str, list[int]] = {}
         for i, e in enumerate(self.entries):
             for k in e.keywords:
-                form = self.both(k)[1] if self.both is not None else self.prepare(k)
+                form = literal(k)[1] if literal is not None else self.prepare(k)
                 if form:
                     keyword_owner.setdefault(form, []).append(len(texts))
                     texts.append(k)
@@ -124,8 +118,7 @@ class Matcher:
         self.texts, self.forms = texts, forms
         self.owner = np.array(owner, np.int32)
         self._keyword_slots = keyword_owner
-        if not keyword_owner:
-            self.both = None  # no keyword to look for: a question needs its form alone
+        self.both = literal if keyword_owner else None  # no keyword to look for: the form alone
         self._keyword_re = (
             re.compile(
                 "(?=(" + "|".join(re.escape(k) for k in sorted(keyword_owner, key=len, reverse=True)) + "))"
@@ -184,10 +177,7 @@ class Matcher:
 
     def forms_of(self, question: str) -> tuple[str, str]:
         """The question's form and its keyword form (the form before the synonyms)."""
-        if self.both is None:
-            form = self.prepare(question)
-            return form, form
-        return self.both(question)
+        return self.both(question) if self.both is not None else (form := self.prepare(question), form)
 
     def _one(self, form: str, n: int, literal: str | None = None) -> np.ndarray:
         """One question's scores, exact wherever they decide the ``n`` best and the status (``single.py``)."""
@@ -195,8 +185,7 @@ class Matcher:
 
         return one_row(self, form, n, literal=literal)
 
-    def _top(self, scores: np.ndarray, literal: str, n: int) -> list[Match]:
-        """The ``n`` best entries from one question's scores; ``literal`` its keyword form."""
+    def _top(self, scores: np.ndarray, literal: str, n: int) -> list[Match]:  # literal: the keyword form
         entry_scores, via_keyword = self._entry_scores(scores, [literal])
         row = entry_scores[0]
         # The n best by (-score, entry): a partition, then a sort of those alone (and their ties).
@@ -243,15 +232,8 @@ class Matcher:
 
     def _match(self, i: int, wording: int, score: float) -> Match:
         e = self.entries[i]
-        return Match(
-            e.id,
-            e.question,
-            e.category,
-            self.texts[wording],
-            round(score, 1),
-            e.answers,
-            wording >= self.n_fuzzy,
-        )
+        keyword = wording >= self.n_fuzzy
+        return Match(e.id, e.question, e.category, self.texts[wording], round(score, 1), e.answers, keyword)
 
     # ------------------------------------------------------------ many questions
 
@@ -337,8 +319,7 @@ class Matcher:
         return self._index.scores(forms, floor=self.floor)
 
     def _entry_scores(self, scores: np.ndarray, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Best wording score per entry, raised to the keyword score where a keyword is in the question
-        (``forms``: the questions' keyword forms, ``forms_of``)."""
+        """Best wording score per entry, raised to the keyword score where a keyword is in ``forms`` (keyword forms)."""
         entry_scores = np.maximum.reduceat(scores, self.entry_starts, axis=1)
         via_keyword = np.zeros(entry_scores.shape, np.int32)  # the keyword's slot + 1, or 0
         if self._keyword_re is not None:
@@ -367,8 +348,7 @@ class Matcher:
         exact_rows: bool,
         literal: list[str] | None = None,
     ) -> None:
-        """Status, best entry, matched wording and runner-up for one chunk of questions (``literal``:
-        their keyword forms, when not the forms themselves)."""
+        """Status, best entry, matched wording and runner-up for a chunk (``literal``: its keyword forms)."""
         m = len(forms)
         rows = np.arange(m)
         if not exact_rows:
