@@ -104,6 +104,10 @@ class SynonymMap(dict[str, str]):
         super().__setitem__(key, value)
         self._whole = None
 
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._whole = None
+
     @property
     def whole(self) -> re.Pattern[str] | None:
         """The words the segmenter cuts apart, longest first (None: there are none)."""
