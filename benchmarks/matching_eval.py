@@ -109,9 +109,17 @@ def matchers(entries: list[LibraryEntry], synonyms: dict[str, str] | None) -> li
                 ),
             )
         )
+    if synonyms:
+        out.append(
+            (
+                "default, keywords read with the synonyms like wordings (before)",
+                Matcher(list(entries), synonyms=synonyms, literal_keywords=False),
+            )
+        )
     out.append(
         (
-            f"**new default ({DEFAULT_PIPELINE.describe()}, {DEFAULT_THRESHOLD:g}/{DEFAULT_MARGIN:g})**",
+            f"**new default ({DEFAULT_PIPELINE.describe()}, {DEFAULT_THRESHOLD:g}/{DEFAULT_MARGIN:g}"
+            f"{', literal keywords' if synonyms else ''})**",
             Matcher(list(entries), synonyms=synonyms),
         )
     )

@@ -13,11 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from replybook import autoreplies, bot
-from replybook.coverage.forms import synonyms_fired
 from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
 from replybook.coverage.question_files import read_question_file, truncation_warning
 from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
 from replybook.coverage.run import run_coverage, save_run
+from replybook.coverage.synonyms import fired_for
 from replybook.library.entries import list_categories
 from replybook.store.errors import InvalidValue
 from replybook.store.timeutil import now, parse_datetime, shop_text
@@ -189,9 +189,7 @@ def ask(
         console.print(
             f"问题：{question}（{shop_text(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
         )
-        fired = synonyms_fired(question, matcher.synonyms or {})
-        if top:  # the wording matched is read with the same synonyms (both sides)
-            fired += [f for f in synonyms_fired(top[0].matched, matcher.synonyms or {}) if f not in fired]
+        fired = fired_for(matcher.synonyms, question, top)
         if fired:
             console.print("同义词：" + "，".join(f"{a} → {b}" for a, b in fired), markup=False)
         if top:

@@ -33,9 +33,9 @@ def _entry(session: Session, question: str, **kw) -> int:
 
 def _sorted_top(matcher: Matcher, question: str, n: int) -> list[Match]:
     """The selection as it was: every entry sorted by (-score, position)."""
-    form = matcher.prepare(question)
+    form, literal = matcher.forms_of(question)
     scores = matcher._dense([form])
-    entry_scores, via = matcher._entry_scores(scores, [form])
+    entry_scores, via = matcher._entry_scores(scores, [literal])
     row = entry_scores[0]
     order = sorted(range(len(matcher.entries)), key=lambda i: (-row[i], i))
     return [

@@ -28,13 +28,13 @@ def _same(matcher: Matcher, question: str) -> None:
     result, top = answer(matcher, question, 3)
     assert (result, top) == (full_result, full_top), question
     assert top == matcher.top(question, 3), question
-    form = matcher.prepare(question)
-    dense, fast = matcher._dense([form]), matcher._one(form, 3)
+    form, literal = matcher.forms_of(question)  # the form scored, the form keywords are looked for in
+    dense, fast = matcher._dense([form]), matcher._one(form, 3, literal)
     # every wording scored is scored as the full pass does; the others are below what decides
     scored = fast[0] > 0
     assert np.array_equal(fast[0, scored], dense[0, scored]), question
-    full_entries, _ = matcher._entry_scores(dense, [form])
-    fast_entries, _ = matcher._entry_scores(fast, [form])
+    full_entries, _ = matcher._entry_scores(dense, [literal])
+    fast_entries, _ = matcher._entry_scores(fast, [literal])
     for m in full_top:
         i = next(k for k, e in enumerate(matcher.entries) if e.id == m.entry_id)
         assert fast_entries[0, i] == full_entries[0, i], question

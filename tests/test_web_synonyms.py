@@ -116,3 +116,38 @@ def test_the_api_adds_edits_refuses_a_stale_version_and_deletes(api: TestClient)
     undo = api.post(f"/api/history/{deleted.json()['undo_revision']}/restore", headers=AUTH)
     assert undo.status_code == 200
     assert api.get(path, headers=AUTH).json()["similar"] == ["开票", "收据"]
+
+
+@pytest.mark.parametrize(
+    ("question", "fired"),
+    [
+        ("我的包裹到哪了", [{"similar": "包裹", "word": "快递"}]),
+        ("衣服不合适怎么寄回去", [{"similar": "寄回去", "word": "退货"}]),  # 寄 / 回去 to the segmenter
+        ("什么时候发货", []),
+    ],
+)
+def test_the_try_box_names_the_synonyms_that_fired(
+    boss: Browser, api: TestClient, question: str, fired: list[dict[str, str]]
+) -> None:
+    tried = api.get("/api/try", params={"q": question, "at": "2026-12-10T10:00"}, headers=AUTH).json()
+    # the question's own first, then any of the wording matched (both sides are read with them)
+    assert tried["synonyms"][: len(fired)] == fired and bool(tried["synonyms"]) == bool(fired)
+    fired = tried["synonyms"]
+    fragment = unescape(
+        boss.get(
+            "/try", params={"q": question, "at": "2026-12-10T10:00"}, headers={"HX-Request": "true"}
+        ).text
+    )
+    shown = "同义词：" + "，".join(f"{f['similar']} → {f['word']}" for f in fired) + "（"
+    assert (shown in fragment) == bool(fired) and ('id="synonyms-fired"' in fragment) == bool(fired)
+    page = unescape(boss.get("/try", params={"q": question, "at": "2026-12-10T10:00"}).text)
+    assert (shown in page) == bool(fired)
+
+
+def test_the_try_box_says_a_keyword_matched_and_reads_it_literally(boss: Browser, api: TestClient) -> None:
+    # the sample entry 我的快递到哪了 has the keyword 物流; 快递 is 物流's core word
+    literal = api.get("/api/try", params={"q": "物流信息一直不动"}, headers=AUTH).json()
+    assert literal["matches"][0]["keyword"] is True and literal["matches"][0]["matched"] == "物流"
+    assert "命中关键词：物流" in boss.get("/try", params={"q": "物流信息一直不动"}).text
+    other = api.get("/api/try", params={"q": "快递信息一直不动"}, headers=AUTH).json()
+    assert not any(m["keyword"] for m in other["matches"])

@@ -85,12 +85,38 @@ def _fold(text: str) -> str:
 
 
 class SynonymMap(dict[str, str]):
-    """Similar word → core word (同义词), keys in ``word_form``; ``spans`` holds, for a similar word
-    the segmenter cuts into several words, its first word → how many words to join and look up."""
+    """Similar word → core word (同义词), keys in ``word_form``.
+
+    Every word of the groups (similar and core) is one word wherever it stands in a text: one the
+    segmenter would cut apart (寄回去 → 寄 / 回去, 人工客服 → 人工 / 客服) is found on the character
+    string before segmentation, longest first (``whole``). rjieba has ``add_word``, but its dictionary
+    is one per ``Jieba`` object: adding a shop's words to the shared one would make a form depend on
+    which shops were read before in the process (and no word can be taken out again), and a
+    dictionary of its own per synonym list costs 0.2 s and 25 MB. A word the dictionary keeps whole
+    on its own (快递, 发出) is left to the segmenter, so it is not found inside another word (沙发出现).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.spans: dict[str, int] = {}
+        self._whole: tuple[re.Pattern[str] | None] | None = None  # worked out on first use
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self._whole = None
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._whole = None
+
+    @property
+    def whole(self) -> re.Pattern[str] | None:
+        """The words the segmenter cuts apart, longest first (None: there are none)."""
+        if self._whole is None:
+            cut = _segmenter().cut
+            kept = {w for w in (*self.keys(), *self.values()) if len(w) > 1 and cut(w, hmm=False) != [w]}
+            order = sorted(kept, key=lambda w: (-len(w), w))
+            self._whole = (re.compile("|".join(map(re.escape, order))) if order else None,)
+        return self._whole[0]
 
 
 def word_form(text: str) -> str:
@@ -98,54 +124,63 @@ def word_form(text: str) -> str:
     return _fold(text)
 
 
-def _substitute(cut: list[str], synonyms: Mapping[str, str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """``cut`` with each similar word (or run of words) replaced by its core word, and what fired."""
-    spans: dict[str, int] = getattr(synonyms, "spans", None) or {}
+def _cut(base: str, whole: re.Pattern[str] | None) -> list[str]:
+    """``base`` cut into words, each match of ``whole`` one word of its own."""
+    cut = _segmenter().cut
+    if whole is None or whole.search(base) is None:
+        return cut(base, hmm=False)
     out: list[str] = []
-    fired: list[tuple[str, str]] = []
-    i, n = 0, len(cut)
-    while i < n:
-        w, step = cut[i], 1
-        for j in range(min(spans.get(w, 1), n - i), 1, -1):
-            joined = "".join(cut[i : i + j])
-            if joined in synonyms:
-                w, step = joined, j
-                break
-        core = synonyms.get(w)
-        if core is not None and core != w:
-            fired.append((w, core))
-            w = core
-        out.append(w)
-        i += step
-    return out, fired
+    at = 0
+    for hit in whole.finditer(base):
+        if hit.start() > at:
+            out += cut(base[at : hit.start()], hmm=False)
+        out.append(hit.group())
+        at = hit.end()
+    if at < len(base):
+        out += cut(base[at:], hmm=False)
+    return out
 
 
-def words(text: str) -> list[str]:
-    """The folded text cut into words (what synonyms and function words apply to)."""
+def words(text: str, synonyms: Mapping[str, str] | None = None) -> list[str]:
+    """The folded text cut into words (what synonyms and function words apply to); each word of
+    ``synonyms`` (a ``SynonymMap``) is one word."""
     base = _fold(strip_platform(text))
-    return _segmenter().cut(base, hmm=False) if base else []
+    return _cut(base, getattr(synonyms, "whole", None)) if base else []
 
 
-def match_form(text: str, synonyms: Mapping[str, str] | None = None) -> str:
-    """The form a question is compared in: the words that carry it, or the whole normalised text.
-    ``synonyms`` maps a similar word to its core word (同义词); it applies to whole words only."""
-    cut = words(text)
-    if not cut:
-        return normalise(text, simplify=True)
-    if synonyms:
-        spans = getattr(synonyms, "spans", None)
-        if spans and not spans.keys().isdisjoint(cut):  # a run of words to look up: the slower walk
-            cut = _substitute(cut, synonyms)[0]
-        else:
-            cut = [synonyms.get(w, w) for w in cut]
+def _content(cut: list[str]) -> str:
     core = "".join(w for w in cut if w not in _FUNCTION_TOKENS)
     # One character left says too little ("你好" → "好" would equal "好的"): keep the whole form.
     return core if len(core) >= 2 else "".join(cut)
 
 
+def match_form(text: str, synonyms: Mapping[str, str] | None = None) -> str:
+    """The form a question is compared in: the words that carry it, or the whole normalised text.
+    ``synonyms`` maps a similar word to its core word (同义词); it applies to whole words only."""
+    cut = words(text, synonyms)
+    if not cut:
+        return normalise(text, simplify=True)
+    return _content([synonyms.get(w, w) for w in cut] if synonyms else cut)
+
+
+def match_forms(text: str, synonyms: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """``match_form(text, synonyms)`` and the same form before the synonyms replace any word (what
+    keywords are looked for in: a keyword is the shop's literal trigger word), from one cut."""
+    cut = words(text, synonyms)
+    if not cut:
+        form = normalise(text, simplify=True)
+        return form, form
+    literal = _content(cut)
+    if not synonyms:
+        return literal, literal
+    replaced = [synonyms.get(w, w) for w in cut]
+    return _content(replaced), literal
+
+
 def synonyms_fired(text: str, synonyms: Mapping[str, str]) -> list[tuple[str, str]]:
     """(similar word, core word) for each synonym that changes this text's form, in order."""
-    return list(dict.fromkeys(_substitute(words(text), synonyms)[1]))
+    fired = ((w, synonyms[w]) for w in words(text, synonyms) if w in synonyms)
+    return list(dict.fromkeys((w, core) for w, core in fired if core != w))
 
 
 def legacy_match_form(text: str) -> str:

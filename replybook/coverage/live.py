@@ -17,13 +17,14 @@ import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
 from sqlmodel import Session, col, select
 
 from replybook import autoreplies, bot
-from replybook.coverage.forms import match_form
+from replybook.coverage.forms import match_form, match_forms
 from replybook.coverage.ignored import ignore_key
 from replybook.coverage.matching import (
     DEFAULT_PIPELINE,
@@ -199,10 +200,13 @@ class MatcherCache:
             margin=shop.margin,
             prepare=prepare,
             synonyms=synonyms,
+            both=partial(match_forms, synonyms=synonyms) if synonyms else None,
             fitter=self._refitter.fit,
         )
-        # Remember exactly the library's forms (a question asked is not remembered).
-        self._forms = dict(zip(matcher.texts, matcher.forms, strict=True))
+        # Remember exactly the library's wording forms (a question asked is not remembered, nor a
+        # keyword: its form is read before the synonyms).
+        n = matcher.n_fuzzy
+        self._forms = dict(zip(matcher.texts[:n], matcher.forms[:n], strict=True))
         self._matcher, self._window = matcher, _window(self._rows.values(), at)
         self.rebuilds += 1
         return matcher
@@ -213,11 +217,11 @@ def answer(matcher: Matcher, question: str, n: int = 3, *, full: bool = False) -
     wordings that can decide them (``single.py``), or every wording (``full``, the same answer)."""
     if not matcher.entries:
         return matcher.classify(question), []
-    form = matcher.prepare(question)
-    scores = matcher._dense([form]) if full else matcher._one(form, n)
-    top = matcher._top(scores, form, n)  # before _decide, which leaves the scores as they were
+    form, literal = matcher.forms_of(question)
+    scores = matcher._dense([form]) if full else matcher._one(form, n, literal)
+    top = matcher._top(scores, literal, n)  # before _decide, which leaves the scores as they were
     out = Outcomes.empty(1)
-    matcher._decide(scores, [form], out, np.zeros(1, np.int64), exact_rows=True)
+    matcher._decide(scores, [form], out, np.zeros(1, np.int64), exact_rows=True, literal=[literal])
     return matcher.result(out, 0), top
 
 

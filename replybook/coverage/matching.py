@@ -4,7 +4,7 @@ Both sides go through the same form: ``normalise`` (NFKC, case, punctuation, emo
 traditional → simplified), then colloquial spellings folded (啥 → 什么) and function words dropped
 (吗, 可以, 你们 …), so a score measures the words that carry the question. The scorer is
 ``fuzz.ratio`` on that form (measured against the alternatives in benchmarks/README.md); a keyword
-found in the question gives its entry ``KEYWORD_SCORE``.
+found literally in the question (before the synonyms, as Qianniu reads it) gives ``KEYWORD_SCORE``.
 
 Many questions are matched in chunks with ``rapidfuzz.process.cdist`` (all cores), so memory stays
 bounded; a character index (``index.py``) narrows the wordings each question is compared with
@@ -23,7 +23,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
-from replybook.coverage.forms import match_form
+from replybook.coverage.forms import match_form, match_forms
 from replybook.coverage.outcomes import (
     _AMBIGUOUS,
     _COVERED,
@@ -73,6 +73,8 @@ class Matcher:
     scorer: Callable[..., float] | Pipeline = field(default_factory=lambda: DEFAULT_PIPELINE)
     prepare: Callable[[str], str] = match_form
     synonyms: Mapping[str, str] | None = None  # similar word → core word (同义词), both sides
+    both: Callable[[str], tuple[str, str]] | None = None  # form, keyword form (``forms_of``), one cut
+    literal_keywords: bool = True  # False: keywords read with the synonyms like wordings (before)
     fitter: Callable[[list[str]], FittedPipeline] | None = None  # ≡ scorer.fit (the try box's refit.py)
     # Derived (see __post_init__): fuzzy wordings, then keywords, in one text/form list.
     texts: list[str] = field(init=False)
@@ -83,6 +85,8 @@ class Matcher:
     def __post_init__(self) -> None:
         if self.synonyms and self.prepare is match_form:
             self.prepare = partial(match_form, synonyms=self.synonyms)
+            self.both = self.both or partial(match_forms, synonyms=self.synonyms)
+        literal = self.both if self.literal_keywords else None
         # Entries sharing the same answers are one "answer group": the margin is only needed
         # against a *different* answer. Order entries by group so groups are contiguous.
         groups: dict[tuple[str, ...], int] = {}
@@ -105,7 +109,7 @@ class Matcher:
         keyword_owner: dict[str, list[int]] = {}
         for i, e in enumerate(self.entries):
             for k in e.keywords:
-                form = self.prepare(k)
+                form = literal(k)[1] if literal is not None else self.prepare(k)
                 if form:
                     keyword_owner.setdefault(form, []).append(len(texts))
                     texts.append(k)
@@ -114,6 +118,7 @@ class Matcher:
         self.texts, self.forms = texts, forms
         self.owner = np.array(owner, np.int32)
         self._keyword_slots = keyword_owner
+        self.both = literal if keyword_owner else None  # no keyword to look for: the form alone
         self._keyword_re = (
             re.compile(
                 "(?=(" + "|".join(re.escape(k) for k in sorted(keyword_owner, key=len, reverse=True)) + "))"
@@ -167,17 +172,21 @@ class Matcher:
         """The ``n`` best entries for one question, best first (one entry per answer)."""
         if not self.entries:
             return []
-        form = self.prepare(question)
-        return self._top(self._one(form, n), form, n)
+        form, literal = self.forms_of(question)
+        return self._top(self._one(form, n, literal), literal, n)
 
-    def _one(self, form: str, n: int) -> np.ndarray:
+    def forms_of(self, question: str) -> tuple[str, str]:
+        """The question's form and its keyword form (the form before the synonyms)."""
+        return self.both(question) if self.both is not None else (form := self.prepare(question), form)
+
+    def _one(self, form: str, n: int, literal: str | None = None) -> np.ndarray:
         """One question's scores, exact wherever they decide the ``n`` best and the status (``single.py``)."""
         from replybook.coverage.single import one_row
 
-        return one_row(self, form, n)
+        return one_row(self, form, n, literal=literal)
 
-    def _top(self, scores: np.ndarray, form: str, n: int) -> list[Match]:
-        entry_scores, via_keyword = self._entry_scores(scores, [form])
+    def _top(self, scores: np.ndarray, literal: str, n: int) -> list[Match]:  # literal: the keyword form
+        entry_scores, via_keyword = self._entry_scores(scores, [literal])
         row = entry_scores[0]
         # The n best by (-score, entry): a partition, then a sort of those alone (and their ties).
         k = min(n, len(row))
@@ -223,7 +232,8 @@ class Matcher:
 
     def _match(self, i: int, wording: int, score: float) -> Match:
         e = self.entries[i]
-        return Match(e.id, e.question, e.category, self.texts[wording], round(score, 1), e.answers)
+        keyword = wording >= self.n_fuzzy
+        return Match(e.id, e.question, e.category, self.texts[wording], round(score, 1), e.answers, keyword)
 
     # ------------------------------------------------------------ many questions
 
@@ -249,25 +259,29 @@ class Matcher:
         first: dict[str, int] = {}
         source = np.arange(n, dtype=np.int64)
         forms: list[str] = []
+        literals: list[str] = []  # the keyword forms (the forms themselves without synonyms)
         at: list[int] = []
 
         def flush() -> None:
             exact = not use_index or self.scorer is not fuzz.ratio
             scores = self._dense(forms) if exact else self._sparse(forms)
-            self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact)
+            self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact, literal=literals)
             forms.clear()
+            literals.clear()
             at.clear()
 
         for i, question in enumerate(questions):
-            form = self.prepare(question)
+            form, literal = self.forms_of(question)
             if dedupe:
-                seen = first.get(form)
+                key = form if literal == form else f"{form}\0{literal}"  # a keyword may fire on one
+                seen = first.get(key)
                 if seen is not None:
                     source[i] = seen
                     continue
                 if len(first) < DEDUPE_FORMS:
-                    first[form] = i
+                    first[key] = i
             forms.append(form)
+            literals.append(literal)
             at.append(i)
             if len(forms) == chunk:
                 flush()
@@ -305,7 +319,7 @@ class Matcher:
         return self._index.scores(forms, floor=self.floor)
 
     def _entry_scores(self, scores: np.ndarray, forms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Best wording score per entry, raised to the keyword score where a keyword is in the question."""
+        """Best wording score per entry, raised to the keyword score where a keyword is in ``forms`` (keyword forms)."""
         entry_scores = np.maximum.reduceat(scores, self.entry_starts, axis=1)
         via_keyword = np.zeros(entry_scores.shape, np.int32)  # the keyword's slot + 1, or 0
         if self._keyword_re is not None:
@@ -325,9 +339,16 @@ class Matcher:
         return int(a + np.argmax(row[a:b]))
 
     def _decide(
-        self, scores: np.ndarray, forms: list[str], out: Outcomes, at: np.ndarray, *, exact_rows: bool
+        self,
+        scores: np.ndarray,
+        forms: list[str],
+        out: Outcomes,
+        at: np.ndarray,
+        *,
+        exact_rows: bool,
+        literal: list[str] | None = None,
     ) -> None:
-        """Status, best entry, matched wording and runner-up for one chunk of questions."""
+        """Status, best entry, matched wording and runner-up for a chunk (``literal``: its keyword forms)."""
         m = len(forms)
         rows = np.arange(m)
         if not exact_rows:
@@ -351,7 +372,7 @@ class Matcher:
             scores[r, lo[r] : hi[r]] = hidden[r]
         runner = self.owner[runner_wording]
         if self._keyword_re is not None:
-            for r, form in enumerate(forms):
+            for r, form in enumerate(forms if literal is None else literal):
                 if self._keyword_re.search(form):
                     best[r], wording[r], s1[r], s2[r], runner[r] = self._decide_with_keywords(scores[r], form)
         status = np.where(
@@ -368,7 +389,7 @@ class Matcher:
         out.second[at] = s2
 
     def _decide_with_keywords(self, row: np.ndarray, form: str) -> tuple[int, int, float, float, int]:
-        """The same decision for a question containing a keyword, entry by entry."""
+        """The same decision for a question containing a keyword (``form``: its keyword form), entry by entry."""
         entry_scores, via_keyword = self._entry_scores(row[None, :], [form])
         e_row = entry_scores[0]
         best = int(e_row.argmax())

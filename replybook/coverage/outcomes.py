@@ -30,6 +30,7 @@ class Match:
     matched: str
     score: float
     answers: tuple[str, ...]
+    keyword: bool = False  # matched is one of the entry's keywords (found literally), not a wording
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,9 @@ class Matcher(Protocol):
 FIRST = 256  # wordings scored exactly first; each further round four times as many
 
 
-def one_row(matcher: Matcher, form: str, n: int) -> np.ndarray:
-    """Scores (1 × wordings) for ``form``: exact wherever they decide the top ``n`` and the status."""
+def one_row(matcher: Matcher, form: str, n: int, *, literal: str | None = None) -> np.ndarray:
+    """Scores (1 × wordings) for ``form``: exact wherever they decide the top ``n`` and the status
+    (``literal``: the question's keyword form, when not ``form``)."""
     fitted = matcher._fitted
     one = fitted.one(form) if fitted is not None else None
     if one is None:
@@ -54,7 +55,7 @@ def one_row(matcher: Matcher, form: str, n: int) -> np.ndarray:
         idx = candidates[take]
         row[0, idx] = one.exact(idx)
         candidates, left = candidates[~take], left[~take]
-        if not len(candidates) or _settled(matcher, row, form, n, float(left.max())):
+        if not len(candidates) or _settled(matcher, row, literal or form, n, float(left.max())):
             break
         step *= 4
     return row
@@ -62,7 +63,7 @@ def one_row(matcher: Matcher, form: str, n: int) -> np.ndarray:
 
 def _settled(matcher: Matcher, row: np.ndarray, form: str, n: int, rest: float) -> bool:
     """Whether the ``n`` best entries and the runner-up all score above ``rest`` (the highest bound
-    of a wording not scored yet), keywords included."""
+    of a wording not scored yet), keywords included (``form``: the keyword form)."""
     entry_scores, _ = matcher._entry_scores(row, [form])
     scores = entry_scores[0]
     k = min(max(n, 1), len(scores))

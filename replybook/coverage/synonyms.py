@@ -8,22 +8,23 @@ only when it moved (``coverage/live.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlmodel import Session, select
 
-from replybook.coverage.forms import SynonymMap, word_form, words
+from replybook.coverage.forms import SynonymMap, synonyms_fired, word_form
+from replybook.coverage.outcomes import Match
 from replybook.library.synonyms import starter_lexicon
 from replybook.store.models_library import SYNONYMS, library_version
 from replybook.store.models_synonyms import Synonym
 
-__all__ = ["SynonymMap", "as_map", "shop_synonyms", "starter_lexicon", "synonyms_state"]
+__all__ = ["SynonymMap", "as_map", "fired_for", "shop_synonyms", "starter_lexicon", "synonyms_state"]
 
 
 def as_map(rows: Iterable[Mapping[str, Any]]) -> SynonymMap:
-    """Similar word → core word for {word, similar} groups; a similar word the segmenter cuts into
-    several words is matched as that run of words (``SynonymMap.spans``)."""
+    """Similar word → core word for {word, similar} groups; each word is one word of a text even
+    where the segmenter would cut it apart (``SynonymMap.whole``)."""
     out = SynonymMap()
     for r in rows:
         core = word_form(str(r["word"]))
@@ -31,11 +32,21 @@ def as_map(rows: Iterable[Mapping[str, Any]]) -> SynonymMap:
             key = word_form(str(v))
             if key and key != core:
                 out[key] = core
-    for key in out:
-        cut = words(key)
-        if len(cut) > 1:
-            out.spans[cut[0]] = max(out.spans.get(cut[0], 1), len(cut))
     return out
+
+
+def fired_for(
+    synonyms: Mapping[str, str] | None, question: str, top: Sequence[Match]
+) -> list[tuple[str, str]]:
+    """(similar word, core word) for the synonyms that fired on a question (``ask`` and the try box
+    show them): those of the question, then those of the wording the best entry matched (both sides
+    are read with them), once each. A keyword matched fires none: it is found literally."""
+    if not synonyms:
+        return []
+    fired = synonyms_fired(question, synonyms)
+    if top and not top[0].keyword:
+        fired += [f for f in synonyms_fired(top[0].matched, synonyms) if f not in fired]
+    return fired
 
 
 def shop_synonyms(session: Session) -> SynonymMap:

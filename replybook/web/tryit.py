@@ -16,6 +16,7 @@ from replybook.coverage.ignored import find_ignored
 from replybook.coverage.live import MatcherCache, answer
 from replybook.coverage.matching import Matcher
 from replybook.coverage.report import STATUS_NAMES
+from replybook.coverage.synonyms import fired_for
 from replybook.library.entries import list_categories
 from replybook.store.labels import EVENT_NAMES
 from replybook.store.timeutil import iso_shop, now, parse_datetime
@@ -67,6 +68,7 @@ def try_data(
         "events": EVENTS,
         "result": None,
         "matches": [],
+        "synonyms": [],
         "autoreply": (
             {"id": firing.rule.id, "name": firing.rule.name, "text": firing.rule.text}
             if firing.rule
@@ -87,10 +89,12 @@ def try_data(
             "category": m.category,
             "category_name": names.get(m.category, m.category),
             "matched": m.matched,
+            "keyword": m.keyword,
             "score": round(m.score, 1),
         }
         for m in top
     ]
+    data["synonyms"] = [{"similar": a, "word": b} for a, b in fired_for(matcher.synonyms, q, top)]
     data["result"] = {
         "status": result.status,
         "status_name": STATUS_NAMES[result.status],
