@@ -94,7 +94,7 @@ def _print_sections(full: core.FullLibraryPlan, *, verb: str, dry_run: bool) -> 
 def export(
     ctx: typer.Context,
     file: Path = typer.Argument(
-        ..., help="要写入的 YAML 文件，或 .xlsx（问答库、分类、自动回复和全部快捷短语）"
+        ..., help="要写入的 YAML 文件，或 .xlsx（问答库、分类、自动回复和全部快捷短语）；- 表示输出到终端"
     ),
 ) -> None:
     """把整个问答库（连同分类、机器人设置、自动回复和活动）导出为 YAML 文件（顺序固定：导出 → 导入 → 再导出，文件完全相同）。
@@ -103,6 +103,10 @@ def export(
     """
     if workbook.is_workbook(file):
         workbook.export_shop_workbook(ctx, file)
+        return
+    if str(file) == "-":  # the YAML itself on standard output, e.g. to pipe into diff
+        with session(ctx) as s:
+            typer.echo(core.export_text(s), nl=False)
         return
     with session(ctx) as s:
         entries, rules, found = core.export_library(s, file)
