@@ -1,6 +1,8 @@
 """Start-up time of CLI commands against `python -c pass` (issue 14 goal 5): each command in a fresh
 subprocess, N rounds (each round runs the baseline and every command once, so load drifts hit them
-alike), min and median, and which heavy packages each command has imported.
+alike), min and median of the wall time and of the CPU time (user + system: steadier than the wall
+clock on a loaded machine), and which heavy packages each command has imported. Both copies are
+byte-compiled first, as an installed package is.
 
     .venv/bin/python benchmarks/startup.py [--runs 7] [--against /tmp/startup14/main]
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,12 +47,16 @@ PROBE = (
 AT = "2026-12-10T10:00:00+08:00"
 
 
-def run(args: list[str], cwd: Path) -> tuple[float, str]:
+def run(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds (user + system) and the heavy packages of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     heavy = next((line[6:] for line in done.stderr.splitlines() if line.startswith("HEAVY ")), "")
-    return took, heavy
+    return took, cpu, heavy
 
 
 def main() -> None:
@@ -58,6 +65,8 @@ def main() -> None:
     parser.add_argument("--against", type=Path, help="another copy of replybook, measured in the same rounds")
     args = parser.parse_args()
     roots = [ROOT, *([args.against.resolve()] if args.against else [])]
+    for root in roots:  # as an installed package is (PYTHONDONTWRITEBYTECODE would recompile every run)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "replybook", "cli"], cwd=root, check=True)
     loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as folder:
         commands: dict[tuple[Path, str], tuple[list[str], Path | None]] = {}  # → (argv, snapshot to delete)
@@ -75,30 +84,31 @@ def main() -> None:
                 (root, "ask, sample shop, snapshot"): (asked, None),
                 (root, "replybook user list"): (["--db", empty, "user", "list"], None),
             }
-        base: list[float] = []
-        times: dict[tuple[Path, str], list[float]] = {key: [] for key in commands}
-        heavy: dict[tuple[Path, str], str] = {}
+        base: list[tuple[float, float, str]] = []
+        times: dict[tuple[Path, str], list[tuple[float, float, str]]] = {key: [] for key in commands}
         for _ in range(args.runs):
-            base.append(run([sys.executable, "-c", "pass"], ROOT)[0])
+            base.append(run([sys.executable, "-c", "pass"], ROOT))
             for key, (argv, stale) in commands.items():
                 if stale is not None:
                     stale.unlink(missing_ok=True)
-                took, heavy[key] = run([sys.executable, "-c", PROBE, *argv], key[0])
-                times[key].append(took)
+                times[key].append(run([sys.executable, "-c", PROBE, *argv], key[0]))
             loads.append(os.getloadavg()[0])
-    low_base = min(base)
+    wall0, cpu0 = min(b[0] for b in base), min(b[1] for b in base)
     print(
-        f"{args.runs} rounds; `python -c pass` min {low_base:.3f} s, median {statistics.median(base):.3f} s; "
+        f"{args.runs} rounds; `python -c pass`: wall min {wall0:.3f} s (median "
+        f"{statistics.median(b[0] for b in base):.3f}), CPU min {cpu0:.3f} s; "
         f"load average (1 min) {min(loads):.1f}–{max(loads):.1f}"
     )
     print(
-        f"{'copy':<24} {'command':<31} {'min s':>6} {'median s':>9} {'min − pass s':>13}  heavy modules imported"
+        f"{'copy':<12} {'command':<31} {'wall min':>8} {'median':>7} {'− pass':>7} "
+        f"{'CPU min':>8} {'median':>7} {'− pass':>7}  heavy modules imported"
     )
     for (root, label), taken in times.items():
-        low = min(taken)
+        wall, cpu = [t[0] for t in taken], [t[1] for t in taken]
         print(
-            f"{root.name[:24]:<24} {label:<31} {low:>6.2f} {statistics.median(taken):>9.2f} "
-            f"{low - low_base:>13.2f}  {heavy[(root, label)]}"
+            f"{root.name[:12]:<12} {label:<31} {min(wall):>8.2f} {statistics.median(wall):>7.2f} "
+            f"{min(wall) - wall0:>7.2f} {min(cpu):>8.2f} {statistics.median(cpu):>7.2f} {min(cpu) - cpu0:>7.2f}  "
+            f"{taken[-1][2]}"
         )
 
 
