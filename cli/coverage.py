@@ -1,4 +1,5 @@
-"""`replybook test` (the coverage test) and `replybook ask` (try one question against the bot)."""
+"""`replybook test` (the coverage test) and `replybook calibrate` (the shop's threshold and margin);
+`replybook ask` is cli/ask.py."""
 
 from __future__ import annotations
 
@@ -10,23 +11,18 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
-from replybook import autoreplies, bot
-from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, Matcher
+from replybook.coverage.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD
 from replybook.coverage.question_files import read_question_file, truncation_warning
-from replybook.coverage.report import STATUS_NAMES, pct, render_html, render_table, write_csv
+from replybook.coverage.report import pct, render_html, render_table, write_csv
 from replybook.coverage.run import run_coverage, save_run
-from replybook.coverage.synonyms import fired_for
-from replybook.library.entries import list_categories
 from replybook.store.errors import InvalidValue
-from replybook.store.timeutil import now, parse_datetime, shop_text
+from replybook.store.timeutil import now, parse_datetime
 from replybook.store.users import list_users
 
 from .common import console, err_console, session
 
 FORMATS = ("table", "json", "csv", "html")
-EVENT_NAMES = {"first_contact": "首次接待", "message": "买家消息", "away": "离线/挂起", "busy": "忙碌"}
 PROGRESS_FROM = 10_000  # questions; fewer finish before a bar would be worth drawing
 
 
@@ -91,8 +87,8 @@ def test(
         agents = [u.name for u in list_users(s)]
     found = read_question_file(questions, column=column, agents=agents)
     items = found.questions
-    for note in found.notes():
-        err_console.print(note, markup=False)
+    for line in found.notes():
+        err_console.print(line, markup=False)
     cut = truncation_warning(items)
     if cut:
         err_console.print(f"提醒：{cut}", markup=False)
@@ -162,79 +158,3 @@ def calibrate(
             f"召回率 {c.recall:.1%}{reached}",
             markup=False,
         )
-
-
-def ask(
-    ctx: typer.Context,
-    question: str = typer.Argument(..., help="买家的问题"),
-    at: str = typer.Option(None, "--at", help="时间（默认现在），例如 2026-12-10T10:00:00+08:00"),
-    event: str = typer.Option(
-        "first_contact", "--event", help="同时发生的事件：first_contact（当天首次咨询）、message、away、busy"
-    ),
-) -> None:
-    """试一个问题：最接近的三条问答及分数、机器人会发的答案、会不会转人工及原因、此刻会触发的自动回复。
-
-    Example: replybook ask "今天能发吗" --at 2026-12-10T10:00:00+08:00
-    """
-    moment = parse_datetime(at) if at else now()
-    with session(ctx) as s:
-        from replybook.coverage.ignored import find_ignored
-        from replybook.coverage.live import answer
-
-        matcher = Matcher.build(s, at=moment)
-        names = {c.key: c.name for c in list_categories(s)}
-        result, top = answer(matcher, question, 3)  # one scoring pass for both, as the try box
-        held = find_ignored(s, question)
-        firing = autoreplies.would_fire(s, moment, event=event, message=question)
-        console.print(
-            f"问题：{question}（{shop_text(moment)}，生效问答 {len(matcher.entries)} 条）", markup=False
-        )
-        fired = fired_for(matcher.synonyms, question, top)
-        if fired:
-            console.print("同义词：" + "，".join(f"{a} → {b}" for a, b in fired), markup=False)
-        if top:
-            table = Table()
-            for col in ("#", "问答", "分类", "匹配问法", "分数"):
-                table.add_column(col, justify="right" if col in ("#", "分数") else "left")
-            for i, m in enumerate(top, start=1):
-                label = f"{names.get(m.category, m.category)}"
-                table.add_row(str(i), m.question, label, m.matched, f"{m.score:.1f}")
-            console.print(table)
-        status = STATUS_NAMES[result.status]
-        if result.status == "covered":
-            console.print(f"{status}：机器人会回答「{result.question}」", markup=False)
-        elif result.status == "ambiguous":
-            other = result.runner_up.question if result.runner_up else ""
-            console.print(
-                f"{status}：「{result.question}」和「{other}」分数相差不到 {matcher.margin:g}，机器人可能答错",
-                markup=False,
-            )
-        else:
-            console.print(
-                f"{status}：最高分 {result.score:.1f} 低于阈值 {matcher.threshold:g}，机器人不会回答（转人工）",
-                markup=False,
-            )
-        if result.status != "uncovered" and result.answers:
-            extra = f"（共 {len(result.answers)} 个答案，随机发送其一）" if len(result.answers) > 1 else ""
-            console.print(f"答案{extra}：{result.answers[0]}", markup=False)
-        if held is not None:
-            console.print(
-                f"忽略列表：这句话在忽略列表里（“{held.question}”），覆盖测试算作正确的未覆盖", markup=False
-            )
-        handoff = bot.decide(
-            bot.get_bot_settings(s),
-            question=question,
-            status=result.status,
-            category=result.category,
-            entry=result.question,
-            at=moment,
-        )
-        console.print(f"转人工：{handoff.verdict}——{handoff.reason}", markup=False)
-        trigger = EVENT_NAMES.get(event, event)
-        if firing.rule is None:
-            console.print(f"自动回复（{trigger}）：无", markup=False)
-        else:
-            console.print(f"自动回复（{trigger}）：{firing.rule.name}：{firing.rule.text}", markup=False)
-            if firing.tied:
-                tied = "、".join(r.name for r in firing.tied)
-                console.print(f"警告：自动回复规则同级冲突（{tied}），请调整优先级", markup=False)

@@ -87,7 +87,7 @@ class ReplybookGroup(TyperGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = LazyCommands(self.lazy_commands, self.rich_markup_mode, self.commands)  # type: ignore[assignment]
+        self.commands = LazyCommands(self.lazy_commands, self.rich_markup_mode, self.commands)  # type: ignore[assignment, arg-type]
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # names only: nothing imported

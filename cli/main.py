@@ -7,6 +7,8 @@ lines match the commands' own help)."""
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from .common import state
@@ -19,7 +21,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "serve": LazyCommand("setup", "serve", "启动网页界面和 JSON API。"),
     "test": LazyCommand("coverage", "test", "覆盖率测试：把顾客问题与 --at 时刻生效的机器人问答逐一匹配。"),
     "ask": LazyCommand(
-        "coverage",
+        "ask",
         "ask",
         "试一个问题：最接近的三条问答及分数、机器人会发的答案、会不会转人工及原因、此刻会触发的自动回复。",
     ),
@@ -96,6 +98,10 @@ def root(
 
 
 def main() -> None:
+    # replybook reads pypinyin's table of single characters only (coverage/signals.py): its table of
+    # phrases would add most of a second to every command that matches a question.
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+    os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     app()
 
 

@@ -1,6 +1,6 @@
 """Start-up (issue 14 goal 5): the CLI imports a command's module only when the command runs, so
 `replybook --help` never loads the web stack, numpy or openpyxl, and `replybook ask` never loads the
-web server. Each check runs in a fresh interpreter, so nothing imported by other tests leaks in."""
+web server (nor alembic, once the matcher's snapshot holds the schema's head). Each check runs in a fresh interpreter, so nothing imported by other tests leaks in."""
 
 from __future__ import annotations
 
@@ -61,6 +61,9 @@ def test_ask_does_not_start_the_web_stack(tmp_path) -> None:
     assert "问题：发货要几天" in out
     assert "转人工：" in out
     assert loaded.isdisjoint(NOT_FOR_ASK), loaded & set(NOT_FOR_ASK)
+    again, out_again = imported_after("--db", db, "ask", "发货要几天", "--at", "2026-12-10T10:00:00+08:00")
+    assert "问题：发货要几天" in out_again
+    assert again.isdisjoint({*NOT_FOR_ASK, "alembic"}), again & {*NOT_FOR_ASK, "alembic"}
 
 
 def test_the_one_line_helps_are_the_commands_own() -> None:

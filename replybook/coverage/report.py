@@ -12,11 +12,11 @@ from rich.text import Text
 from replybook.coverage.handoff import render_forecast
 from replybook.coverage.run import CoverageReport
 from replybook.coverage.verdict import COVERAGE_LABEL, WEIGHTED_LABEL
+from replybook.store.labels import STATUS_NAMES
 from replybook.store.resources import data_dir
 from replybook.store.timeutil import parse_datetime, shop_text
 from replybook.tabular.cells import quote_formula
 
-STATUS_NAMES = {"covered": "已覆盖", "ambiguous": "有歧义", "uncovered": "未覆盖", "ignored": "已忽略"}
 CSV_HEADER = ["问题", "状态", "分类", "标准问题", "匹配问法", "分数", "次数", "期望标准问题", "是否正确"]
 
 

@@ -7,17 +7,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from replybook.store.errors import DatabaseUnavailable, InvalidValue
+
+if TYPE_CHECKING:  # alembic is imported by the functions that migrate or read the revision, not for a session
+    from alembic.config import Config
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -114,6 +114,8 @@ def describe(engine: Engine) -> str:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -121,15 +123,21 @@ def _alembic_config(engine: Engine) -> Config:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config_without_engine()).get_current_head()
 
 
 def _alembic_config_without_engine() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     return cfg
@@ -137,6 +145,8 @@ def _alembic_config_without_engine() -> Config:
 
 def known_revisions() -> set[str]:
     """Every schema revision this replybook's migrations know."""
+    from alembic.script import ScriptDirectory
+
     return {
         script.revision
         for script in ScriptDirectory.from_config(_alembic_config_without_engine()).walk_revisions()
@@ -158,6 +168,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str | None]:
     try:
         before = current_revision(engine)
         _refuse_newer(engine, before)
+        from alembic import command
+
         command.upgrade(_alembic_config(engine), "head")
         return before, current_revision(engine)
     except OperationalError as exc:

@@ -1,5 +1,6 @@
-"""Chinese names for what people read: the fields of every item and the events auto-replies answer.
-Messages, history and pages name a field by these, never by its column key (``active_start``)."""
+"""Chinese names for what people read: the fields of every item, the events auto-replies answer and a
+question's coverage status. Messages, history and pages name a field by these, never by its column key
+(``active_start``)."""
 
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ FIELD_NAMES = {
     "score": "分数",
 }
 
+# A question's verdict in a coverage run, `ask` and the try box.
+STATUS_NAMES = {"covered": "已覆盖", "ambiguous": "有歧义", "uncovered": "未覆盖", "ignored": "已忽略"}
 # The moments an auto-reply answers (``would_fire(event=...)``), as the try box and the checks say them.
 EVENT_NAMES = {
     "first_contact": "当天首次咨询",
