@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from replybook import phrases
 from replybook.store import history
@@ -67,10 +67,8 @@ def agent_menu(session: Session, viewer: Viewer, *, who: str = "", current: str 
     if not viewer.is_supervisor:
         return {"agents": [], "agents_more": False, "agents_limit": MENU, "who": ""}
     names = (
-        select(User.name.label("name"))
-        .union(  # type: ignore[attr-defined]
-            select(Phrase.owner).where(Phrase.scope == PhraseScope.PERSONAL)
-        )
+        select(col(User.name).label("name"))
+        .union(select(Phrase.owner).where(Phrase.scope == PhraseScope.PERSONAL))
         .subquery()
     )
     query = select(names.c.name).where(names.c.name != "", names.c.name != viewer.name)
