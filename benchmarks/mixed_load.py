@@ -3,14 +3,16 @@
 beside the same clients asking ``/api/me`` (the login check and nothing else) in the same run.
 
     .venv-test/bin/python benchmarks/mixed_load.py [--clients 20] [--seconds 30] [--port 8680]
-        [--entries 1000] [--phrases 3000] [--source CHECKOUT] [--db URL] [--workers 1]
+        [--entries 1000] [--phrases 3000] [--source CHECKOUT] [--db URL] [--workers 1] [--few 8]
 
 The shop: the sample shop (`replybook init --sample`) scaled up with ``--entries`` entries of 5
 wordings each and ``--phrases`` team phrases. SQLite in a temporary folder unless ``--db`` names an
 empty database. ``--source`` runs another checkout's code (e.g. an export of main, for a "before"
 figure) against the same shop and clients. Each client logs in once with its own session cookie and
 goes round MIX from its own starting point; its edits go to an entry of its own, so none of them is
-a stale save. Every answer must be 200.
+a stale save (``--no-edits``: it reads that entry instead, so no try waits for a refit). Every answer
+must be 200. ``--few N`` also measures ``/api/me`` and ``/api/try`` alone
+with N clients (issue 14 goal 2: try throughput with 8 clients against ``/api/me``), before the mix.
 """
 
 from __future__ import annotations
@@ -228,6 +230,8 @@ def load(
             start = time.perf_counter()
             if kind == "edit":
                 response = editors[k].save()
+            elif kind == "read own entry":
+                response = c.get(editors[k].path)
             elif kind == "try":
                 response = c.get(path, params={"q": QUESTIONS[i % len(QUESTIONS)]})
             else:
@@ -272,6 +276,14 @@ def main() -> None:
         "--db", default="", help="an empty database to use instead of a temporary SQLite file"
     )
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--no-edits",
+        action="store_true",
+        help="read the client's entry instead of saving it: the mix without the try box's refit after each edit",
+    )
+    parser.add_argument(
+        "--few", type=int, default=0, help="also /api/me and /api/try alone with this many clients"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or f"sqlite:///{Path(folder) / 'shop.db'}"
@@ -282,7 +294,19 @@ def main() -> None:
             me = load(
                 base, clients=args.clients, seconds=args.seconds, plan=(("me", "/api/me"),), first_entry=100
             )
-            mixed = load(base, clients=args.clients, seconds=args.seconds, plan=MIX, first_entry=100)
+            few = {}
+            for kind, path in (("me", "/api/me"), ("try", "/api/try")) if args.few else ():
+                few[kind] = load(
+                    base, clients=args.few, seconds=args.seconds, plan=((kind, path),), first_entry=100
+                )
+            plan = tuple(("read own entry", "/api/entries/{own}") if k == "edit" else (k, p) for k, p in MIX)
+            mixed = load(
+                base,
+                clients=args.clients,
+                seconds=args.seconds,
+                plan=plan if args.no_edits else MIX,
+                first_entry=100,
+            )
         finally:
             stop(server)
     code = f"code of {args.source}" if args.source else "this checkout's code"
@@ -291,10 +315,11 @@ def main() -> None:
         f"{'SQLite' if not args.db else args.db.split(':')[0]}, sample shop + {args.entries:,} entries "
         f"+ {args.phrases:,} team phrases, {code}"
     )
-    print(f"{'load':<26} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'requests':>9}")
-    for label, times in (("baseline: /api/me", me), ("mixed load", mixed)):
+    print(f"{'load':<30} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'requests':>9}")
+    alone = [(f"/api/{kind} alone, {args.few} clients", times) for kind, times in few.items()]
+    for label, times in (("baseline: /api/me", me), *alone, ("mixed load", mixed)):
         rate, p50, tail, count = summary(times)
-        print(f"{label:<26} {rate:>7.0f} {p50:>8.1f} {tail:>8.1f} {count:>9}")
+        print(f"{label:<30} {rate:>7.0f} {p50:>8.1f} {tail:>8.1f} {count:>9}")
     rate_me, _, tail_me, _ = summary(me)
     rate, _, tail, _ = summary(mixed)
     print(f"{'mixed / baseline':<26} {rate / rate_me:>7.2f} {'':>8} {tail / tail_me:>8.2f}")

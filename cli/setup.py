@@ -233,6 +233,7 @@ def server_config(app, settings: Settings, *, host: str, port: int, **extra):
         host=host,
         port=port,
         log_level="warning",
+        access_log=False,  # a line per request, formatted even when nothing shows it
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
         **extra,

@@ -183,3 +183,51 @@ def test_the_history_api_keeps_its_limit_as_a_bounded_page_size(boss: Browser, s
     many = boss.get("/api/history?limit=100000").json()
     assert many["per_page"] == MAX_PER_PAGE and len(many["revisions"]) == min(many["total"], MAX_PER_PAGE)
     assert boss.get("/api/history?limit=0").json()["per_page"] == 1
+
+
+@pytest.fixture
+def agents_30(sample_cli) -> list[str]:
+    """30 more agents (a shop with many): their names in menu order."""
+    engine: Engine = db.make_engine(sample_cli.url)
+    names = [f"客服{i:02d}" for i in range(30)]
+    with db.session_scope(engine) as s:
+        for name in names:
+            s.add(
+                User(
+                    name=name,
+                    role="agent",
+                    password_hash="-",
+                    created_at=parse_datetime("2026-12-01T00:00:00Z"),
+                )
+            )
+    engine.dispose()
+    return names
+
+
+def _menu(html: str) -> list[str]:
+    nav = html.split('<nav class="tabs" aria-label="短语库">', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r">([^<]+)</a>", nav)[2:]  # after 团队短语 and 我的短语
+
+
+def test_the_whose_library_menu_names_at_most_twenty_agents_and_finds_the_others_by_name(
+    boss: Browser, agents_30: list[str]
+) -> None:
+    page = boss.get("/phrases?library=team").text
+    shown = _menu(page)
+    assert len(shown) == 20 and shown == sorted(shown)
+    assert "按名字找其他客服" in page and 'name="who"' in page
+    found = boss.get("/phrases?library=team&who=客服2").text
+    assert _menu(found) == [f"客服2{i}" for i in range(10)]
+    assert 'value="客服2"' in found
+    # the library looked at stays in the menu, even past the first twenty
+    last = boss.get("/phrases?library=客服29").text
+    assert "客服29" in _menu(last) and 'aria-current="page">客服29' in last
+    api = boss.get("/api/phrases?library=team&who=客服0").json()
+    assert (api["agents"], api["agents_more"]) == ([f"客服0{i}" for i in range(10)], False)
+    assert boss.get("/api/phrases?library=team").json()["agents_more"] is True
+
+
+def test_a_shop_with_few_agents_lists_them_all_without_a_search(boss: Browser) -> None:
+    page = boss.get("/phrases?library=team").text
+    assert _menu(page) and 'name="who"' not in page
+    assert boss.get("/api/phrases?library=team").json()["agents_more"] is False

@@ -183,15 +183,20 @@ def api_users(session: SessionDep, viewer: SupervisorDep, page: int = 1) -> dict
     return users_page.users_data(session, page=page)
 
 
-# api_actions first: its /autoreplies/firing must come before /autoreplies/{rule_id}.
-router.include_router(api_actions.router)
-router.include_router(api_replies.router)
-router.include_router(api_reports.router)
-router.include_router(api_bot.router)
-router.include_router(api_usage.router)
-router.include_router(api_scorecard.router)
-router.include_router(api_scorecard_days.router)
-router.include_router(api_scorecard_model.router)
-router.include_router(users_api.router)
-router.include_router(api_teach.router)
-router.include_router(api_synonyms.router)
+# Every router of the API, in the order they are asked (the app includes each under /api/, so its
+# route index groups their routes; see route_index.py). api_actions before api_replies: its
+# /autoreplies/firing must come before /autoreplies/{rule_id}.
+ROUTERS = (
+    router,
+    api_actions.router,
+    api_replies.router,
+    api_reports.router,
+    api_bot.router,
+    api_usage.router,
+    api_scorecard.router,
+    api_scorecard_days.router,
+    api_scorecard_model.router,
+    users_api.router,
+    api_teach.router,
+    api_synonyms.router,
+)

@@ -114,11 +114,15 @@ def api_delete_rule(session: SessionDep, viewer: SupervisorDep, rule_id: int) ->
 # ---------------------------------------------------------------- quick phrases
 
 
-@router.get("/phrases", summary="一个短语库的一页（每页 100 条）：team、mine（自己的）或某个客服的名字")
+@router.get(
+    "/phrases",
+    summary="一个短语库的一页（每页 100 条）：team、mine（自己的）或某个客服的名字；"
+    "agents 是可查看的客服（最多 20 个，agents_more 表示还有更多，用 who=名字 查找）",
+)
 def api_phrases(
-    session: SessionDep, viewer: ViewerDep, library: str = "team", q: str = "", page: int = 1
+    session: SessionDep, viewer: ViewerDep, library: str = "team", q: str = "", page: int = 1, who: str = ""
 ) -> dict[str, Any]:
-    return phrases_data(session, viewer, library=library, q=q, page=page)
+    return phrases_data(session, viewer, library=library, q=q, page=page, who=who)
 
 
 @router.get("/phrases/{phrase_id}", summary="一条快捷短语")

@@ -13,9 +13,10 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -62,19 +63,12 @@ from . import (
     workbooks,
 )
 from .auth import PROTECTED, NotLoggedIn
-from .render import content_security_policy, is_htmx, make_environment, render
+from .headers import ResponseHeaders
+from .render import is_htmx, make_environment, render
+from .route_index import index_routes, router_keys
 from .uploads import UploadStore
 
 log = logging.getLogger("replybook.web")
-# Every response: only our own scripts and stylesheets apply (no inline script, handler or style
-# attribute in any page: bars are SVG shapes), no framing, no guessing of types, no page addresses
-# sent to other sites. A page with a style block of its own allows exactly that block by its hash.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": content_security_policy(),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
 NOT_JSON = "请求内容不是有效的 JSON"
 FASTAPI_UNPARSABLE_BODY = "There was an error parsing the body"
 NOT_LOGGED_IN = (
@@ -176,11 +170,21 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
     app.state.matchers = tryit.MatcherCache()
     app.mount("/static", StaticFiles(directory=str(static_dir())), name="static")
 
-    app.include_router(login.router)
+    keys: dict[int, frozenset[str]] = {}  # the route index's groups of each included router
+
+    def include(router: APIRouter, prefix: str = "", **options: Any) -> None:
+        before = len(app.router.routes)
+        app.include_router(router, prefix=prefix, **options)
+        for entry in app.router.routes[before:]:
+            if getattr(entry, "path", None) is None:  # FastAPI ≥ 0.137: one node for the router
+                keys[id(entry)] = router_keys(router, prefix)
+
+    include(login.router)
     for module in PAGES:
         # HTML pages and form posts: not part of the JSON API's OpenAPI document.
-        app.include_router(module.router, dependencies=PROTECTED, include_in_schema=False)
-    app.include_router(api.router, prefix="/api", dependencies=PROTECTED)
+        include(module.router, dependencies=PROTECTED, include_in_schema=False)
+    for router in api.ROUTERS:
+        include(router, prefix="/api", dependencies=PROTECTED)
 
     @app.get("/api/openapi.json", include_in_schema=False, dependencies=PROTECTED)
     def openapi_document() -> JSONResponse:
@@ -192,18 +196,9 @@ def create_app(settings: Settings | None = None, *, clock: Callable[[], datetime
         return render(request, "api/docs.html", data)
 
     _install_error_handlers(app)
+    index_routes(app, keys)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        # A session changed by a response that did not write it (JSON, a file: the idle time
-        # restarting on an API call) is written here, so every kind of use keeps a session alive.
-        auth.save_session(request, response)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"  # pages and JSON carry the shop's data
-        return response
+    app.add_middleware(ResponseHeaders)
 
     return app
 
@@ -290,13 +285,7 @@ def app_from_environment() -> FastAPI:
     worker process): the settings come from the ``REPLYBOOK_`` environment the server set, and each
     answer names the worker process that gave it (``X-Replybook-Worker``)."""
     app = create_app(Settings())
-
-    @app.middleware("http")
-    async def name_the_worker(request: Request, call_next: Callable) -> Response:
-        response = await call_next(request)
-        response.headers["X-Replybook-Worker"] = str(os.getpid())
-        return response
-
+    app.state.worker = str(os.getpid())
     return app
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from replybook import phrases
 from replybook.store import history
@@ -24,6 +24,7 @@ from .uploads import PostedForm, UploadRoute
 
 router = APIRouter(route_class=UploadRoute)
 PER_PAGE = 100  # phrases a page: the page renders in the same time whatever the library's size
+MENU = 20  # agents named in the "whose library" menu; the others are found by name
 FIELD_LABELS = (
     ("library", "所属"),
     ("group", "分组"),
@@ -58,11 +59,40 @@ def _library(viewer: Viewer, key: str) -> tuple[str, str]:
     return PhraseScope.PERSONAL.value, key
 
 
+def agent_menu(session: Session, viewer: Viewer, *, who: str = "", current: str = "") -> dict[str, Any]:
+    """The "whose library" menu of a supervisor: the first MENU names (users, and owners of personal
+    phrases who are no longer users) in name order, those containing ``who`` when given; ``more``
+    says there are others to find by name. Bounded whatever the number of agents (one query with a
+    LIMIT); the library being looked at is always in it. An agent sees no menu (only their own)."""
+    if not viewer.is_supervisor:
+        return {"agents": [], "agents_more": False, "agents_limit": MENU, "who": ""}
+    names = (
+        select(col(User.name).label("name"))
+        .union(select(Phrase.owner).where(Phrase.scope == PhraseScope.PERSONAL))
+        .subquery()
+    )
+    query = select(names.c.name).where(names.c.name != "", names.c.name != viewer.name)
+    if who.strip():
+        query = query.where(names.c.name.contains(who.strip(), autoescape=True))
+    found = list(session.exec(query.order_by(names.c.name).limit(MENU + 1)))
+    agents = found[:MENU]
+    if current and current not in agents and current != viewer.name:
+        agents.append(current)
+    return {"agents": agents, "agents_more": len(found) > MENU, "agents_limit": MENU, "who": who.strip()}
+
+
 def phrases_data(
-    session: Session, viewer: Viewer, *, library: str = "team", q: str = "", page: int = 1
+    session: Session,
+    viewer: Viewer,
+    *,
+    library: str = "team",
+    q: str = "",
+    page: int = 1,
+    who: str = "",
 ) -> dict[str, Any]:
     """One page of one library's phrases by group (PER_PAGE a page, in group and code order), the
-    libraries one can look at, and whether this user may edit it."""
+    libraries one can look at (``agent_menu``: bounded, ``who`` finds an agent by name), and whether
+    this user may edit it."""
     scope, owner = _library(viewer, library)
     found = phrases.page_of_phrases(
         session,
@@ -75,13 +105,6 @@ def phrases_data(
     groups: dict[str, list[dict[str, Any]]] = {}
     for p in found.page.rows:
         groups.setdefault(p.group_name, []).append(phrase_public(p))
-    agents = sorted(
-        {name for name in session.exec(select(User.name))}
-        | {
-            o
-            for o in session.exec(select(Phrase.owner).where(Phrase.scope == PhraseScope.PERSONAL).distinct())
-        }
-    )
     return {
         "library": "team" if scope == PhraseScope.TEAM else ("mine" if owner == viewer.name else owner),
         "library_name": phrases.library_name(scope, owner),
@@ -94,7 +117,7 @@ def phrases_data(
         ],
         **found.page.fields(),
         "q": q,
-        "agents": [a for a in agents if a and a != viewer.name],
+        **agent_menu(session, viewer, who=who, current=owner if scope == PhraseScope.PERSONAL else ""),
     }
 
 
@@ -106,8 +129,9 @@ def phrases_page(
     library: str = "team",
     q: str = "",
     page: int = 1,
+    who: str = "",
 ) -> Response:
-    data = phrases_data(session, viewer, library=library, q=q, page=page)
+    data = phrases_data(session, viewer, library=library, q=q, page=page, who=who)
     return render(request, "phrases/list.html", data, block="results" if is_htmx(request) else None)
 
 

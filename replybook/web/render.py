@@ -45,6 +45,7 @@ def make_environment() -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package: no stat() of every template per render
     )
     env.filters["shoptime"] = _shoptime
     env.filters["local_input"] = _local_input
