@@ -134,7 +134,15 @@ def step(kind: str, path: str, url: str, owners_file: str) -> dict:
         "wall": wall,
         "cpu": time.process_time() - cpu,
         "apply": wall - phases.get("plan", 0),
+        "peak": peak_mb(),
     }
+
+
+def peak_mb() -> float:
+    """This process's peak RSS (VmHWM): unlike ru_maxrss it starts again at exec, so a step's figure
+    is never the parent's (which holds the rows it wrote)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
 
 
 def run(kind: str, path: Path, work: Path, owners_file: str = "") -> dict:
