@@ -6,6 +6,7 @@ Import validates the whole file first and writes nothing when anything is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -212,7 +213,7 @@ def plan_entries(
     *,
     shop: str | None,
     categories: list[tuple[str, str]],
-    incoming: list[tuple[str, EntryData]],
+    incoming: Iterable[tuple[str, EntryData]],
     source: str,
     mode: str,
     bot_section: Any = None,
@@ -227,14 +228,18 @@ def plan_entries(
     current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
     plan = LibraryPlan(shop=shop, library_version=version)
     plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
-    in_file: set[str] = set()
-    for label, data in incoming:  # every entry parsed: a bad one raised before
+    in_file: set[str] = set()  # of the library's questions: what a replace keeps
+    questions: list[str] = []  # the file's, for its bot section
+    for label, data in incoming:  # every entry parsed: a bad one raised before (read once: a spool)
         warning = redundancy_warning(data)
         if warning:
             plan.warnings.append(f"{label}（{data.question}）：{warning}")
+        if bot_section is not None:
+            questions.append(data.question)
         key = normalise(data.question)
-        in_file.add(key)
         existing = current.get(key)
+        if existing is not None:
+            in_file.add(key)
         if existing is None:
             plan.add.append(data)
         elif entry_data(existing, cats[existing.category_id]) != data:
@@ -249,7 +254,7 @@ def plan_entries(
         session,
         bot_section,
         removed=[d.question for d in plan.removed_entries],
-        incoming=[d.question for _, d in incoming],
+        incoming=questions,
         new_categories=dict(plan.new_categories),
         source=source,
     )

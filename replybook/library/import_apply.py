@@ -28,6 +28,7 @@ from replybook.library.entries import (
     update_checked_entry,
     update_entry,
 )
+from replybook.library.entry_spool import EntrySpool
 from replybook.library.settings import set_shop_name
 from replybook.store.models import Category, Entry
 from replybook.store.models_library import hold_library
@@ -39,7 +40,7 @@ class LibraryPlan:
 
     shop: str | None
     new_categories: list[tuple[str, str]] = field(default_factory=list)  # (key, name), shop-defined
-    add: list[EntryData] = field(default_factory=list)
+    add: EntrySpool = field(default_factory=EntrySpool)  # on disk: 100,000 of them are not held in memory
     change: list[tuple[Entry, EntryData]] = field(default_factory=list)
     remove: list[Entry] = field(default_factory=list)
     # What ``remove`` would delete, as plain data: it outlives the session, which a dry run rolls back.
