@@ -15,7 +15,10 @@ YAML of the same entries, then runs each step in a fresh process:
 git revision REV (the code path before a change), in the same run, so both are compared with the same
 baseline.
 
-Run: .venv-test/bin/python benchmarks/library_import.py 1000 10000 [--before REV]
+Each step's peak RSS is its process's own (VmHWM, which starts again at exec; ``ru_maxrss`` would
+carry the parent's, which holds every row it wrote).
+
+Run: .venv/bin/python benchmarks/library_import.py 1000 10000 100000 [--before REV]
 """
 
 from __future__ import annotations
@@ -134,7 +137,15 @@ def step(kind: str, path: str, url: str, owners_file: str) -> dict:
         "wall": wall,
         "cpu": time.process_time() - cpu,
         "apply": wall - phases.get("plan", 0),
+        "peak": peak_mb(),
     }
+
+
+def peak_mb() -> float:
+    """This process's peak RSS (VmHWM): unlike ru_maxrss it starts again at exec, so a step's figure
+    is never the parent's (which holds the rows it wrote)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
 
 
 def run(kind: str, path: Path, work: Path, owners_file: str = "") -> dict:
@@ -166,14 +177,16 @@ def main(sizes: list[int], before: str | None) -> None:
             if owners_file:
                 steps += [("workbook", xlsx, owners_file), ("yaml", yml, owners_file)]
             print(f"{n:>6} entries ({xlsx.stat().st_size / 1e3:.0f} kB xlsx, {yml.stat().st_size / 1e3:.0f} kB yaml)"
-                  f"  baseline: openpyxl read  wall {base['wall']:7.2f} s  cpu {base['cpu']:7.2f} s", flush=True)  # fmt: skip
+                  f"  baseline: openpyxl read  wall {base['wall']:7.2f} s  cpu {base['cpu']:7.2f} s"
+                  f"  peak {base['peak']:5.0f} MB", flush=True)  # fmt: skip
             for kind, path, code in steps:
                 r = run(kind, path, work, code)
                 label = f"{kind} ({'before: ' + before if code else 'this tree'})"
                 print(
                     f"{n:>6} entries  {label:28}  wall {r['wall']:7.2f} s ({r['wall'] / base['wall']:6.1f}×)"
-                    f"  apply {r['apply']:7.2f} s  cpu {r['cpu']:7.2f} s ({r['cpu'] / base['cpu']:6.1f}×)"
-                    f"  added {r['rows']}",
+                    f"  apply {r['apply']:7.2f} s  cpu {r['cpu']:7.2f} s ({r['cpu'] / base['cpu']:6.1f}×,"
+                    f" {r['cpu'] / n * 1e3:.2f} ms an entry)  peak {r['peak']:5.0f} MB"
+                    f" ({r['peak'] / base['peak']:.2f}×)  added {r['rows']}",
                     flush=True,
                 )
 

@@ -120,3 +120,42 @@ def test_a_rolled_back_savepoint_is_not_remembered(stocked: Engine) -> None:
         entries.create_entry(s, data=_data("试一下", ["撤销的问法"]))
         with pytest.raises(ConflictError, match=f"问法 '留下的问法' 已在问答 #{kept.id}（留下的问题）"):
             entries.create_entry(s, data=_data("再试", ["留下的问法"]))
+
+
+def test_an_import_applied_as_planned_skips_each_saves_check(
+    stocked: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nobody wrote the library between the plan and the apply: the plan's checks of the whole file
+    # still hold, so no save asks which entry holds its wordings (each asking made 10,000 entries
+    # take 81 CPU s).
+    path = tmp_path / "library.yaml"
+    path.write_text(_yaml([(f"新问题{i}", [f"新问法{i}"]) for i in range(50)]), encoding="utf-8")
+    asked: list[list[str]] = []
+    real = entries.find_owner
+    monkeypatch.setattr(
+        entries, "find_owner", lambda s, keys, **kw: asked.append(keys) or real(s, keys, **kw)
+    )
+    with db.session_scope(stocked) as s:
+        plan = library.import_library(s, path)
+    assert (len(plan.add), asked) == (50, [])
+    with db.session_scope(stocked) as s:
+        assert library.export_text(s).count("\n  - category:") == LIBRARY + 1 + 50
+
+
+def test_a_save_between_the_plan_and_the_apply_is_checked_again(stocked: Engine, tmp_path: Path) -> None:
+    # The preview planned against the library; someone then saved an entry holding a wording of the
+    # file. The apply sees the counter moved and checks each save: the conflict is refused, not stored.
+    path = tmp_path / "library.yaml"
+    path.write_text(_yaml([("导入的问题", ["刚被占用的问法"]), ("另一条", ["别的问法"])]), encoding="utf-8")
+    with db.session_scope(stocked) as s:
+        before = library.export_text(s)
+    with pytest.raises(ConflictError, match="问法 '刚被占用的问法' 已在问答"), db.session_scope(stocked) as s:
+        plan = library.plan_import(s, path.read_text(encoding="utf-8"), source=str(path))
+        s.commit()  # the plan's reads end; on SQLite its transaction holds no lock
+        with db.session_scope(stocked) as other:
+            entries.create_entry(other, data=_data("别人刚加的", ["刚被占用的问法"]))
+        library.apply_import(s, plan)
+    with db.session_scope(stocked) as s:
+        text = library.export_text(s)
+    assert "question: 别人刚加的" in text and "导入的问题" not in text and "另一条" not in text
+    assert text.count("\n  - category:") == before.count("\n  - category:") + 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
+
 from replybook.library.entries import EntryData, wordings
 from replybook.store.errors import ImportFormatError, Problem
 from replybook.store.models import Entry
@@ -11,7 +14,7 @@ from replybook.store.normalize import normalise
 def check_against_library(
     current: dict[str, Entry],
     *,
-    add: list[EntryData],
+    add: Iterable[EntryData],
     change: list[tuple[Entry, EntryData]],
     remove: list[Entry],
     source: str,
@@ -25,7 +28,7 @@ def check_against_library(
         for w in wordings(entry):
             owners[normalise(w)] = entry
     problems = []
-    for data in add + [d for _, d in change]:
+    for data in chain(add, (d for _, d in change)):
         for w in wordings(data):
             other = owners.get(normalise(w))
             if other is not None and other.question_norm != normalise(data.question):

@@ -222,9 +222,23 @@ def _fill(entry: Entry, data: EntryData, category: Category) -> None:
 
 def create_entry(session: Session, *, data: EntryData, user: str | None = None) -> Entry:
     data = data.cleaned()
-    category = _check(session, data)
-    entry = Entry(category_id=category.id or 0, question=data.question, question_norm="")
-    _fill(entry, data, category)
+    return add_checked_entry(session, data=data, category=_check(session, data), user=user)
+
+
+def add_checked_entry(session: Session, *, data: EntryData, category: Category, user: str | None) -> Entry:
+    """Write a new entry whose ``data`` is cleaned and checked (no other entry holds its wordings;
+    ``create_entry`` checks, an import whose plan still holds already has: ``import_apply.py``)."""
+    entry = Entry(  # every column given: a default factory costs pydantic a signature lookup each time
+        category_id=category.id or 0,
+        question=data.question,
+        question_norm=normalise(data.question),
+        similar=list(data.similar),
+        keywords=list(data.keywords),
+        answers=list(data.answers),
+        enabled=data.enabled,
+        active_start=data.active_start,
+        active_end=data.active_end,
+    )
     return history.create(session, entry, user=user, summary=f"新增问答 {data.question}")
 
 
@@ -249,6 +263,14 @@ def update_entry(
         user=user,
         summary=f"修改问答 {data.question}",
     )
+
+
+def update_checked_entry(
+    session: Session, *, entry: Entry, data: EntryData, category: Category, user: str | None
+) -> Entry:
+    """Save an edit whose ``data`` is cleaned and checked, as ``add_checked_entry`` (an import's)."""
+    fill, summary = (lambda e: _fill(e, data, category)), f"修改问答 {data.question}"
+    return history.update(session, entry, fill, expected_version=None, user=user, summary=summary)
 
 
 def set_enabled(session: Session, *, entry_id: int, enabled: bool, user: str | None = None) -> Entry:

@@ -6,7 +6,7 @@ Import validates the whole file first and writes nothing when anything is wrong.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -14,14 +14,12 @@ from typing import Any
 import yaml
 from sqlmodel import Session, col, select
 
-from replybook.bot import BotConfig, get_bot_settings
-from replybook.library.bot_section import apply_bot_settings, bot_section_lines, plan_bot_settings
+from replybook.bot import get_bot_settings
+from replybook.library.bot_section import bot_section_lines, plan_bot_settings
 from replybook.library.conflicts import check_against_library
 from replybook.library.entries import (
     EntryData,
-    add_category,
     category_problems,
-    create_entry,
     ensure_builtin_categories,
     entry_data,
     list_categories,
@@ -29,6 +27,7 @@ from replybook.library.entries import (
     redundancy_warning,
     wordings,
 )
+from replybook.library.import_apply import LibraryPlan, apply_import  # noqa: F401 - re-exported
 from replybook.library.settings import (  # noqa: F401 - re-exported: callers know them here
     forget_setting,
     get_setting,
@@ -41,27 +40,12 @@ from replybook.library.strict_yaml import load as load_yaml
 from replybook.store.errors import ImportFormatError, InvalidValue, Problem, file_error
 from replybook.store.labels import file_field
 from replybook.store.models import Entry
+from replybook.store.models_library import library_version
 from replybook.store.normalize import normalise
 from replybook.store.timeutil import iso_shop, parse_datetime
 from replybook.tabular.encodings import UndecodableText, detect_and_decode
 
 ENTRY_KEYS = ("category", "question", "similar", "keywords", "answers", "enabled", "active")
-
-
-@dataclass
-class LibraryPlan:
-    """What an import would do, computed before anything is written."""
-
-    shop: str | None
-    new_categories: list[tuple[str, str]] = field(default_factory=list)  # (key, name), shop-defined
-    add: list[EntryData] = field(default_factory=list)
-    change: list[tuple[Entry, EntryData]] = field(default_factory=list)
-    remove: list[Entry] = field(default_factory=list)
-    # What ``remove`` would delete, as plain data: it outlives the session, which a dry run rolls back.
-    removed_entries: list[EntryData] = field(default_factory=list)
-    unchanged: int = 0
-    bot: BotConfig | None = None  # the file's bot settings (its ``bot:`` section), if any
-    warnings: list[str] = field(default_factory=list)  # one line per entry, e.g. a redundant wording
 
 
 def read_library(
@@ -229,7 +213,7 @@ def plan_entries(
     *,
     shop: str | None,
     categories: list[tuple[str, str]],
-    incoming: list[tuple[str, EntryData]],
+    incoming: Iterable[tuple[str, EntryData]],
     source: str,
     mode: str,
     bot_section: Any = None,
@@ -240,17 +224,22 @@ def plan_entries(
     check_mode(mode)
     ensure_builtin_categories(session)
     cats = {c.id: c.key for c in list_categories(session)}
+    version = library_version(session)  # before the entries: a write in between is seen by the apply
     current = {e.question_norm: e for e in session.exec(select(Entry).order_by(col(Entry.id)))}
-    plan = LibraryPlan(shop=shop)
+    plan = LibraryPlan(shop=shop, library_version=version)
     plan.new_categories = [(key, name) for key, name in categories if key not in cats.values()]
-    in_file: set[str] = set()
-    for label, data in incoming:  # every entry parsed: a bad one raised before
+    in_file: set[str] = set()  # of the library's questions: what a replace keeps
+    questions: list[str] = []  # the file's, for its bot section
+    for label, data in incoming:  # every entry parsed: a bad one raised before (read once: a spool)
         warning = redundancy_warning(data)
         if warning:
             plan.warnings.append(f"{label}（{data.question}）：{warning}")
+        if bot_section is not None:
+            questions.append(data.question)
         key = normalise(data.question)
-        in_file.add(key)
         existing = current.get(key)
+        if existing is not None:
+            in_file.add(key)
         if existing is None:
             plan.add.append(data)
         elif entry_data(existing, cats[existing.category_id]) != data:
@@ -265,37 +254,11 @@ def plan_entries(
         session,
         bot_section,
         removed=[d.question for d in plan.removed_entries],
-        incoming=[d.question for _, d in incoming],
+        incoming=questions,
         new_categories=dict(plan.new_categories),
         source=source,
     )
     return plan
-
-
-def apply_import(session: Session, plan: LibraryPlan, *, user: str | None = None) -> None:
-    """Write a plan. Removals and changes go first so wordings can move between entries."""
-    from replybook.library.entries import delete_entry, get_category, update_entry
-
-    for key, name in plan.new_categories:
-        add_category(session, key=key, name=name, user=user)
-    session.flush()
-    for entry in plan.remove:
-        delete_entry(session, entry_id=entry.id, user=user)  # type: ignore[arg-type]
-    for entry, _data in plan.change:
-        # Take the wordings off first so a swap of wordings between two changed entries passes.
-        entry.similar = []
-        session.add(entry)
-    session.flush()
-    for entry, data in plan.change:
-        get_category(session, data.category)
-        update_entry(session, entry_id=entry.id, data=data, expected_version=None, user=user)  # type: ignore[arg-type]
-    for data in plan.add:
-        create_entry(session, data=data, user=user)
-    if plan.shop is not None:
-        set_shop_name(session, plan.shop)
-    session.flush()
-    if plan.bot is not None:
-        apply_bot_settings(session, plan.bot, user=user)
 
 
 def import_library(

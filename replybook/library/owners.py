@@ -1,5 +1,6 @@
 """Which entry holds a normalised wording: the check every entry save makes (a wording belongs to one
-entry), without reading and normalising the whole library on each save.
+entry), without reading and normalising the whole library on each save. (An import applied as it
+was planned skips it: its plan checked the whole file, ``library/import_apply.py``.)
 
 The normalised wordings of each entry are remembered per database with the entry's version, with
 an index from each wording to the entries holding it and from each block to its entries. A save asks

@@ -21,6 +21,7 @@ from replybook.library.entries import (
     problems_in,
     wordings,
 )
+from replybook.library.entry_spool import EntrySpool, WordingClaims
 from replybook.store.errors import InvalidValue, Problem
 from replybook.store.models import Entry
 from replybook.store.normalize import normalise
@@ -95,16 +96,16 @@ def read_entries(
     problems: list[Problem],
     notes: list[str],
     sheet: str = ENTRY_SHEET,
-) -> list[tuple[str, EntryData]]:
-    """The 问答库 sheet: each row's entry with its label. ``categories`` maps every key and name a
-    row may use to the category's key."""
+) -> EntrySpool:
+    """The 问答库 sheet: each row's entry with its label (on disk, not in memory: ``entry_spool.py``).
+    ``categories`` maps every key and name a row may use to the category's key."""
     header = read_header(rows, sheet, ENTRY_COLUMNS, problems=problems, notes=notes, required=True)
     if header is None:
-        return []
+        return EntrySpool()
     idx = header.indexes
     labels = {c.key: column_label(c.name, idx[c.key][0]) for c in ENTRY_COLUMNS if c.key in idx}
-    found: list[tuple[str, EntryData]] = []
-    seen: dict[str, tuple[int, str]] = {}
+    found = EntrySpool()
+    seen = WordingClaims()
     for number, cells in rows:
         if blank(cells):
             continue
@@ -143,22 +144,20 @@ def read_entries(
             norm = normalise(wording)
             if not norm:
                 continue
-            if norm in seen and seen[norm][0] != number:
-                other, other_q = seen[norm]
+            other, other_q = seen.claim(norm, number, data.question)
+            if other != number:
                 row_problems.append(
                     (
                         "question" if position == 0 else "similar",
                         f"问法 {wording!r} 与第 {other} 行（{other_q}）重复",
                     )
                 )
-            else:
-                seen.setdefault(norm, (number, data.question))
         problems += [
             Problem(here, m, column=labels.get(k, labels["question"] if k == "active" else None))
             for k, m in row_problems
         ]
         if not row_problems:
-            found.append((here, data))
+            found.append(data, here)
     return found
 
 

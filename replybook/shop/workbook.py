@@ -134,7 +134,7 @@ def plan_workbook(
             session,
             shop=None,
             categories=own,
-            incoming=entries or [],
+            incoming=entries.labelled() if entries is not None else [],
             source=plan.source,
             mode=mode if entries is not None else "merge",  # categories alone never empty the library
         )
@@ -152,7 +152,10 @@ def plan_workbook(
         session,
         bot_read,
         removed=[d.question for d in lib.removed_entries] if lib else [],
-        incoming=[d.question for _, d in entries or []],
+        # Only when the workbook has bot sheets: 100,000 questions are not held for nothing.
+        incoming=[d.question for d in entries or []]
+        if bot_read.settings is not None or bot_read.shifts is not None
+        else [],
         new_categories=dict(lib.new_categories) if lib else {},
         source=plan.source,
     )

@@ -44,6 +44,15 @@ def library_version(session: Any, counter: int = LIBRARY) -> int:
     return int(value or 0)
 
 
+def hold_library(session: Any) -> int:
+    """Bump the library counter now and return it as this transaction sees it. Every entry or
+    category write bumps it in its own transaction, so from here until this transaction ends nobody
+    else can write the library (they wait for the counter's row: its row lock on PostgreSQL, the
+    file's write lock on SQLite): a value one above what a plan read means nobody wrote in between."""
+    _bump(session, LIBRARY)
+    return library_version(session)
+
+
 class Counters(NamedTuple):
     library: int
     ignored: int
