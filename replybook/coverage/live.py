@@ -35,6 +35,7 @@ from replybook.coverage.matching import (
     stored_decision,
 )
 from replybook.coverage.refit import Refitter
+from replybook.coverage.single import decide, score
 from replybook.coverage.synonyms import SynonymMap, shop_synonyms
 from replybook.library.entries import list_categories
 from replybook.store.models import AutoReply, Category, Entry
@@ -214,7 +215,10 @@ def answer(matcher: Matcher, question: str, n: int = 3, *, full: bool = False) -
     if not matcher.entries:
         return matcher.classify(question), []
     form = matcher.prepare(question)
-    scores = matcher._dense([form]) if full else matcher._one(form, n)
+    found = None if full else score(matcher, form, n)
+    if found is not None:
+        return decide(matcher, form, found, n)
+    scores = matcher._dense([form])
     top = matcher._top(scores, form, n)  # before _decide, which leaves the scores as they were
     out = Outcomes.empty(1)
     matcher._decide(scores, [form], out, np.zeros(1, np.int64), exact_rows=True)
