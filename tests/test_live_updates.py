@@ -19,6 +19,7 @@ from replybook.coverage.ignored import add_ignored
 from replybook.coverage.live import MatcherCache, answer
 from replybook.coverage.matching import Matcher
 from replybook.coverage.question_files import read_questions
+from replybook.coverage.refit import CharPostings
 from replybook.library import entries
 from replybook.library import synonyms as synonym_lists
 from replybook.library.entries import EntryData
@@ -86,6 +87,26 @@ def _same(live: Matcher, fresh: Matcher, questions: list[str]) -> None:
     assert np.array_equal(live._dense(forms), fresh._dense(forms))  # every score, to the last bit
     for q in questions:
         assert answer(live, q, n=5) == answer(fresh, q, n=5), q
+    _same_information(live, fresh, forms)
+
+
+def _same_information(live: Matcher, fresh: Matcher, forms: list[str]) -> None:
+    """The information guard spliced after an edit (``refit.py``) is ``Information.fit`` of the
+    library as it now is: every character's weight and postings, and what a question reads of them."""
+    assert live._fitted is not None and fresh._fitted is not None
+    spliced, fitted = live._fitted.information, fresh._fitted.information
+    assert spliced is not None and fitted is not None
+    assert isinstance(spliced.postings, CharPostings)  # not fitted afresh
+    assert (spliced.n, spliced.unseen) == (fitted.n, fitted.unseen)
+    assert dict(spliced.weight.items()) == fitted.weight
+    assert set(spliced.postings) == set(fitted.postings)
+    for ch, (ids, counts) in fitted.postings.items():
+        got_ids, got_counts = spliced.postings[ch]
+        assert np.array_equal(got_ids, ids) and np.array_equal(got_counts, counts), ch
+        assert got_counts.dtype == counts.dtype
+    for form in forms:
+        assert np.array_equal(spliced.common(form), fitted.common(form)), form
+        assert np.array_equal(spliced.common_by_sound(form), fitted.common_by_sound(form)), form
 
 
 @pytest.mark.parametrize("library", ["sample", "random"])

@@ -14,7 +14,7 @@ moved, only the entries whose version changed are read again, only their wording
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -36,6 +36,7 @@ from replybook.coverage.matching import (
     stored_decision,
 )
 from replybook.coverage.refit import Refitter
+from replybook.coverage.single import decide, score
 from replybook.coverage.synonyms import SynonymMap, shop_synonyms
 from replybook.library.entries import list_categories
 from replybook.store.models import AutoReply, Category, Entry
@@ -72,6 +73,18 @@ def _synonyms(session: Session, counts: Counters, held: Synonyms | None) -> Syno
     return held if held is not None and held[0] == state else (state, shop_synonyms(session))
 
 
+class Forms(dict[str, str]):
+    """The library's wordings → their match forms, as of one set of synonyms; any other text (a
+    question asked) is normalised and not remembered."""
+
+    def __init__(self, known: Iterable[tuple[str, str]], synonyms: SynonymMap) -> None:
+        super().__init__(known)
+        self.synonyms = synonyms
+
+    def __missing__(self, text: str) -> str:
+        return match_form(text, self.synonyms)
+
+
 @dataclass(frozen=True)
 class Shop:
     """What a try reads besides the matcher, as of one state of the counters."""
@@ -99,7 +112,7 @@ class MatcherCache:
         self._version: int | None = None
         self._categories: dict[int | None, str] = {}
         self._rows: dict[int, _Row] = {}
-        self._forms: dict[str, str] = {}
+        self._forms = Forms((), SynonymMap())
         self._matcher: Matcher | None = None
         self._window: tuple[datetime | None, datetime | None] = (None, None)
         self._synonyms: Synonyms | None = None
@@ -122,7 +135,7 @@ class MatcherCache:
             if self._synonyms is None or (
                 synonyms is not self._synonyms and synonyms[1] != self._synonyms[1]
             ):
-                self._forms, self._matcher = {}, None
+                self._forms, self._matcher = Forms((), synonyms[1]), None
             if synonyms is not self._synonyms:
                 self.synonym_reads += 1
             self._synonyms = synonyms
@@ -187,18 +200,12 @@ class MatcherCache:
     def _build(self, at: datetime, shop: Shop) -> Matcher:
         rows = sorted(self._rows.items())
         active = [r.entry for _, r in rows if r.active(at)]
-        forms = self._forms
-        synonyms = self._synonyms[1] if self._synonyms else SynonymMap()
-
-        def prepare(text: str) -> str:
-            form = forms.get(text)
-            return match_form(text, synonyms) if form is None else form
-
+        synonyms = self._forms.synonyms
         matcher = Matcher(
             active,
             threshold=shop.threshold,
             margin=shop.margin,
-            prepare=prepare,
+            prepare=self._forms.__getitem__,  # a dict look-up per known wording, in C
             synonyms=synonyms,
             both=partial(match_forms, synonyms=synonyms) if synonyms else None,
             fitter=self._refitter.fit,
@@ -206,7 +213,7 @@ class MatcherCache:
         # Remember exactly the library's wording forms (a question asked is not remembered, nor a
         # keyword: its form is read before the synonyms).
         n = matcher.n_fuzzy
-        self._forms = dict(zip(matcher.texts[:n], matcher.forms[:n], strict=True))
+        self._forms = Forms(zip(matcher.texts[:n], matcher.forms[:n], strict=True), synonyms)
         self._matcher, self._window = matcher, _window(self._rows.values(), at)
         self.rebuilds += 1
         return matcher
@@ -218,7 +225,10 @@ def answer(matcher: Matcher, question: str, n: int = 3, *, full: bool = False) -
     if not matcher.entries:
         return matcher.classify(question), []
     form, literal = matcher.forms_of(question)
-    scores = matcher._dense([form]) if full else matcher._one(form, n, literal)
+    found = None if full else score(matcher, form, n, literal)
+    if found is not None:
+        return decide(matcher, form, found, n)
+    scores = matcher._dense([form])
     top = matcher._top(scores, literal, n)  # before _decide, which leaves the scores as they were
     out = Outcomes.empty(1)
     matcher._decide(scores, [form], out, np.zeros(1, np.int64), exact_rows=True, literal=[literal])

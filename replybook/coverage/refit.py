@@ -17,6 +17,7 @@ nothing (``tests/test_live_updates.py`` compares every score after random edits)
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -47,6 +48,10 @@ class Refitter:
         self._codes: list[str] = []
         self._lengths = np.zeros(0, np.float32)
         self._tfidf = LiveTfidf(self)
+        self._chars: set[str] = set()  # the 1-grams (characters) ever counted
+        self._by_code: dict[str, list[str]] = {}  # their sounds (Information.common_by_sound)
+        self._by_code_view: dict[str, list[str]] = {}  # a snapshot, never changed once handed out
+        self._chars_in_view = 0
         self.forms_seen = 0  # forms whose grams were counted (for tests and benchmarks)
         self.last_changed = 0  # wordings between the common head and tail of the last fit
 
@@ -60,7 +65,8 @@ class Refitter:
             [self._lengths[:head], np.array([len(f) for f in middle], np.float32), self._lengths[old_end:]]
         )
         needs_tfidf = any(name == "tfidf" and w > 0 for name, w in self.pipeline.weights)
-        if needs_tfidf:
+        needs_information = self.pipeline.min_information > 0
+        if needs_tfidf or needs_information:  # the information guard reads the same postings
             self._tfidf.splice(head, old_end, middle, len(forms))
         self._forms = list(forms)
         sounds = _FittedPinyin(self._codes)
@@ -79,10 +85,24 @@ class Refitter:
             fitted.append((signal, w))
         self._forget(forms)
         guard = sounds if self.pipeline.min_share > 0 else None
-        # The information guard's weights are fitted afresh (one counting pass over the forms, not
-        # spliced yet): its idf² depends on every wording.
-        information = Information.fit(forms) if self.pipeline.min_information > 0 else None
+        information = self._information() if needs_information else None
         return FittedPipeline(self.pipeline, fitted, self._lengths, guard, information)  # type: ignore[arg-type]
+
+    def _information(self) -> Information:
+        """``Information.fit(forms)`` from the spliced postings: its characters are the TF-IDF's
+        1-grams (the same counts, the same document frequencies), read when a question asks."""
+        t = self._tfidf
+        if self._chars_in_view != len(self._chars):  # new characters: a new snapshot
+            self._by_code_view = {code: list(chars) for code, chars in self._by_code.items()}
+            self._chars_in_view = len(self._chars)
+        information = Information(
+            t.n,
+            CharWeights(self.vocabulary, t.df, t.n),  # type: ignore[arg-type]
+            (math.log(t.n + 1) + 1.0) ** 2,
+            CharPostings(self.vocabulary, t.df, t.keys, t.key_count),  # type: ignore[arg-type]
+        )
+        information.__dict__["_by_code"] = self._by_code_view  # what common_by_sound would group
+        return information
 
     def _sounds_of(self, forms: list[str]) -> list[str]:
         known = self._sounds
@@ -100,6 +120,10 @@ class Refitter:
             counted = grams(form)
             vocabulary = self.vocabulary
             ids = [vocabulary.setdefault(g, len(vocabulary)) for g in counted]
+            for g in counted:
+                if len(g) == 1 and g not in self._chars:
+                    self._chars.add(g)
+                    self._by_code.setdefault(pinyin_form(g), []).append(g)
             hit = self._grams[form] = (np.array(ids, np.int64), np.array(list(counted.values()), np.float64))
             self.forms_seen += 1
         return hit
@@ -239,3 +263,60 @@ class LiveFittedTfidf:
         keys = np.concatenate(rows) * n + np.concatenate(cols)
         out = np.bincount(keys, weights=np.concatenate(vals), minlength=m * n)
         return out.reshape(m, n).astype(np.float32)
+
+
+class CharPostings(Mapping[str, tuple[np.ndarray, np.ndarray]]):
+    """``Information.postings`` (character → its wordings, its counts) read off the spliced TF-IDF
+    postings: a character is a 1-gram, with the same counts, in wording order."""
+
+    def __init__(
+        self, vocabulary: dict[str, int], df: np.ndarray, keys: np.ndarray, counts: np.ndarray
+    ) -> None:
+        self.vocabulary, self.df, self.sorted_keys, self.counts = vocabulary, df, keys, counts
+
+    def _id(self, ch: str) -> int:
+        g = self.vocabulary.get(ch, -1) if len(ch) == 1 else -1
+        return g if 0 <= g < len(self.df) else -1
+
+    def __getitem__(self, ch: str) -> tuple[np.ndarray, np.ndarray]:
+        g = self._id(ch)
+        if g < 0:
+            raise KeyError(ch)
+        lo, hi = np.searchsorted(self.sorted_keys, [g << SHIFT, (g + 1) << SHIFT]).tolist()
+        return self.sorted_keys[lo:hi] & LOW, self.counts[lo:hi].astype(np.float32)
+
+    def get(self, ch: str, default: object = None) -> object:  # type: ignore[override]
+        g = self._id(ch)
+        return self[ch] if g >= 0 and self.df[g] > 0 else default
+
+    def __iter__(self) -> Iterator[str]:
+        return (c for c, g in self.vocabulary.items() if len(c) == 1 and 0 <= g < len(self.df) and self.df[g])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class CharWeights(Mapping[str, float]):
+    """``Information.weight``: idf² of each character present, as ``Information.fit`` computes it."""
+
+    def __init__(self, vocabulary: dict[str, int], df: np.ndarray, n: int) -> None:
+        self.vocabulary, self.df, self.n = vocabulary, df, n
+
+    def __getitem__(self, ch: str) -> float:
+        g = self.vocabulary.get(ch, -1) if len(ch) == 1 else -1
+        d = int(self.df[g]) if 0 <= g < len(self.df) else 0
+        if d <= 0:
+            raise KeyError(ch)
+        return (math.log((self.n + 1) / (d + 1)) + 1.0) ** 2
+
+    def get(self, ch: str, default: object = None) -> object:  # type: ignore[override]
+        try:
+            return self[ch]
+        except KeyError:
+            return default
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CharPostings(self.vocabulary, self.df, np.zeros(0, np.int64), np.zeros(0)))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

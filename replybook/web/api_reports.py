@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from replybook import gold as goldteam
@@ -23,12 +24,20 @@ def api_dashboard(session: SessionDep) -> dict[str, Any]:
     return dashboard.dashboard_data(session)
 
 
-@router.get("/try", summary="试一试：最接近的问答及分数、机器人的答案、会触发的自动回复")
+# The try box's answer is plain JSON already (str, int, float, lists, dicts): sent as it is, without
+# the response model's validation, which FastAPI runs in one more threadpool hop for a sync route.
+@router.get(
+    "/try",
+    summary="试一试：最接近的问答及分数、机器人的答案、会触发的自动回复",
+    response_model=dict[str, Any],
+)
 def api_try(
     request: Request, session: SessionDep, q: str, at: str = "", event: str = "first_contact"
-) -> dict[str, Any]:
+) -> Response:
     moment = parse_datetime(at) if at else now()
-    return tryit.try_data(session, q=q, at=moment, event=event, matchers=request.app.state.matchers)
+    return JSONResponse(
+        tryit.try_data(session, q=q, at=moment, event=event, matchers=request.app.state.matchers)
+    )
 
 
 class TryIn(BaseModel):
@@ -39,11 +48,17 @@ class TryIn(BaseModel):
     event: str = Field(default="first_contact", description="买家的动作：first_contact、away、busy …")
 
 
-@router.post("/try", summary='试一试（JSON 请求体 {"question": …}）：与 GET /api/try 的回答相同')
-def api_try_post(request: Request, session: SessionDep, body: TryIn) -> dict[str, Any]:
+@router.post(
+    "/try",
+    summary='试一试（JSON 请求体 {"question": …}）：与 GET /api/try 的回答相同',
+    response_model=dict[str, Any],
+)
+def api_try_post(request: Request, session: SessionDep, body: TryIn) -> Response:
     moment = parse_datetime(body.at) if body.at else now()
-    return tryit.try_data(
-        session, q=body.question, at=moment, event=body.event, matchers=request.app.state.matchers
+    return JSONResponse(
+        tryit.try_data(
+            session, q=body.question, at=moment, event=body.event, matchers=request.app.state.matchers
+        )
     )
 
 
