@@ -55,6 +55,7 @@ COLUMNS = (
     "runner_up_score",
     "second",
 )  # Outcomes' arrays
+ROWS_AT_ONCE = 65_536  # questions turned into Python values at a time (the JSON, checks)
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
@@ -138,40 +139,44 @@ class ResultRows(Sequence[dict[str, Any]]):
         return self.report.result_row(i)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        """The same rows as ``result_row``, read from the outcome columns in one pass."""
+        """The same rows as ``result_row``, read from the outcome columns a block at a time (a
+        million questions' columns as Python lists would be hundreds of MB)."""
         report = self.report
         out, entries, texts = report.outcomes, report.matcher.entries, report.matcher.texts
-        columns = zip(
-            effective_status(out.status, report.ignored).tolist(),
-            out.entry.tolist(),
-            out.wording.tolist(),
-            out.score.tolist(),
-            out.runner_up.tolist(),
-            out.runner_up_score.tolist(),
-            strict=True,
-        )
-        for i, (status, e, wording, score, runner, runner_score) in enumerate(columns):
-            q = report.questions[i]
-            if q.labelled:
-                yield report.result_row(i)
-                continue
-            entry = entries[e] if e >= 0 else None
-            row: dict[str, Any] = {
-                "question": q.text,
-                "status": REPORT_STATUSES[status],
-                "category": entry.category if entry else None,
-                "entry": entry.question if entry else None,
-                "matched": texts[wording] if entry else None,
-                "score": round(score, 1) if entry else 0.0,
-            }
-            if q.count != 1:
-                row["count"] = q.count
-            if entry and runner >= 0:
-                row["runner_up"] = {
-                    "entry": entries[runner].question,
-                    "score": round(round(runner_score, 1), 1),
+        status_all = effective_status(out.status, report.ignored)
+        for start in range(0, len(self), ROWS_AT_ONCE):
+            block = slice(start, start + ROWS_AT_ONCE)
+            columns = zip(
+                status_all[block].tolist(),
+                out.entry[block].tolist(),
+                out.wording[block].tolist(),
+                out.score[block].tolist(),
+                out.runner_up[block].tolist(),
+                out.runner_up_score[block].tolist(),
+                strict=True,
+            )
+            for i, (status, e, wording, score, runner, runner_score) in enumerate(columns, start):
+                q = report.questions[i]
+                if q.labelled:
+                    yield report.result_row(i)
+                    continue
+                entry = entries[e] if e >= 0 else None
+                row: dict[str, Any] = {
+                    "question": q.text,
+                    "status": REPORT_STATUSES[status],
+                    "category": entry.category if entry else None,
+                    "entry": entry.question if entry else None,
+                    "matched": texts[wording] if entry else None,
+                    "score": round(score, 1) if entry else 0.0,
                 }
-            yield row
+                if q.count != 1:
+                    row["count"] = q.count
+                if entry and runner >= 0:
+                    row["runner_up"] = {
+                        "entry": entries[runner].question,
+                        "score": round(round(runner_score, 1), 1),
+                    }
+                yield row
 
 
 # ---------------------------------------------------------------- labels
@@ -232,24 +237,53 @@ def report_for(
 
 
 def _match_distinct(
-    matcher: Matcher, questions: list[Question], *, use_index: bool, progress: Progress | None
+    matcher: Matcher, questions: Sequence[Question], *, use_index: bool, progress: Progress | None
 ) -> Outcomes:
     """``match_many`` over the distinct texts only (chat logs repeat 在吗 thousands of times, and
-    normalising is most of the per-question work), spread back to every question."""
-    first: dict[str, int] = {}
-    inverse = np.fromiter((first.setdefault(q.text, len(first)) for q in questions), np.int64, len(questions))
-    if len(first) == len(questions):
-        return matcher.match_many(list(first), use_index=use_index, progress=progress)
-    n, d = len(questions), len(first)
+    normalising is most of the per-question work), spread back to every question. The texts are
+    told apart by their hashes in a numpy column (8 bytes a question, not a dictionary of every
+    text), each equal hash checked against its first text."""
+    n = len(questions)
+    distinct, inverse = distinct_texts(questions)
+    if len(distinct) == n:
+        return matcher.match_many([q.text for q in questions], use_index=use_index, progress=progress)
+    d = len(distinct)
     scaled = None if progress is None else (lambda done, _: progress(n if done == d else done * n // d, n))
-    distinct = matcher.match_many(list(first), use_index=use_index, progress=scaled)
-    del first
-    return Outcomes(**{name: getattr(distinct, name)[inverse] for name in COLUMNS})
+    found = matcher.match_many(distinct, use_index=use_index, progress=scaled)
+    del distinct
+    out = Outcomes.empty(0)
+    for name in COLUMNS:
+        setattr(out, name, getattr(found, name)[inverse])
+        setattr(found, name, None)  # each column freed as soon as it is spread
+    return out
+
+
+def distinct_texts(questions: Sequence[Question]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in order of first appearance, and each question's index among them."""
+    n = len(questions)
+    hashes = np.fromiter((hash(q.text) for q in questions), np.int64, n)
+    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
+    del hashes
+    order = np.argsort(first, kind="stable")  # the unique hashes in order of first appearance
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    inverse = rank[inverse.ravel()]
+    first = first[order]
+    distinct = [questions[int(i)].text for i in first]
+    if all(
+        questions[i].text == distinct[k]
+        for start in range(0, n, ROWS_AT_ONCE)
+        for i, k in enumerate(inverse[start : start + ROWS_AT_ONCE].tolist(), start)
+    ):
+        return distinct, inverse
+    seen: dict[str, int] = {}  # two texts with one hash (about 1 in 10¹³ pairs): the dictionary
+    inverse = np.fromiter((seen.setdefault(q.text, len(seen)) for q in questions), np.int64, n)
+    return list(seen), inverse
 
 
 def _summary(report: CoverageReport) -> dict[str, Any]:
     m, out, qs = report.matcher, report.outcomes, report.questions
-    counts = np.array([q.count for q in qs], np.int64)
+    counts = np.fromiter((q.count for q in qs), np.int64, len(qs))
     status = effective_status(out.status, report.ignored)
     n = len(qs)
     covered = int((status == 0).sum())
@@ -259,19 +293,7 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
     weighted_covered = int(counts[status == 0].sum())
     labelled = [i for i, q in enumerate(qs) if q.labelled]
 
-    by_category: dict[str, dict[str, Any]] = {}
-    for i in range(n):
-        q = qs[i]
-        e = int(out.entry[i])
-        key = expected_category(q, m) if q.labelled else (m.entries[e].category if e >= 0 else None)
-        cat = by_category.setdefault(
-            key or "none", {"total": 0, "covered": 0, "ambiguous": 0, "uncovered": 0, "ignored": 0}
-        )
-        cat["total"] += 1
-        cat[REPORT_STATUSES[int(status[i])]] += 1
-    for cat in by_category.values():
-        answerable = cat["total"] - cat["ignored"]
-        cat["coverage"] = round(cat["covered"] / answerable, 4) if answerable else 0.0
+    by_category = _by_category(m, out, qs, labelled, status)
 
     summary: dict[str, Any] = {
         "total": n,
@@ -295,6 +317,35 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
         precision = labelled_points(m, qs, out).at(m.threshold, m.margin)[0]
         summary["covered_precision"] = round(precision, 4)  # estimated: right covers / covers
     return summary
+
+
+def _by_category(
+    m: Matcher, out: Outcomes, qs: Sequence[Question], labelled: list[int], status: np.ndarray
+) -> dict[str, dict[str, Any]]:
+    """Per category (the best entry's, a labelled question's expected one; "none"), in order of
+    first appearance: counts by status and the coverage, as numpy columns."""
+    keys = list(dict.fromkeys(e.category or "none" for e in m.entries))
+    code_of = {k: i for i, k in enumerate(keys)}
+    none = code_of.setdefault("none", len(code_of))
+    entry_code = np.array([code_of[e.category or "none"] for e in m.entries] or [none], np.int64)
+    code = np.where(out.entry >= 0, entry_code[np.maximum(out.entry, 0)], none)
+    for i in labelled:
+        key = expected_category(qs[i], m) or "none"
+        code[i] = code_of.setdefault(key, len(code_of))
+    names = list(code_of)
+    present, first = np.unique(code, return_index=True)
+    counts = {
+        name: np.bincount(code[status == s], minlength=len(names)) for s, name in enumerate(REPORT_STATUSES)
+    }
+    total = np.bincount(code, minlength=len(names))
+    by_category: dict[str, dict[str, Any]] = {}
+    for c in present[np.argsort(first)].tolist():
+        cat: dict[str, Any] = {"total": int(total[c])}
+        cat.update({name: int(counts[name][c]) for name in REPORT_STATUSES})
+        answerable = cat["total"] - cat["ignored"]
+        cat["coverage"] = round(cat["covered"] / answerable, 4) if answerable else 0.0
+        by_category[names[c]] = cat
+    return by_category
 
 
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
