@@ -1,11 +1,13 @@
 """Grouping the uncovered questions into clusters of similar wordings, each a suggested new entry.
 
 Two questions are one cluster when the matcher's own signals say so (``similar.py``: ``fuzz.ratio``
-and character TF-IDF on the match form, the content guard): leader clustering over distinct match
-forms, most asked first — each form joins the leader it scores highest against (≥ ``CLUSTER_SCORE``;
-the earliest of equal leaders) or leads a new cluster. A form is compared with the leaders only, and
-only with those that share enough characters and grams to reach the cutoff (the bound in
-``similar.py``), a few rows at a time, so time and memory stay bounded however many were asked.
+and character TF-IDF on the match form, the content guard and the information guard): leader
+clustering over distinct match forms, most asked first — each form joins the earlier leader it
+scores highest against (≥ ``CLUSTER_SCORE``; the earliest of equal leaders) or leads a new cluster.
+A block of ``SUB_CHUNK`` forms is joined in numpy with the leaders' gram postings and among itself,
+only the pairs whose bound reaches the cutoff are scored exactly, and the block's decisions are then
+taken in order — the same clusters as one form at a time, whatever the block size — so time grows
+with the pairs that share grams, not with the square of the forms, and memory stays bounded.
 
 Each cluster is named by its most typical wording, the medoid: the member with the highest summed
 similarity to the others (ties by times asked, then text); a large cluster is judged against its

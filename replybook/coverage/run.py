@@ -23,6 +23,7 @@ from replybook import bot
 from replybook.coverage.accuracy import accuracy, histogram
 from replybook.coverage.calibration import points as labelled_points
 from replybook.coverage.clusters import cluster_questions, cluster_signals
+from replybook.coverage.columns import ROWS_AT_ONCE, by_category, match_distinct
 from replybook.coverage.handoff import handoff_forecast
 from replybook.coverage.ignored import IGNORED, REPORT_STATUSES, effective_status, ignored_keys, ignored_mask
 from replybook.coverage.labels import (
@@ -46,19 +47,6 @@ __all__ = [
     "save_run",
 ]
 
-COLUMNS = (
-    "entry",
-    "wording",
-    "score",
-    "status",
-    "runner_up",
-    "runner_up_score",
-    "second",
-)  # Outcomes' arrays
-# Questions × wordings scored at once: a chunk's score matrices are several float32 copies (the
-# signals, both guards), ≈ 100 MB at the matcher's 4 M cells, ≈ 25 MB here, at no measured cost in time.
-RUN_CHUNK_CELLS = 1_000_000
-ROWS_AT_ONCE = 65_536  # questions turned into Python values at a time (the JSON, checks)
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
@@ -106,15 +94,18 @@ class CoverageReport:
         return {**self._head(), "results": list(self.results)}
 
     def write_json(self, out: TextIO) -> None:
-        """The same as ``json.dump(to_json())`` but streamed, one result at a time."""
+        """The same as ``json.dump(to_json())`` but streamed: the clusters and the results one at a
+        time (nothing the size of the file is built in memory)."""
         encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps builds per call
         head = self._head()
         clusters, head["clusters"] = head["clusters"], "\0clusters"
         text = json.dumps(head, ensure_ascii=False, indent=2)
+        before, after = text[:-2].split('"\\u0000clusters"', 1)
         # The clusters one a line, like the results (an indented dump of 20,000 is slow).
-        lines = ",\n    ".join(encode(c) for c in clusters)
-        text = text.replace('"\\u0000clusters"', "[" + (f"\n    {lines}\n  " if clusters else "") + "]", 1)
-        out.write(text[:-2] + ',\n  "results": [')
+        out.write(before + "[")
+        for i, c in enumerate(clusters):
+            out.write(("\n    " if i == 0 else ",\n    ") + encode(c))
+        out.write(("\n  ]" if clusters else "]") + after + ',\n  "results": [')
         for i, row in enumerate(self.results):
             out.write(("\n    " if i == 0 else ",\n    ") + encode(row))
         out.write("\n  ]\n}\n")
@@ -214,9 +205,9 @@ def run_coverage(
     report.handoff = handoff_forecast(config, questions, matcher, report.outcomes).to_json()
     # Categories in the shop's order (Qianniu's for the built-in ones), then anything else.
     order = {key: i for i, key in enumerate(report.category_names)}
-    by_category = report.summary["by_category"]
+    per_category = report.summary["by_category"]
     report.summary["by_category"] = dict(
-        sorted(by_category.items(), key=lambda kv: order.get(kv[0], len(order)))
+        sorted(per_category.items(), key=lambda kv: order.get(kv[0], len(order)))
     )
     return report
 
@@ -230,64 +221,13 @@ def report_for(
     use_index: bool = True,
     ignored: frozenset[str] = frozenset(),
 ) -> CoverageReport:
-    outcomes = _match_distinct(matcher, questions, use_index=use_index, progress=progress)
+    outcomes = match_distinct(matcher, questions, use_index=use_index, progress=progress)
     report = CoverageReport(questions=questions, matcher=matcher, outcomes=outcomes, at=at)
     report.ignored = ignored_mask([q.text for q in questions], ignored)
     report.summary = _summary(report)
     report.clusters = _clusters(report)
     report.dead_entries = _dead_entries(report)
     return report
-
-
-def _match_distinct(
-    matcher: Matcher, questions: Sequence[Question], *, use_index: bool, progress: Progress | None
-) -> Outcomes:
-    """``match_many`` over the distinct texts only (chat logs repeat 在吗 thousands of times, and
-    normalising is most of the per-question work), spread back to every question. The texts are
-    told apart by their hashes in a numpy column (8 bytes a question, not a dictionary of every
-    text), each equal hash checked against its first text."""
-    n = len(questions)
-    distinct, inverse = distinct_texts(questions)
-    cells, matcher.chunk_cells = matcher.chunk_cells, min(matcher.chunk_cells, RUN_CHUNK_CELLS)
-    try:
-        if len(distinct) == n:
-            return matcher.match_many(distinct, use_index=use_index, progress=progress)
-        d = len(distinct)
-        scaled = (
-            None if progress is None else (lambda done, _: progress(n if done == d else done * n // d, n))
-        )
-        found = matcher.match_many(distinct, use_index=use_index, progress=scaled)
-    finally:
-        matcher.chunk_cells = cells
-    del distinct
-    out = Outcomes.empty(0)
-    for name in COLUMNS:
-        setattr(out, name, getattr(found, name)[inverse])
-        setattr(found, name, None)  # each column freed as soon as it is spread
-    return out
-
-
-def distinct_texts(questions: Sequence[Question]) -> tuple[list[str], np.ndarray]:
-    """The distinct texts in order of first appearance, and each question's index among them."""
-    n = len(questions)
-    hashes = np.fromiter((hash(q.text) for q in questions), np.int64, n)
-    _, first, inverse = np.unique(hashes, return_index=True, return_inverse=True)
-    del hashes
-    order = np.argsort(first, kind="stable")  # the unique hashes in order of first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    inverse = rank[inverse.ravel()]
-    first = first[order]
-    distinct = [questions[int(i)].text for i in first]
-    if all(
-        questions[i].text == distinct[k]
-        for start in range(0, n, ROWS_AT_ONCE)
-        for i, k in enumerate(inverse[start : start + ROWS_AT_ONCE].tolist(), start)
-    ):
-        return distinct, inverse
-    seen: dict[str, int] = {}  # two texts with one hash (about 1 in 10¹³ pairs): the dictionary
-    inverse = np.fromiter((seen.setdefault(q.text, len(seen)) for q in questions), np.int64, n)
-    return list(seen), inverse
 
 
 def _summary(report: CoverageReport) -> dict[str, Any]:
@@ -302,7 +242,7 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
     weighted_covered = int(counts[status == 0].sum())
     labelled = [i for i, q in enumerate(qs) if q.labelled]
 
-    by_category = _by_category(m, out, qs, labelled, status)
+    categories = by_category(m, out, qs, labelled, status)
 
     summary: dict[str, Any] = {
         "total": n,
@@ -313,7 +253,7 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
         "coverage": round(covered / (n - ignored), 4) if n - ignored else 0.0,
         "weighted_total": weight_total,
         "weighted_coverage": round(weighted_covered / weight_total, 4) if weight_total else 0.0,
-        "by_category": by_category,
+        "by_category": categories,
         "at": iso_shop(report.at),
         "threshold": m.threshold,
         "margin": m.margin,
@@ -326,35 +266,6 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
         precision = labelled_points(m, qs, out).at(m.threshold, m.margin)[0]
         summary["covered_precision"] = round(precision, 4)  # estimated: right covers / covers
     return summary
-
-
-def _by_category(
-    m: Matcher, out: Outcomes, qs: Sequence[Question], labelled: list[int], status: np.ndarray
-) -> dict[str, dict[str, Any]]:
-    """Per category (the best entry's, a labelled question's expected one; "none"), in order of
-    first appearance: counts by status and the coverage, as numpy columns."""
-    keys = list(dict.fromkeys(e.category or "none" for e in m.entries))
-    code_of = {k: i for i, k in enumerate(keys)}
-    none = code_of.setdefault("none", len(code_of))
-    entry_code = np.array([code_of[e.category or "none"] for e in m.entries] or [none], np.int64)
-    code = np.where(out.entry >= 0, entry_code[np.maximum(out.entry, 0)], none)
-    for i in labelled:
-        key = expected_category(qs[i], m) or "none"
-        code[i] = code_of.setdefault(key, len(code_of))
-    names = list(code_of)
-    present, first = np.unique(code, return_index=True)
-    counts = {
-        name: np.bincount(code[status == s], minlength=len(names)) for s, name in enumerate(REPORT_STATUSES)
-    }
-    total = np.bincount(code, minlength=len(names))
-    by_category: dict[str, dict[str, Any]] = {}
-    for c in present[np.argsort(first)].tolist():
-        cat: dict[str, Any] = {"total": int(total[c])}
-        cat.update({name: int(counts[name][c]) for name in REPORT_STATUSES})
-        answerable = cat["total"] - cat["ignored"]
-        cat["coverage"] = round(cat["covered"] / answerable, 4) if answerable else 0.0
-        by_category[names[c]] = cat
-    return by_category
 
 
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
