@@ -270,20 +270,22 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
 
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
     texts: Counter[str] = Counter()
-    closest: dict[str, Counter[str]] = {}
+    closest: dict[str, str] = {}  # text → its best entry's category (one text, one outcome)
     questions, entry, entries = report.questions, report.outcomes.entry, report.matcher.entries
     for i in np.flatnonzero(effective_status(report.outcomes.status, report.ignored) == 2).tolist():
         q = questions[i]
         texts[q.text] += q.count
         e = int(entry[i])
         if e >= 0:
-            closest.setdefault(q.text, Counter())[entries[e].category] += q.count
+            closest[q.text] = entries[e].category
     m = report.matcher
     clusters = cluster_questions(texts, **cluster_signals(m.scorer, m.prepare))
     for c in clusters:
         votes: Counter[str] = Counter()
         for member in c["members"]:
-            votes.update(closest.get(member["question"], {}))
+            category = closest.get(member["question"])
+            if category is not None:
+                votes[category] += member["count"]
         c["category"] = votes.most_common(1)[0][0] if votes else "custom"
     return clusters
 
