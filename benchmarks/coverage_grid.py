@@ -107,9 +107,13 @@ def cell(kind: str, n_questions: int, n_wordings: int, mode: str) -> dict[str, f
     return {"seconds": seconds, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+SOURCE: str | None = None  # --source: another checkout of replybook, the "main" column
+
+
 def measure(kind: str, q: int, w: int, mode: str) -> dict[str, float]:
+    other = ["--source", SOURCE] if mode == "main" and SOURCE else []
     out = subprocess.run(
-        [sys.executable, __file__, "--cell", f"{kind}:{q}x{w}", mode],
+        [sys.executable, __file__, "--cell", f"{kind}:{q}x{w}", "replybook" if other else mode, *other],
         check=True,
         capture_output=True,
         text=True,
@@ -121,10 +125,12 @@ def measure(kind: str, q: int, w: int, mode: str) -> dict[str, float]:
 def grid(sizes: str, repeat: int, modes: list[str], big_repeat: int) -> None:
     print(f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     timed = [m for m in modes if m != "floor"]
+    rss_modes = [m for m in ("main", "replybook") if m in modes]
     head = " | ".join(f"{m} s (min/med)" for m in modes)
     ratios = " | ".join(f"{m} ÷ floor" for m in timed)
-    print(f"| data, questions × wordings | {head} | {ratios} | peak RSS replybook | peak RSS floor | load |")
-    print("| --- |" + " ---: |" * (len(modes) + len(timed) + 3))
+    rss_head = "".join(f" peak RSS {m} |" for m in rss_modes)
+    print(f"| data, questions × wordings | {head} | {ratios} |{rss_head} peak RSS floor | load |")
+    print("| --- |" + " ---: |" * (len(modes) + len(timed) + len(rss_modes) + 2))
     for spec in sizes.split(","):
         kind, dims = spec.split(":")
         q, w = (int(x) for x in dims.split("x"))
@@ -140,13 +146,16 @@ def grid(sizes: str, repeat: int, modes: list[str], big_repeat: int) -> None:
         rss = {m: max(r["rss"] for r in rs) for m, rs in runs.items()}
         print(
             f"| {kind}, {q:,} × {w:,} ({rounds}×) | {cells} | {ratio} "
-            f"| {rss.get('replybook', 0):.0f} MB | {rss['floor']:.0f} MB | {os.getloadavg()[0]:.1f} |",
+            f"|{''.join(f' {rss[m]:.0f} MB |' for m in rss_modes)} {rss['floor']:.0f} MB "
+            f"| {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
 
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--cell"]:
+        if argv[3:4] == ["--source"]:  # the replybook package of another checkout (its data: this one's)
+            sys.path.insert(0, argv[4])
         kind, dims = argv[1].split(":")
         q, w = (int(x) for x in dims.split("x"))
         print(json.dumps(cell(kind, q, w, argv[2])))
@@ -162,9 +171,16 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--big-repeat", type=int, default=1, help="rounds of the cells over 2·10⁹ pairs")
     parser.add_argument("--modes", default="replybook,ratio,noindex,floor", help="columns, floor last")
+    parser.add_argument(
+        "--source", help="another checkout (e.g. `git archive main` unpacked): adds its column 'main'"
+    )
     parser.add_argument("--signals-floor", action="store_true", help="also the default scorer's bare floor")
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
+    if args.source:
+        global SOURCE
+        SOURCE = args.source
+        modes.insert(0, "main")
     if args.signals_floor:
         modes.insert(len(modes) - 1, "floor-signals")
     grid(args.sizes + ("," + BIG if args.big else ""), args.repeat, modes, args.big_repeat)

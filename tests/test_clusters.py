@@ -7,6 +7,7 @@ import io
 import json
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -20,6 +21,7 @@ from replybook.coverage.forms import match_form
 from replybook.coverage.matching import DEFAULT_PIPELINE, LibraryEntry, Matcher
 from replybook.coverage.question_files import Question, read_questions
 from replybook.coverage.run import report_for
+from replybook.coverage.signals import Pipeline
 from replybook.coverage.similar import FormSet, Vectors, Weights, pair_matrix
 from replybook.store import db
 from replybook.store.normalize import _single_characters, _t2s, _traditional, to_simplified
@@ -263,3 +265,27 @@ def test_blocking_by_the_bound_finds_the_same_leaders_as_scoring_every_pair(
     monkeypatch.setattr(similar.FormSet, "PRUNE", False)  # every row scored against every leader
     assert cluster_questions(texts) == blocked
     assert any(c["wordings"] > 1 for c in blocked)
+
+
+def test_the_information_guard_keeps_apart_what_matching_keeps_apart() -> None:
+    # issue 14 / issue 13 item 6: the clusters apply the matcher's information guard. 快递寄国外要几天
+    # and 快递寄香港要几天 share only what every question here says (快递寄…要几天); matching does not
+    # cover one by the other, and the clusters no longer join them — without the guard both would
+    cities = ["上海", "北京", "广州", "深圳", "杭州", "成都", "武汉", "南京"]
+    others = [f"快递寄{c}要几天" for c in cities]
+    abroad, hong_kong = "快递寄国外要几天", "快递寄香港要几天"
+    texts = Counter({abroad: 3, hong_kong: 2, **{o: 1 for o in others}})
+    no_guard = replace(DEFAULT_PIPELINE, min_information=0.0)
+
+    def together(pipeline: Pipeline) -> bool:
+        groups = [{m["question"] for m in c["members"]} for c in cluster_questions(texts, pipeline=pipeline)]
+        return any({abroad, hong_kong} <= g for g in groups)
+
+    assert not together(DEFAULT_PIPELINE)
+    assert together(no_guard)  # the guard is what keeps them apart
+    library = [
+        LibraryEntry(i + 1, w, "custom", (w,), answers=(f"答{i}",))
+        for i, w in enumerate([hong_kong, *others])
+    ]
+    assert Matcher(library).classify(abroad).status == "uncovered"
+    assert Matcher(library, scorer=no_guard).classify(abroad).status != "uncovered"

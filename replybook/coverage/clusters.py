@@ -1,11 +1,13 @@
 """Grouping the uncovered questions into clusters of similar wordings, each a suggested new entry.
 
 Two questions are one cluster when the matcher's own signals say so (``similar.py``: ``fuzz.ratio``
-and character TF-IDF on the match form, the content guard): leader clustering over distinct match
-forms, most asked first — each form joins the leader it scores highest against (≥ ``CLUSTER_SCORE``;
-the earliest of equal leaders) or leads a new cluster. A form is compared with the leaders only, and
-only with those that share enough characters and grams to reach the cutoff (the bound in
-``similar.py``), a few rows at a time, so time and memory stay bounded however many were asked.
+and character TF-IDF on the match form, the content guard and the information guard): leader
+clustering over distinct match forms, most asked first — each form joins the earlier leader it
+scores highest against (≥ ``CLUSTER_SCORE``; the earliest of equal leaders) or leads a new cluster.
+A block of ``SUB_CHUNK`` forms is joined in numpy with the leaders' gram postings and among itself,
+only the pairs whose bound reaches the cutoff are scored exactly, and the block's decisions are then
+taken in order — the same clusters as one form at a time, whatever the block size — so time grows
+with the pairs that share grams, not with the square of the forms, and memory stays bounded.
 
 Each cluster is named by its most typical wording, the medoid: the member with the highest summed
 similarity to the others (ties by times asked, then text); a large cluster is judged against its
@@ -37,28 +39,39 @@ def _default_pipeline() -> Pipeline:
 
 
 def leaders(forms: list[str], vectors: Vectors, weights: Weights, cutoff: float) -> np.ndarray:
-    """The cluster (position of its leader in ``forms``) of each form, ``forms`` most asked first."""
+    """The cluster (position of its leader in ``forms``) of each form, ``forms`` most asked first:
+    each form joins the earlier leader it scores highest against (≥ ``cutoff``; the earliest of
+    equal ones), else leads. Blocks of ``SUB_CHUNK`` forms are joined with the leaders so far and
+    among themselves; the decisions within a block are then taken in order, as one at a time."""
     n = len(forms)
     cluster = np.full(n, -1, np.int64)
     known = FormSet(forms, vectors, weights)
     for start in range(0, n, SUB_CHUNK):
-        rows = list(range(start, min(n, start + SUB_CHUNK)))
-        slot, score = known.best(rows, cutoff)
-        # The rows no earlier leader took may lead, or join a leader of these same rows, in order.
-        rest = [r for r, s in zip(rows, slot.tolist(), strict=True) if s < 0]
-        among = known.among(rest) if rest else np.zeros((0, 0))
-        new: list[int] = []  # indices into rest of this block's new leaders
-        for i, r in enumerate(rest):
-            row = among[i, new]
-            if new and row.max() >= cutoff:
-                cluster[r] = rest[new[int(np.argmax(row))]]
+        rows = np.arange(start, min(n, start + SUB_CHUNK), dtype=np.int64)
+        best_pos = np.full(len(rows), -1, np.int64)
+        best_score = np.full(len(rows), -1.0)
+        r, pos, score = known.candidates(rows, cutoff)
+        if len(r):  # per row the best, then the earliest leader
+            order = np.lexsort((pos, -score, r))
+            r, pos, score = r[order], pos[order], score[order]
+            first = np.r_[True, r[1:] != r[:-1]]
+            best_pos[r[first]], best_score[r[first]] = pos[first], score[first]
+        r, pos, score = known.candidates(rows, cutoff, within=True)
+        inside: dict[int, list[tuple[int, float]]] = {}
+        for i, p, s in zip(r.tolist(), pos.tolist(), score.tolist(), strict=True):
+            inside.setdefault(i, []).append((p, s))
+        new: list[int] = []
+        for i, row in enumerate(rows.tolist()):
+            b_pos, b_score = int(best_pos[i]), float(best_score[i])
+            for p, s in inside.get(i, ()):
+                if cluster[p] == p and (s > b_score or (s == b_score and p < b_pos)):
+                    b_pos, b_score = p, s
+            if b_pos < 0:
+                cluster[row] = row
+                new.append(row)
             else:
-                new.append(i)
-                cluster[r] = r
-                known.add(r)
-        for r, s in zip(rows, slot.tolist(), strict=True):
-            if s >= 0:
-                cluster[r] = known.members[s]
+                cluster[row] = b_pos
+        known.add_many(new)
     return cluster
 
 

@@ -23,6 +23,7 @@ from replybook import bot
 from replybook.coverage.accuracy import accuracy, histogram
 from replybook.coverage.calibration import points as labelled_points
 from replybook.coverage.clusters import cluster_questions, cluster_signals
+from replybook.coverage.columns import ROWS_AT_ONCE, by_category, match_distinct
 from replybook.coverage.handoff import handoff_forecast
 from replybook.coverage.ignored import IGNORED, REPORT_STATUSES, effective_status, ignored_keys, ignored_mask
 from replybook.coverage.labels import (
@@ -46,15 +47,6 @@ __all__ = [
     "save_run",
 ]
 
-COLUMNS = (
-    "entry",
-    "wording",
-    "score",
-    "status",
-    "runner_up",
-    "runner_up_score",
-    "second",
-)  # Outcomes' arrays
 STORED_RESULTS_LIMIT = 10_000  # a stored run keeps its per-question results up to this many
 
 
@@ -102,15 +94,18 @@ class CoverageReport:
         return {**self._head(), "results": list(self.results)}
 
     def write_json(self, out: TextIO) -> None:
-        """The same as ``json.dump(to_json())`` but streamed, one result at a time."""
+        """The same as ``json.dump(to_json())`` but streamed: the clusters and the results one at a
+        time (nothing the size of the file is built in memory)."""
         encode = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps builds per call
         head = self._head()
         clusters, head["clusters"] = head["clusters"], "\0clusters"
         text = json.dumps(head, ensure_ascii=False, indent=2)
+        before, after = text[:-2].split('"\\u0000clusters"', 1)
         # The clusters one a line, like the results (an indented dump of 20,000 is slow).
-        lines = ",\n    ".join(encode(c) for c in clusters)
-        text = text.replace('"\\u0000clusters"', "[" + (f"\n    {lines}\n  " if clusters else "") + "]", 1)
-        out.write(text[:-2] + ',\n  "results": [')
+        out.write(before + "[")
+        for i, c in enumerate(clusters):
+            out.write(("\n    " if i == 0 else ",\n    ") + encode(c))
+        out.write(("\n  ]" if clusters else "]") + after + ',\n  "results": [')
         for i, row in enumerate(self.results):
             out.write(("\n    " if i == 0 else ",\n    ") + encode(row))
         out.write("\n  ]\n}\n")
@@ -138,40 +133,44 @@ class ResultRows(Sequence[dict[str, Any]]):
         return self.report.result_row(i)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        """The same rows as ``result_row``, read from the outcome columns in one pass."""
+        """The same rows as ``result_row``, read from the outcome columns a block at a time (a
+        million questions' columns as Python lists would be hundreds of MB)."""
         report = self.report
         out, entries, texts = report.outcomes, report.matcher.entries, report.matcher.texts
-        columns = zip(
-            effective_status(out.status, report.ignored).tolist(),
-            out.entry.tolist(),
-            out.wording.tolist(),
-            out.score.tolist(),
-            out.runner_up.tolist(),
-            out.runner_up_score.tolist(),
-            strict=True,
-        )
-        for i, (status, e, wording, score, runner, runner_score) in enumerate(columns):
-            q = report.questions[i]
-            if q.labelled:
-                yield report.result_row(i)
-                continue
-            entry = entries[e] if e >= 0 else None
-            row: dict[str, Any] = {
-                "question": q.text,
-                "status": REPORT_STATUSES[status],
-                "category": entry.category if entry else None,
-                "entry": entry.question if entry else None,
-                "matched": texts[wording] if entry else None,
-                "score": round(score, 1) if entry else 0.0,
-            }
-            if q.count != 1:
-                row["count"] = q.count
-            if entry and runner >= 0:
-                row["runner_up"] = {
-                    "entry": entries[runner].question,
-                    "score": round(round(runner_score, 1), 1),
+        status_all = effective_status(out.status, report.ignored)
+        for start in range(0, len(self), ROWS_AT_ONCE):
+            block = slice(start, start + ROWS_AT_ONCE)
+            columns = zip(
+                status_all[block].tolist(),
+                out.entry[block].tolist(),
+                out.wording[block].tolist(),
+                out.score[block].tolist(),
+                out.runner_up[block].tolist(),
+                out.runner_up_score[block].tolist(),
+                strict=True,
+            )
+            for i, (status, e, wording, score, runner, runner_score) in enumerate(columns, start):
+                q = report.questions[i]
+                if q.labelled:
+                    yield report.result_row(i)
+                    continue
+                entry = entries[e] if e >= 0 else None
+                row: dict[str, Any] = {
+                    "question": q.text,
+                    "status": REPORT_STATUSES[status],
+                    "category": entry.category if entry else None,
+                    "entry": entry.question if entry else None,
+                    "matched": texts[wording] if entry else None,
+                    "score": round(score, 1) if entry else 0.0,
                 }
-            yield row
+                if q.count != 1:
+                    row["count"] = q.count
+                if entry and runner >= 0:
+                    row["runner_up"] = {
+                        "entry": entries[runner].question,
+                        "score": round(round(runner_score, 1), 1),
+                    }
+                yield row
 
 
 # ---------------------------------------------------------------- labels
@@ -206,9 +205,9 @@ def run_coverage(
     report.handoff = handoff_forecast(config, questions, matcher, report.outcomes).to_json()
     # Categories in the shop's order (Qianniu's for the built-in ones), then anything else.
     order = {key: i for i, key in enumerate(report.category_names)}
-    by_category = report.summary["by_category"]
+    per_category = report.summary["by_category"]
     report.summary["by_category"] = dict(
-        sorted(by_category.items(), key=lambda kv: order.get(kv[0], len(order)))
+        sorted(per_category.items(), key=lambda kv: order.get(kv[0], len(order)))
     )
     return report
 
@@ -222,7 +221,7 @@ def report_for(
     use_index: bool = True,
     ignored: frozenset[str] = frozenset(),
 ) -> CoverageReport:
-    outcomes = _match_distinct(matcher, questions, use_index=use_index, progress=progress)
+    outcomes = match_distinct(matcher, questions, use_index=use_index, progress=progress)
     report = CoverageReport(questions=questions, matcher=matcher, outcomes=outcomes, at=at)
     report.ignored = ignored_mask([q.text for q in questions], ignored)
     report.summary = _summary(report)
@@ -231,25 +230,9 @@ def report_for(
     return report
 
 
-def _match_distinct(
-    matcher: Matcher, questions: list[Question], *, use_index: bool, progress: Progress | None
-) -> Outcomes:
-    """``match_many`` over the distinct texts only (chat logs repeat 在吗 thousands of times, and
-    normalising is most of the per-question work), spread back to every question."""
-    first: dict[str, int] = {}
-    inverse = np.fromiter((first.setdefault(q.text, len(first)) for q in questions), np.int64, len(questions))
-    if len(first) == len(questions):
-        return matcher.match_many(list(first), use_index=use_index, progress=progress)
-    n, d = len(questions), len(first)
-    scaled = None if progress is None else (lambda done, _: progress(n if done == d else done * n // d, n))
-    distinct = matcher.match_many(list(first), use_index=use_index, progress=scaled)
-    del first
-    return Outcomes(**{name: getattr(distinct, name)[inverse] for name in COLUMNS})
-
-
 def _summary(report: CoverageReport) -> dict[str, Any]:
     m, out, qs = report.matcher, report.outcomes, report.questions
-    counts = np.array([q.count for q in qs], np.int64)
+    counts = np.fromiter((q.count for q in qs), np.int64, len(qs))
     status = effective_status(out.status, report.ignored)
     n = len(qs)
     covered = int((status == 0).sum())
@@ -259,19 +242,7 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
     weighted_covered = int(counts[status == 0].sum())
     labelled = [i for i, q in enumerate(qs) if q.labelled]
 
-    by_category: dict[str, dict[str, Any]] = {}
-    for i in range(n):
-        q = qs[i]
-        e = int(out.entry[i])
-        key = expected_category(q, m) if q.labelled else (m.entries[e].category if e >= 0 else None)
-        cat = by_category.setdefault(
-            key or "none", {"total": 0, "covered": 0, "ambiguous": 0, "uncovered": 0, "ignored": 0}
-        )
-        cat["total"] += 1
-        cat[REPORT_STATUSES[int(status[i])]] += 1
-    for cat in by_category.values():
-        answerable = cat["total"] - cat["ignored"]
-        cat["coverage"] = round(cat["covered"] / answerable, 4) if answerable else 0.0
+    categories = by_category(m, out, qs, labelled, status)
 
     summary: dict[str, Any] = {
         "total": n,
@@ -282,7 +253,7 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
         "coverage": round(covered / (n - ignored), 4) if n - ignored else 0.0,
         "weighted_total": weight_total,
         "weighted_coverage": round(weighted_covered / weight_total, 4) if weight_total else 0.0,
-        "by_category": by_category,
+        "by_category": categories,
         "at": iso_shop(report.at),
         "threshold": m.threshold,
         "margin": m.margin,
@@ -299,20 +270,22 @@ def _summary(report: CoverageReport) -> dict[str, Any]:
 
 def _clusters(report: CoverageReport) -> list[dict[str, Any]]:
     texts: Counter[str] = Counter()
-    closest: dict[str, Counter[str]] = {}
+    closest: dict[str, str] = {}  # text → its best entry's category (one text, one outcome)
     questions, entry, entries = report.questions, report.outcomes.entry, report.matcher.entries
     for i in np.flatnonzero(effective_status(report.outcomes.status, report.ignored) == 2).tolist():
         q = questions[i]
         texts[q.text] += q.count
         e = int(entry[i])
         if e >= 0:
-            closest.setdefault(q.text, Counter())[entries[e].category] += q.count
+            closest[q.text] = entries[e].category
     m = report.matcher
     clusters = cluster_questions(texts, **cluster_signals(m.scorer, m.prepare))
     for c in clusters:
         votes: Counter[str] = Counter()
         for member in c["members"]:
-            votes.update(closest.get(member["question"], {}))
+            category = closest.get(member["question"])
+            if category is not None:
+                votes[category] += member["count"]
         c["category"] = votes.most_common(1)[0][0] if votes else "custom"
     return clusters
 

@@ -1,44 +1,52 @@
 """How similar two uncovered questions are, with the matcher's own signals (issue 13 item 6).
 
 The score of a question ``q`` against another form ``w`` is what the default matcher would give if
-``w`` were a wording of the library: the weighted mean of ``fuzz.ratio`` and the cosine of character
-1–2-gram TF-IDF vectors (idf from the forms being clustered), times the content guard (the share of
-``q``'s characters ``w`` holds in order, by sound, against ``min_share``). See ``signals.py``.
+``w`` were a wording of the library (``signals.py``): the weighted mean of ``fuzz.ratio`` and the
+cosine of character 1–2-gram TF-IDF vectors, times the content guard (the share of ``q``'s
+characters ``w`` holds in order, by sound, against ``min_share``) and times the information guard
+(the share of ``q``'s information — idf² of its characters, as a multiset — that ``w`` holds, against
+``min_information``), idf taken over the forms being clustered. So two questions that share only
+generic characters (寄到国外 / 寄到香港) are kept apart as matching keeps them apart.
 
-``FormSet`` holds forms that others are compared with (the cluster leaders, growing) as postings of
-their grams, so a block of questions is scored against them without a dense matrix of all pairs:
+``Vectors`` holds every form's grams as flat arrays (CSR: gram id, TF-IDF weight, character count,
+information weight); ``FormSet`` holds the forms others are compared with (the cluster leaders,
+growing) as a few gram-sorted postings pieces, merged like a binary counter (O(log n) pieces), so a
+block of questions is joined with them in numpy, never a dense matrix of all pairs:
 
-- ``candidates`` counts, per pair touched by a shared gram, the TF-IDF dot product and the shared
-  characters; ``fuzz.ratio`` ≤ 200·shared / (len q + len w) and the guard ≤ 1, so a pair whose bound
-  is below ``cutoff`` cannot reach it and is never scored exactly (``cpdist`` on the rest);
-- ``pair_matrix`` scores every pair of two small lists (a block's rows among themselves, a cluster's
-  members against its most asked ones for the typical wording), the dot products as a matrix product.
+- ``pairs`` gives, per pair touched by a shared gram, the TF-IDF dot product, the shared characters
+  (as multisets) and the information share, exactly; ``fuzz.ratio`` ≤ 200·shared / (len q + len w)
+  and the content guard ≤ 1, so a pair whose bound is below ``cutoff`` is never scored exactly
+  (``cpdist`` on the rest);
+- ``pair_matrix`` scores every pair of two small lists (a cluster's members against its most asked
+  ones for the typical wording), dense.
 
 A pair that shares no character scores 0 (a ``pinyin`` weight, not in the default, would need one).
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from replybook.coverage.signals import Pipeline, grams, pinyin_form
+from replybook.coverage.signals import Pipeline, pinyin_form
 
-SUB_CHUNK = 32  # questions whose dot products are counted together (a cache-sized matrix)
+SUB_CHUNK = 64  # questions joined with the leaders together
+EXPANSION_BUDGET = 1_000_000  # (row gram, leader) entries expanded at once: bounds a join's memory
+EXACT_CHUNK = 200_000  # pairs scored exactly per cpdist call
 
 
 @dataclass(frozen=True)
 class Weights:
-    """The pipeline's weights as the clusters use them (ratio, TF-IDF, pinyin; shares of 1)."""
+    """The pipeline's weights as the clusters use them (ratio, TF-IDF, pinyin; shares of 1), and
+    its guards."""
 
     ratio: float
     tfidf: float
     pinyin: float
     min_share: float
+    min_information: float = 0.0
 
     @classmethod
     def of(cls, pipeline: Pipeline) -> Weights:
@@ -49,212 +57,261 @@ class Weights:
             w.get("tfidf", 0.0) / total,
             w.get("pinyin", 0.0) / total,
             pipeline.min_share,
+            pipeline.min_information,
         )
 
 
+def _expand(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [start, start + length): (which range, index) of every element, concatenated."""
+    total = int(lengths.sum())
+    which = np.repeat(np.arange(len(lengths)), lengths)
+    offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return which, starts[which] + offsets
+
+
 class Vectors:
-    """Each form's TF-IDF vector (gram ids and unit weights), idf from all the forms."""
+    """Each form's grams as flat arrays (``ptr`` delimits a form's entries): gram id, unit TF-IDF
+    weight, the count of a one-character gram (0 for a pair) and that character's share of the
+    form's information (idf² over all the forms, as the matcher weighs a library's wordings)."""
 
     def __init__(self, forms: list[str]):
-        counted = [grams(f) for f in forms]
-        df: Counter[str] = Counter()
-        for g in counted:
-            df.update(g.keys())
-        n = len(forms)
-        self.gram_id = {g: i for i, g in enumerate(df)}
-        idf = {g: math.log((n + 1) / (d + 1)) + 1.0 for g, d in df.items()}
-        self.ids: list[list[int]] = []
-        self.weights: list[list[float]] = []
-        for g in counted:
-            vec = [(self.gram_id[t], c * idf[t]) for t, c in g.items()]
-            norm = math.sqrt(sum(v * v for _, v in vec)) or 1.0
-            self.ids.append([i for i, _ in vec])
-            self.weights.append([v / norm for _, v in vec])
-        # The characters of each form as counts, for the shared-character bound; its sound.
-        self.chars = [Counter(f) for f in forms]
-        self.sounds = [pinyin_form(f) for f in forms]
+        gram_id: dict[str, int] = {}
+        ids = [
+            gram_id.setdefault(t, len(gram_id))
+            for f in forms
+            for t in (*f, *(f[i : i + 2] for i in range(len(f) - 1)))
+        ]
+        sizes = np.fromiter((2 * len(f) - 1 if f else 0 for f in forms), np.int64, len(forms))
+        n, k = len(forms), len(gram_id)
+        form = np.repeat(np.arange(n, dtype=np.int64), sizes)
+        key, count = np.unique(form * max(k, 1) + np.asarray(ids, np.int64), return_counts=True)
+        which, gram = np.divmod(key, max(k, 1))  # sorted by form, then gram id (as grams() counts)
+        df = np.bincount(gram, minlength=k)
+        idf = np.log((n + 1) / (df + 1.0)) + 1.0
+        single = np.fromiter((len(t) == 1 for t in gram_id), bool, k)
+        vec = count * idf[gram]
+        norm = np.sqrt(np.bincount(which, vec * vec, n))
+        self.ptr = np.r_[0, np.cumsum(np.bincount(which, minlength=n))].astype(np.int64)
+        self.gram = gram
+        self.weight = vec / np.where(norm > 0, norm, 1.0)[which]
+        one = single[gram]
+        self.count = np.where(one, count, 0).astype(np.float64)
+        info = np.where(one, count * idf[gram] ** 2, 0.0)
+        total = np.bincount(which, info, n)
+        self.info = np.where(one, idf[gram] ** 2, 0.0) / np.where(total > 0, total, 1.0)[which]
+        self.lengths = np.array([len(f) for f in forms], np.float64)
+        self.forms = np.array(forms, dtype=object)
+        self.sounds = np.array([pinyin_form(f) for f in forms], dtype=object)
+
+    def entries(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of ``positions``, entry index) of every gram entry of those forms."""
+        return _expand(self.ptr[positions], self.ptr[positions + 1] - self.ptr[positions])
 
 
-class _Postings:
-    """A growable int/float column (amortised appends, views without copies)."""
+class _Piece:
+    """Postings of some members: their gram entries sorted by gram, each with its member's index."""
 
-    __slots__ = ("slots", "values", "size")
-
-    def __init__(self) -> None:
-        self.slots = np.empty(4, np.int64)
-        self.values = np.empty(4, np.float64)
-        self.size = 0
-
-    def append(self, slot: int, value: float) -> None:
-        if self.size == len(self.slots):
-            self.slots = np.resize(self.slots, 2 * self.size)
-            self.values = np.resize(self.values, 2 * self.size)
-        self.slots[self.size] = slot
-        self.values[self.size] = value
-        self.size += 1
+    def __init__(self, vectors: Vectors, members: np.ndarray):
+        self.members = members
+        local, entry = vectors.entries(members)
+        order = np.argsort(vectors.gram[entry], kind="stable")
+        self.local, self.entry = local[order], entry[order]
+        self.gram = vectors.gram[self.entry]
 
 
 class FormSet:
     """Forms (positions into ``Vectors``) that questions are scored against."""
 
+    PRUNE = True  # skip the pairs whose bound is below the cutoff (False: score every pair)
+
     def __init__(self, forms: list[str], vectors: Vectors, weights: Weights):
         self.all_forms, self.vectors, self.w = forms, vectors, weights
         self.members: list[int] = []
-        self.forms: list[str] = []
-        self.sounds: list[str] = []
-        self.lengths: list[float] = []
-        self.grams: dict[int, _Postings] = {}
-        self.chars: dict[str, _Postings] = {}
+        self.pieces: list[_Piece] = []
 
     def __len__(self) -> int:
         return len(self.members)
 
-    def add(self, position: int) -> None:
-        slot = len(self.members)
-        form = self.all_forms[position]
-        self.members.append(position)
-        self.forms.append(form)
-        self.sounds.append(self.vectors.sounds[position])
-        self.lengths.append(float(len(form)))
-        for g, v in zip(self.vectors.ids[position], self.vectors.weights[position], strict=True):
-            self.grams.setdefault(g, _Postings()).append(slot, v)
-        for ch, count in self.vectors.chars[position].items():
-            self.chars.setdefault(ch, _Postings()).append(slot, float(count))
+    def add_many(self, positions: list[int]) -> None:
+        """Add members; pieces of similar size merge, so there are O(log n) of them."""
+        if not positions:
+            return
+        self.members.extend(positions)
+        self.pieces.append(_Piece(self.vectors, np.asarray(positions, np.int64)))
+        while len(self.pieces) > 1 and len(self.pieces[-1].members) >= len(self.pieces[-2].members):
+            b, a = self.pieces.pop(), self.pieces.pop()
+            self.pieces.append(_Piece(self.vectors, np.concatenate([a.members, b.members])))
 
-    def _counts(self, rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The pairs (row index, member slot) sharing a gram, with their TF-IDF dot × 100 and
-        their shared characters (as multisets), for a few rows."""
-        n = len(self.members)
-        keys: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        c_keys: list[np.ndarray] = []
-        c_vals: list[np.ndarray] = []
-        grams, chars, vectors = self.grams, self.chars, self.vectors
-        for r, position in enumerate(rows):
-            for g, v in zip(vectors.ids[position], vectors.weights[position], strict=True):
-                p = grams.get(g)
-                if p is not None:
-                    keys.append(p.slots[: p.size] + r * n)
-                    vals.append(p.values[: p.size] * (100.0 * v))
-            for ch, count in vectors.chars[position].items():
-                p = chars.get(ch)
-                if p is not None:
-                    c_keys.append(p.slots[: p.size] + r * n)
-                    c_vals.append(np.minimum(p.values[: p.size], float(count)))
-        if not keys:
+    def add(self, position: int) -> None:
+        self.add_many([position])
+
+    def pairs(
+        self, rows: np.ndarray, piece: _Piece
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The pairs (row index, member position) sharing a gram, with their TF-IDF dot × 100,
+        shared characters (as multisets) and information share, exactly."""
+        v = self.vectors
+        which, entry = v.entries(rows)
+        g = v.gram[entry]
+        lo = np.searchsorted(piece.gram, g, "left")
+        lengths = np.searchsorted(piece.gram, g, "right") - lo
+        out: list[tuple[np.ndarray, ...]] = []
+        # Entries in runs whose expansion stays within the budget (a row's entries may be split).
+        cum = np.cumsum(lengths)
+        start = 0
+        while start < len(entry):
+            base = cum[start - 1] if start else 0
+            stop = max(start + 1, int(np.searchsorted(cum, base + EXPANSION_BUDGET, "right")))
+            out.append(
+                self._join(which[start:stop], entry[start:stop], lo[start:stop], lengths[start:stop], piece)
+            )
+            start = stop
+        parts = [p for p in out if len(p[0])]
+        if not parts:
             empty = np.zeros(0, np.int64)
-            return empty, empty, np.zeros(0), np.zeros(0)
-        key, c_key = np.concatenate(keys), np.concatenate(c_keys)
-        m = len(rows)
-        if len(key) * 4 >= m * n:  # dense enough: count into the whole (small) matrix
-            dot = np.bincount(key, np.concatenate(vals), minlength=m * n)
-            shared = np.bincount(c_key, np.concatenate(c_vals), minlength=m * n)
-            pairs = np.flatnonzero(dot)
-            dots, shares = dot[pairs], shared[pairs]
-        else:  # sparse: the same sums, over the touched pairs only (every shared character is a gram)
-            pairs, inverse = np.unique(key, return_inverse=True)
-            dots = np.bincount(inverse, np.concatenate(vals), minlength=len(pairs))
-            at = np.searchsorted(pairs, c_key)
-            shares = np.bincount(at, np.concatenate(c_vals), minlength=len(pairs))
-        r_idx, c_idx = np.divmod(pairs, n)
-        return r_idx, c_idx, dots, shares
+            return empty, empty, np.zeros(0), np.zeros(0), np.zeros(0)
+        if len(parts) == 1:
+            r, local, dot, shared, info = parts[0]
+        else:  # a row split across runs: sum its pieces again
+            r = np.concatenate([p[0] for p in parts])
+            local = np.concatenate([p[1] for p in parts])
+            key = r * len(piece.members) + local
+            keys, inverse = np.unique(key, return_inverse=True)
+            dot, shared, info = (
+                np.bincount(inverse, np.concatenate([p[k] for p in parts]), len(keys)) for k in (2, 3, 4)
+            )
+            r, local = np.divmod(keys, len(piece.members))
+        return r, piece.members[local], dot, shared, info
+
+    def _join(
+        self, which: np.ndarray, entry: np.ndarray, lo: np.ndarray, lengths: np.ndarray, piece: _Piece
+    ) -> tuple[np.ndarray, ...]:
+        v = self.vectors
+        hit, at = _expand(lo, lengths)
+        if not len(at):
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0), np.zeros(0), np.zeros(0)
+        q, w = entry[hit], piece.entry[at]
+        dot = 100.0 * v.weight[q] * v.weight[w]
+        shared = np.minimum(v.count[q], v.count[w])
+        info = shared * v.info[q]
+        size = len(piece.members)
+        key = which[hit] * size + piece.local[at]
+        keys, inverse = np.unique(key, return_inverse=True)
+        n = len(keys)
+        r, local = np.divmod(keys, size)
+        return (
+            r,
+            local,
+            np.bincount(inverse, dot, n),
+            np.bincount(inverse, shared, n),
+            np.bincount(inverse, info, n),
+        )
+
+    def candidates(
+        self, rows: np.ndarray, cutoff: float, *, within: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row index, member position, score) of every pair scoring ≥ ``cutoff`` (``within``: the
+        rows among themselves, each with the earlier rows only)."""
+        pieces = [_Piece(self.vectors, rows)] if within else self.pieces
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for piece in pieces:
+            r, pos, dot, shared, info = self.pairs(rows, piece)
+            if within:
+                keep = pos < rows[r]
+                r, pos, dot, shared, info = r[keep], pos[keep], dot[keep], shared[keep], info[keep]
+            if self.PRUNE and len(r):
+                bound = self._bound(rows[r], pos, dot, shared, info)
+                keep = bound >= cutoff - 1e-6
+                r, pos, dot, info = r[keep], pos[keep], dot[keep], info[keep]
+            if not len(r):
+                continue
+            score = self.exact(rows[r], pos, dot, info)
+            keep = score >= cutoff
+            found.append((r[keep], pos[keep], score[keep]))
+        if not found:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0)
+        return tuple(np.concatenate([f[k] for f in found]) for k in range(3))  # type: ignore[return-value]
+
+    def _bound(
+        self, q: np.ndarray, pos: np.ndarray, dot: np.ndarray, shared: np.ndarray, info: np.ndarray
+    ) -> np.ndarray:
+        w, lengths = self.w, self.vectors.lengths
+        ratio = np.minimum(100.0, 200.0 * shared / (lengths[q] + lengths[pos]))
+        return (w.ratio * ratio + w.tfidf * dot + w.pinyin * 100.0) * self._information(info)
+
+    def _information(self, info: np.ndarray) -> np.ndarray | float:
+        if self.w.min_information <= 0:
+            return 1.0
+        return np.minimum(1.0, info / self.w.min_information)
+
+    def exact(self, q: np.ndarray, pos: np.ndarray, dot: np.ndarray, info: np.ndarray) -> np.ndarray:
+        """The pipeline's score of each pair (question ``q``, form ``pos``: positions), 1-d."""
+        v, w = self.vectors, self.w
+        needs_sound = w.min_share > 0 or w.pinyin > 0
+        ratio = np.zeros(len(q))
+        sound = np.zeros(len(q))
+        for s in range(0, len(q), EXACT_CHUNK):
+            a, b = q[s : s + EXACT_CHUNK], pos[s : s + EXACT_CHUNK]
+            ratio[s : s + len(a)] = process.cpdist(
+                v.forms[a].tolist(), v.forms[b].tolist(), scorer=fuzz.ratio, workers=-1, dtype=np.float64
+            )
+            if needs_sound:
+                sound[s : s + len(a)] = process.cpdist(
+                    v.sounds[a].tolist(),
+                    v.sounds[b].tolist(),
+                    scorer=fuzz.ratio,
+                    workers=-1,
+                    dtype=np.float64,
+                )
+        return self._combine(q, v.lengths[pos], dot, ratio, sound, info)
 
     def _combine(
-        self, rows: np.ndarray, cols: np.ndarray, dot: np.ndarray, ratio: np.ndarray, sound: np.ndarray
-    ) -> np.ndarray:
-        """The pipeline's score of each pair (row question, column member), all 1-d arrays."""
-        return self._combine_lengths(rows, np.asarray(self.lengths)[cols], dot, ratio, sound)
-
-    def _combine_lengths(
-        self, rows: np.ndarray, w_len: np.ndarray, dot: np.ndarray, ratio: np.ndarray, sound: np.ndarray
+        self,
+        q: np.ndarray,
+        w_len: np.ndarray,
+        dot: np.ndarray,
+        ratio: np.ndarray,
+        sound: np.ndarray,
+        info: np.ndarray,
     ) -> np.ndarray:
         w = self.w
         score = w.ratio * ratio + w.tfidf * dot + w.pinyin * sound
         if w.min_share > 0:
-            q_len = np.array([len(self.all_forms[r]) for r in rows.tolist()], np.float64)
+            q_len = self.vectors.lengths[q]
             lcs = sound * (q_len + w_len) / 200.0  # by sound, which includes by character
             score *= np.minimum(1.0, lcs / np.maximum(q_len, 1.0) / w.min_share)
-        return score
-
-    PRUNE = True  # skip the pairs whose bound is below the cutoff (False: score every pair)
-
-    def best(self, rows: list[int], cutoff: float) -> tuple[np.ndarray, np.ndarray]:
-        """For each row, the first member with the highest score ≥ ``cutoff`` (slot, else -1) and
-        that score; members whose bound is below ``cutoff`` are not scored."""
-        out = np.full(len(rows), -1, np.int64)
-        top = np.zeros(len(rows))
-        if not self.members or not rows:
-            return out, top
-        r_idx, c_idx, dot, shared = self._counts(rows)
-        if self.PRUNE:
-            q_len = np.array([len(self.all_forms[r]) for r in rows], np.float64)[r_idx]
-            ratio = np.minimum(100.0, 200.0 * shared / (q_len + np.asarray(self.lengths)[c_idx]))
-            bound = self.w.ratio * ratio + self.w.tfidf * dot + self.w.pinyin * 100.0
-            keep = bound >= cutoff - 1e-6
-            r_idx, c_idx, dot = r_idx[keep], c_idx[keep], dot[keep]
-        if not len(r_idx):
-            return out, top
-        positions = np.asarray(rows, np.int64)[r_idx]
-        score = self._exact(positions, c_idx, dot)
-        keep = score >= cutoff
-        r_k, c_k, s_k = r_idx[keep], c_idx[keep], score[keep]
-        order = np.lexsort((c_k, -s_k, r_k))  # per row: the best, then the earliest member
-        r_k, c_k, s_k = r_k[order], c_k[order], s_k[order]
-        first = np.r_[True, r_k[1:] != r_k[:-1]] if len(r_k) else np.zeros(0, bool)
-        out[r_k[first]] = c_k[first]
-        top[r_k[first]] = s_k[first]
-        return out, top
-
-    def _exact(self, positions: np.ndarray, cols: np.ndarray, dot: np.ndarray) -> np.ndarray:
-        a = [self.all_forms[p] for p in positions.tolist()]
-        b = [self.forms[c] for c in cols.tolist()]
-        ratio = process.cpdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.float64)
-        needs_sound = self.w.min_share > 0 or self.w.pinyin > 0
-        sound = (
-            process.cpdist(
-                [self.vectors.sounds[p] for p in positions.tolist()],
-                [self.sounds[c] for c in cols.tolist()],
-                scorer=fuzz.ratio,
-                workers=-1,
-                dtype=np.float64,
-            )
-            if needs_sound
-            else np.zeros(len(a))
-        )
-        return self._combine(positions, cols, dot, ratio, sound)
-
-    def among(self, rows: list[int]) -> np.ndarray:
-        """The scores of a few forms against each other (rows × rows)."""
-        return pair_matrix(self, rows, rows)
+        return score * self._information(info)
 
 
 def pair_matrix(known: FormSet, rows: list[int], cols: list[int]) -> np.ndarray:
-    """Scores of ``rows`` against ``cols`` (positions into ``known``'s forms), dense, without
-    postings: the dot products as one product of small gram matrices."""
-    vectors, m, n = known.vectors, len(rows), len(cols)
-    vocab: dict[int, int] = {}
-    for p in cols:
-        for g in vectors.ids[p]:
-            vocab.setdefault(g, len(vocab))
-
-    def matrix(positions: list[int]) -> np.ndarray:
-        out = np.zeros((len(positions), len(vocab)))
-        for r, p in enumerate(positions):
-            for g, v in zip(vectors.ids[p], vectors.weights[p], strict=True):
-                col = vocab.get(g)
-                if col is not None:
-                    out[r, col] = v
-        return out
-
-    dot = 100.0 * (matrix(rows) @ matrix(cols).T)
+    """Scores of ``rows`` against ``cols`` (positions into ``known``'s forms), dense."""
+    v, m, n = known.vectors, len(rows), len(cols)
+    r_pos, c_pos = np.asarray(rows, np.int64), np.asarray(cols, np.int64)
+    piece = _Piece(v, c_pos)
+    r, pos, dot_p, _, info_p = known.pairs(r_pos, piece)
+    col_of = {p: i for i, p in enumerate(cols)}  # (a position listed twice: its first column)
+    c = np.fromiter((col_of[p] for p in pos.tolist()), np.int64, len(pos))
+    dot = np.zeros((m, n))
+    info = np.zeros((m, n))
+    dot[r, c], info[r, c] = dot_p, info_p
+    for j, p in enumerate(cols):  # the same position as another column: the same sums
+        if col_of[p] != j:
+            dot[:, j], info[:, j] = dot[:, col_of[p]], info[:, col_of[p]]
     workers = -1 if m * n > 100_000 else 1  # threads cost more than a small matrix
-    a, b = [known.all_forms[p] for p in rows], [known.all_forms[p] for p in cols]
-    ratio = process.cdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float64)
-    a, b = [vectors.sounds[p] for p in rows], [vectors.sounds[p] for p in cols]
-    sound = process.cdist(a, b, scorer=fuzz.ratio, workers=workers, dtype=np.float64)
-    r_idx, c_idx = np.divmod(np.arange(m * n), n)
-    lengths = np.array([len(known.all_forms[p]) for p in cols], np.float64)
-    score = known._combine_lengths(
-        np.asarray(rows, np.int64)[r_idx], lengths[c_idx], dot.ravel(), ratio.ravel(), sound.ravel()
+    ratio = process.cdist(
+        v.forms[r_pos].tolist(), v.forms[c_pos].tolist(), scorer=fuzz.ratio, workers=workers, dtype=np.float64
+    )
+    sound = process.cdist(
+        v.sounds[r_pos].tolist(),
+        v.sounds[c_pos].tolist(),
+        scorer=fuzz.ratio,
+        workers=workers,
+        dtype=np.float64,
+    )
+    q = np.repeat(r_pos, n)
+    score = known._combine(
+        q, np.tile(v.lengths[c_pos], m), dot.ravel(), ratio.ravel(), sound.ravel(), info.ravel()
     )
     return score.reshape(m, n)
