@@ -34,8 +34,10 @@ from sqlalchemy import select as sql_select  # five columns: more than sqlmodel'
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
+from replybook.store import history
+from replybook.store.errors import ConflictError
 from replybook.store.models import Entry
-from replybook.store.models_library import LIBRARY_WRITTEN
+from replybook.store.models_library import LIBRARY_WRITTEN, lock_library
 from replybook.store.normalize import normalise
 
 BLOCK = 256  # ids per signature
@@ -224,3 +226,17 @@ def find_owner(
                 held = own.entries.get(first) or shared.entries[first]
                 return key, first, held[1]
     return None
+
+
+def _check_restore(session: Session, entry_id: int, data: dict[str, Any]) -> None:
+    """A restore (or an undo) brings back an entry's wordings only if no other entry took them since."""
+    mine = [str(data.get("question") or ""), *(str(w) for w in data.get("similar") or [])]
+    lock_library(session)  # as a save: a concurrent one waits, then sees what this restore wrote
+    held = find_owner(session, [normalise(w) for w in mine if w], exclude_id=entry_id)
+    if held is not None:
+        key, other_id, other_question = held
+        w = next(w for w in mine if normalise(w) == key)
+        raise ConflictError(f"无法恢复：问法 {w!r} 现在已在问答 #{other_id}（{other_question}）中")
+
+
+history.RESTORE_CHECKS["entry"] = _check_restore

@@ -63,6 +63,10 @@ _BOOKKEEPING = {"id", "version", "updated_at", "updated_by"}
 # columns a restore never brings back (an old session generation would revive the cookies it ended).
 _SECRET: dict[type[SQLModel], set[str]] = {User: {"password_hash"}}
 _NOT_RESTORED: dict[type[SQLModel], set[str]] = {User: {"password_hash", "session_generation"}}
+# A kind's own check of the state a restore would bring back, run before it is written, under the
+# kind's lock: an entry's wordings may be held by another entry by now (``library/entries.py``
+# registers it; the store cannot import the library).
+RESTORE_CHECKS: dict[str, Callable[[Session, int, dict[str, Any]], None]] = {}
 # What a re-created item gets for the columns it was not restored with.
 _UNUSABLE_PASSWORD = "!restored: set a new password"
 
@@ -199,6 +203,9 @@ def restore(session: Session, revision_id: int, *, user: str | None) -> SQLModel
     item = session.get(cls, rev.item_id)
     current = snapshot(item) if item is not None else None
     check_can_change(session, user=user, item_type=rev.item_type, states=[current, rev.data], doing="恢复")
+    kind_check = RESTORE_CHECKS.get(rev.item_type)
+    if kind_check is not None:
+        kind_check(session, rev.item_id, rev.data)
     try:
         if item is None:
             item = cls(id=rev.item_id)
