@@ -34,9 +34,9 @@ def ask(
     found = snapshot.lookup(database, at=moment) if database is not None else None
     with session(ctx, check_schema=found is None or not found.schema_current) as s:
         from replybook import autoreplies, bot
-        from replybook.coverage.synonyms import fired_for
         from replybook.coverage.ignored import find_ignored
         from replybook.coverage.live import answer
+        from replybook.coverage.synonyms import fired_for
         from replybook.store.labels import STATUS_NAMES
 
         library = found.library if found is not None and found.library is not None else None

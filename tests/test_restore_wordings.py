@@ -24,7 +24,9 @@ def _data(question: str, similar: list[str]) -> entries.EntryData:
 def _holders(engine: Engine, wording: str) -> list[str]:
     key = normalise(wording)
     with Session(engine) as s:
-        return [e.question for e in s.exec(select(Entry)) if key in {normalise(w) for w in entries.wordings(e)}]
+        return [
+            e.question for e in s.exec(select(Entry)) if key in {normalise(w) for w in entries.wordings(e)}
+        ]
 
 
 def _latest(engine: Engine, entry_id: int) -> Revision:
@@ -49,9 +51,9 @@ def test_undoing_a_deletion_refuses_a_wording_another_entry_took_since(any_engin
         )
     deletion, written = _latest(any_engine, first), _count_revisions(any_engine)
 
-    with pytest.raises(ConflictError, match=r"无法恢复：问法 '包邮吗' 现在已在问答 #\d+（偏远地区发吗）中"):
-        with db.session_scope(any_engine) as s:
-            history.undo(s, deletion.id or 0, user="店长")
+    refused = r"无法恢复：问法 '包邮吗' 现在已在问答 #\d+（偏远地区发吗）中"
+    with pytest.raises(ConflictError, match=refused), db.session_scope(any_engine) as s:
+        history.undo(s, deletion.id or 0, user="店长")
 
     assert _holders(any_engine, "包邮吗") == ["偏远地区发吗"]
     with Session(any_engine) as s:
@@ -78,7 +80,9 @@ def test_restoring_an_old_version_refuses_its_wording_now_held_elsewhere(any_eng
 
     # Once the other entry lets it go, the same restore goes through.
     with db.session_scope(any_engine) as s:
-        entries.update_entry(s, entry_id=second, data=_data("偏远地区发吗", []), expected_version=2, user="店长")
+        entries.update_entry(
+            s, entry_id=second, data=_data("偏远地区发吗", []), expected_version=2, user="店长"
+        )
     with db.session_scope(any_engine) as s:
         history.restore(s, version_one.id or 0, user="店长")
     assert _holders(any_engine, "包邮吗") == ["运费怎么算"]
