@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -36,6 +37,9 @@ from replybook.coverage.outcomes import (
 )
 from replybook.coverage.signals import FittedPipeline, Pipeline
 from replybook.store.models import Category, Entry
+
+if TYPE_CHECKING:
+    from replybook.coverage.bulk import Bulk
 
 # Chosen by measurement on sample_data/questions_labelled.csv (benchmarks/README.md).
 DEFAULT_THRESHOLD = 38.0
@@ -252,8 +256,12 @@ class Matcher:
         at: list[int] = []
 
         def flush() -> None:
-            exact = not use_index or self.scorer is not fuzz.ratio
-            scores = self._dense(forms) if exact else self._sparse(forms)
+            bulk = self._bulk() if use_index else None
+            if bulk is not None:  # exact wherever a score can decide (bulk.py)
+                scores, exact = bulk.scores(forms, self.margin), True
+            else:
+                exact = not use_index or self.scorer is not fuzz.ratio
+                scores = self._dense(forms) if exact else self._sparse(forms)
             self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact)
             forms.clear()
             at.clear()
@@ -295,6 +303,11 @@ class Matcher:
         if self._fitted is not None:
             return self._fitted.scores(forms)
         return process.cdist(forms, self._fuzzy_forms, scorer=self.scorer, workers=-1, dtype=np.float32)
+
+    def _bulk(self) -> Bulk | None:
+        from replybook.coverage.bulk import bulk_for
+
+        return bulk_for(self._fitted, self._fuzzy_forms) if self._fitted is not None else None
 
     def _sparse(self, forms: list[str]) -> np.ndarray:
         from replybook.coverage.index import CandidateIndex
