@@ -13,6 +13,8 @@ Each cell runs in a fresh process (so its peak RSS is its own), ``--repeat`` tim
   noindex   — plain ``fuzz.ratio`` without the character index (``--no-index``);
   floor     — bare ``rapidfuzz.process.cdist(questions, wordings, scorer=fuzz.ratio, workers=-1,
               dtype=uint8)`` + argmax, in chunks of 4 M cells (a 1M × 10k matrix would be 10 GB);
+  before    — the replybook column run from an older tree (``--before /tmp/x``, a `git archive`),
+              by that tree's own copy of this script;
   floor-signals — the default scorer's own bare computation (its fitted signals' ``scores`` over
               the raw strings, same chunks, + argmax), with ``--signals-floor``.
 Each ratio is a column's median over the floor's median. Data: ``synthetic`` of benchmarks/coverage.py
@@ -107,13 +109,21 @@ def cell(kind: str, n_questions: int, n_wordings: int, mode: str) -> dict[str, f
     return {"seconds": seconds, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+BEFORE: Path | None = None  # --before: a tree of older code (a `git archive`), the "before" column
+
+
 def measure(kind: str, q: int, w: int, mode: str) -> dict[str, float]:
+    script, cwd = Path(__file__), HERE
+    if mode == "before":  # the replybook column run by the older tree's own copy of this script
+        assert BEFORE is not None, "--before PATH"
+        cwd = BEFORE / "benchmarks"
+        script, mode = cwd / "coverage_grid.py", "replybook"
     out = subprocess.run(
-        [sys.executable, __file__, "--cell", f"{kind}:{q}x{w}", mode],
+        [sys.executable, str(script), "--cell", f"{kind}:{q}x{w}", mode],
         check=True,
         capture_output=True,
         text=True,
-        cwd=HERE,
+        cwd=cwd,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -163,8 +173,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--big-repeat", type=int, default=1, help="rounds of the cells over 2·10⁹ pairs")
     parser.add_argument("--modes", default="replybook,ratio,noindex,floor", help="columns, floor last")
     parser.add_argument("--signals-floor", action="store_true", help="also the default scorer's bare floor")
+    parser.add_argument(
+        "--before", type=Path, help="a tree of older code: adds its replybook column, 'before'"
+    )
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
+    if args.before:
+        global BEFORE
+        BEFORE = args.before.resolve()
+        modes.insert(0, "before")
     if args.signals_floor:
         modes.insert(len(modes) - 1, "floor-signals")
     grid(args.sizes + ("," + BIG if args.big else ""), args.repeat, modes, args.big_repeat)

@@ -61,6 +61,14 @@ def test_a_random_library_gets_the_answers_of_every_pair_scored(seed: int, margi
     _same_as_brute_force(matcher, questions)
 
 
+def test_one_answer_for_every_entry_has_no_runner_up_to_find() -> None:
+    entries, questions = _library(random.Random(5), 60)
+    same = [
+        LibraryEntry(e.id, e.question, e.category, e.wordings, e.keywords, ("同一个答案",)) for e in entries
+    ]
+    _same_as_brute_force(Matcher(same, margin=60.0), questions)
+
+
 @pytest.mark.parametrize(
     "pipeline",
     [

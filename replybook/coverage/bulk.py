@@ -15,19 +15,23 @@ A pair's score is at most (w_ratio·that bound + w_tfidf·TF-IDF) × the informa
 guard is ≤ 1), slightly widened past float rounding. The best few bounds of each question are scored
 exactly (``fuzz.ratio`` and the by-sound ratio of the content guard on those pairs only, ``cpdist``),
 then every pair whose bound reaches that best score minus the margin: no pair left can be the best,
-tie with it, be the runner-up or change the status. Scores of pairs left out stay 0, below all of
-those, so ``Matcher._decide`` gives the answers of the full matrix (tests/test_bulk.py compares every
-column but ``second``, which is exact only where it is at least the best score minus the margin).
+tie with it, be the runner-up or change the status. ``decide`` then takes the decisions of
+``Matcher._decide`` from those pairs alone, the pairs left out counting as 0 (below all of them), so
+the answers are those of the full matrix (tests/test_bulk.py compares every column but ``second``,
+which is exact only where it is at least the best score minus the margin; calibration, which reads
+it for every question, scores every pair).
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import Any, Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from replybook.coverage.outcomes import Outcomes
 from replybook.coverage.signals import (
     FittedPipeline,
     Information,
@@ -188,20 +192,23 @@ class Bulk:
             out *= np.minimum(1.0, shares / np.float32(f.pipeline.min_information))
         return out
 
-    def scores(self, forms: list[str], margin: float) -> np.ndarray:
-        """A questions × wordings matrix, exact wherever a score can decide the best wording, the
-        runner-up or the status at ``margin``; 0 elsewhere (every such pair scores below them)."""
+    def pairs(self, forms: list[str], margin: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(question, wording, exact score) wherever a score can decide the best wording, the
+        runner-up or the status at ``margin``; every pair left out scores below them."""
         m, n = len(forms), self.n
-        out = np.zeros((m, n), np.float32)
+        found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        empty = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
         if not m or not n:
-            return out
+            return empty
         tfidf, shares, common = self._products(forms)
         pattern = common.indptr, common.indices
         for product in (tfidf, shares):  # the same pairs (those sharing a character), the same order
             if product is not None and not (
                 np.array_equal(product.indptr, pattern[0]) and np.array_equal(product.indices, pattern[1])
             ):
-                return self.fitted.scores(forms)  # never seen; kept exact rather than fast
+                dense = self.fitted.scores(forms)  # never seen; kept exact rather than fast
+                r, c = np.nonzero(dense)
+                return r, c, dense[r, c]
         rows = np.repeat(np.arange(m), np.diff(common.indptr))
         cols = common.indices
         t = tfidf.data.astype(np.float32) if tfidf is not None else np.zeros(len(cols), np.float32)
@@ -223,9 +230,9 @@ class Bulk:
         if len(empty_q) and len(empty_w):
             r, c = np.repeat(empty_q, len(empty_w)), np.tile(empty_w, len(empty_q))
             zero = np.zeros(len(r), np.float32)
-            out[r, c] = self._exact(q[r], None if codes is None else codes[r], c, zero, zero)
+            found.append((r, c, self._exact(q[r], None if codes is None else codes[r], c, zero, zero)))
         if not len(cols):
-            return out
+            return _joined(found, empty)
         # The best bound of each question first, then every pair that can reach its score minus the margin.
         starts = common.indptr[:-1][np.diff(common.indptr) > 0]
         top = np.maximum.reduceat(bound, starts)
@@ -236,14 +243,20 @@ class Bulk:
             r, c = rows[pick], cols[pick]
             share = shares.data[pick] if self.info is not None else t[pick]
             exact = self._exact(q[r], None if codes is None else codes[r], c, t[pick], share)
-            out[r, c] = exact
+            found.append((r, c, exact))
             return exact
 
         cutoff = np.full(m, np.inf, np.float32)
         cutoff[rows[first]] = score(first) - np.float32(margin) - np.float32(1e-3)
         bound[first] = -np.inf  # done
         score(np.flatnonzero(bound >= cutoff[rows]))
-        return out
+        return _joined(found, empty)
+
+
+def _joined(found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], empty: Any) -> Any:
+    if not found:
+        return empty
+    return tuple(np.concatenate([part[i] for part in found]) for i in range(3))
 
 
 def bulk_for(fitted: FittedPipeline, forms: list[str]) -> Bulk | None:
@@ -255,3 +268,62 @@ def bulk_for(fitted: FittedPipeline, forms: list[str]) -> Bulk | None:
     if held is None:
         held = fitted.__dict__["_bulk"] = Bulk(fitted, forms)
     return held
+
+
+class Matcher(Protocol):
+    """What ``decide`` reads of ``matching.Matcher`` (a protocol: matching imports this module)."""
+
+    n_fuzzy: int
+    owner: np.ndarray
+    group_of: np.ndarray
+    group_wording_start: np.ndarray
+    group_wording_end: np.ndarray
+    _keyword_re: re.Pattern[str] | None
+
+    def _decide_with_keywords(self, row: np.ndarray, form: str) -> tuple[int, int, float, float, int]: ...
+
+    def _record(self, out: Outcomes, at: np.ndarray, *columns: np.ndarray) -> None: ...
+
+
+def decide(
+    matcher: Matcher,
+    forms: list[str],
+    r: np.ndarray,
+    c: np.ndarray,
+    v: np.ndarray,
+    out: Outcomes,
+    at: np.ndarray,
+) -> None:
+    """``Matcher._decide`` on a chunk whose scores are ``v`` at (r, c) and 0 everywhere else, without
+    the matrix: per question the first wording of the best score, the first wording of the best
+    score outside that entry's answer group (the group's wordings are contiguous), as ``argmax`` on
+    the full row gives them."""
+    m, n = len(forms), matcher.n_fuzzy
+    keep = v > 0
+    r, c, v = r[keep], c[keep], v[keep]
+    order = np.lexsort((c, -v, r))  # by question, best score first, then the first wording
+    r, c, v = r[order], c[order], v[order]
+    s1 = np.zeros(m, np.float32)
+    wording = np.zeros(m, np.int64)  # argmax of a row of zeros: the first wording
+    head = np.r_[True, r[1:] != r[:-1]] if len(r) else np.empty(0, bool)
+    s1[r[head]], wording[r[head]] = v[head], c[head]
+    best = matcher.owner[wording]
+    group = matcher.group_of[best]
+    lo, hi = matcher.group_wording_start[group], matcher.group_wording_end[group]
+    outside = (c < lo[r]) | (c >= hi[r])
+    ro, co, vo = r[outside], c[outside], v[outside]
+    # With no other answer scoring above 0, the first wording outside the group (argmax of zeros
+    # beside the group's -1s), or the first wording when the group holds them all.
+    runner_wording = np.where(lo > 0, 0, np.where(hi < n, hi, 0)).astype(np.int64)
+    s2 = np.zeros(m, np.float32)
+    head = np.r_[True, ro[1:] != ro[:-1]] if len(ro) else np.empty(0, bool)
+    s2[ro[head]], runner_wording[ro[head]] = vo[head], co[head]
+    runner = matcher.owner[runner_wording]
+    if matcher._keyword_re is not None:
+        starts = np.searchsorted(r, np.arange(m + 1))
+        for i, form in enumerate(forms):
+            if matcher._keyword_re.search(form):
+                row = np.zeros(n, np.float32)
+                row[c[starts[i] : starts[i + 1]]] = v[starts[i] : starts[i + 1]]
+                best[i], wording[i], s1[i], s2[i], runner[i] = matcher._decide_with_keywords(row, form)
+    matcher._record(out, at, best, wording, s1, s2, runner)

@@ -6,9 +6,10 @@ traditional → simplified), then colloquial spellings folded (啥 → 什么) a
 ``fuzz.ratio`` on that form (measured against the alternatives in benchmarks/README.md); a keyword
 found in the question gives its entry ``KEYWORD_SCORE``.
 
-Many questions are matched in chunks with ``rapidfuzz.process.cdist`` (all cores), so memory stays
-bounded; a character index (``index.py``) narrows the wordings each question is compared with
-without changing any answer.
+Many questions are matched in chunks, so memory stays bounded. With the default scorer only the
+pairs whose bound can still decide an answer are scored (``bulk.py``: sparse products for TF-IDF, the
+information guard and the characters in common, then ``fuzz.ratio`` on those pairs); with plain
+``fuzz.ratio`` a character index (``index.py``) does the same; neither changes any answer.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
+from replybook.coverage.bulk import Bulk, bulk_for, decide
 from replybook.coverage.forms import match_form
 from replybook.coverage.outcomes import (
     _AMBIGUOUS,
@@ -37,9 +38,6 @@ from replybook.coverage.outcomes import (
 )
 from replybook.coverage.signals import FittedPipeline, Pipeline
 from replybook.store.models import Category, Entry
-
-if TYPE_CHECKING:
-    from replybook.coverage.bulk import Bulk
 
 # Chosen by measurement on sample_data/questions_labelled.csv (benchmarks/README.md).
 DEFAULT_THRESHOLD = 38.0
@@ -257,12 +255,12 @@ class Matcher:
 
         def flush() -> None:
             bulk = self._bulk() if use_index else None
-            if bulk is not None:  # exact wherever a score can decide (bulk.py)
-                scores, exact = bulk.scores(forms, self.margin), True
+            if bulk is not None:  # only the pairs that can decide, decided without a matrix (bulk.py)
+                decide(self, forms, *bulk.pairs(forms, self.margin), out, np.array(at, np.int64))
             else:
                 exact = not use_index or self.scorer is not fuzz.ratio
                 scores = self._dense(forms) if exact else self._sparse(forms)
-            self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact)
+                self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact)
             forms.clear()
             at.clear()
 
@@ -305,7 +303,6 @@ class Matcher:
         return process.cdist(forms, self._fuzzy_forms, scorer=self.scorer, workers=-1, dtype=np.float32)
 
     def _bulk(self) -> Bulk | None:
-        from replybook.coverage.bulk import bulk_for
 
         return bulk_for(self._fitted, self._fuzzy_forms) if self._fitted is not None else None
 
@@ -367,6 +364,11 @@ class Matcher:
             for r, form in enumerate(forms):
                 if self._keyword_re.search(form):
                     best[r], wording[r], s1[r], s2[r], runner[r] = self._decide_with_keywords(scores[r], form)
+        self._record(out, at, best, wording, s1, s2, runner)
+
+    def _record(self, out: Outcomes, at: np.ndarray, *columns: np.ndarray) -> None:
+        """Status and outcome columns from (best entry, wording, best score, runner-up score, runner-up)."""
+        best, wording, s1, s2, runner = columns
         status = np.where(
             s1 < self.threshold, _UNCOVERED, np.where(s1 - s2 >= self.margin, _COVERED, _AMBIGUOUS)
         ).astype(np.int8)
