@@ -209,19 +209,33 @@ class Bulk:
                 dense = self.fitted.scores(forms)  # never seen; kept exact rather than fast
                 r, c = np.nonzero(dense)
                 return r, c, dense[r, c]
-        rows = np.repeat(np.arange(m), np.diff(common.indptr))
+        per_row = np.diff(common.indptr)
+        rows = np.repeat(np.arange(m), per_row)
         cols = common.indices
-        t = tfidf.data.astype(np.float32) if tfidf is not None else np.zeros(len(cols), np.float32)
+        t = tfidf.data if tfidf is not None else np.zeros(len(cols), np.float64)  # cast where scored
         q_len = np.array([len(s) for s in forms], np.float32)
+        # The bound, in place (its own rounding does not matter: the slack covers it).
         bound = np.zeros(len(cols), np.float32)
+        spare = np.empty(len(cols), np.float32)
         if self.w_ratio:
-            sums = np.maximum(q_len[rows] + self.lengths[cols], 1.0)
-            bound += np.minimum(100.0, 200.0 * common.data / sums) * np.float32(self.w_ratio)
+            np.take(self.lengths, cols, out=bound)
+            bound += np.repeat(q_len, per_row)
+            np.maximum(bound, 1.0, out=bound)
+            np.divide(common.data, bound, out=bound)
+            bound *= np.float32(200.0)
+            np.minimum(bound, 100.0, out=bound)
+            bound *= np.float32(self.w_ratio)
         if self.w_tfidf:
-            bound += t * np.float32(self.w_tfidf)
+            np.multiply(t, self.w_tfidf, out=spare, casting="same_kind")
+            bound += spare
         if self.info is not None:
-            bound *= np.minimum(1.0, shares.data / np.float32(self.fitted.pipeline.min_information))
-        bound = bound * np.float32(SLACK) + np.float32(0.01)
+            np.multiply(
+                shares.data, 1.0 / self.fitted.pipeline.min_information, out=spare, casting="same_kind"
+            )
+            np.minimum(spare, 1.0, out=spare)
+            bound *= spare
+        bound *= np.float32(SLACK)
+        bound += np.float32(0.01)
         # A pair sharing no character scores 0 (no LCS, no gram) and is not in the pattern: exact as
         # it stands. An empty question against an empty wording is the exception (ratio 100).
         q = np.array(forms, dtype=object)
@@ -241,15 +255,16 @@ class Bulk:
 
         def score(pick: np.ndarray) -> np.ndarray:
             r, c = rows[pick], cols[pick]
-            share = shares.data[pick] if self.info is not None else t[pick]
-            exact = self._exact(q[r], None if codes is None else codes[r], c, t[pick], share)
+            tfidf_pick = t[pick].astype(np.float32)
+            share = shares.data[pick] if self.info is not None else tfidf_pick
+            exact = self._exact(q[r], None if codes is None else codes[r], c, tfidf_pick, share)
             found.append((r, c, exact))
             return exact
 
         cutoff = np.full(m, np.inf, np.float32)
         cutoff[rows[first]] = score(first) - np.float32(margin) - np.float32(1e-3)
         bound[first] = -np.inf  # done
-        score(np.flatnonzero(bound >= cutoff[rows]))
+        score(np.flatnonzero(bound >= np.repeat(cutoff, per_row)))
         return _joined(found, empty)
 
 
