@@ -102,7 +102,7 @@ def cell(kind: str, n_questions: int, n_wordings: int, mode: str) -> dict[str, f
         del texts
         t = time.perf_counter()
         matcher = Matcher(entries) if mode == "replybook" else Matcher(entries, scorer=fuzz.ratio)
-        report = report_for(matcher, questions, at=at, use_index=mode == "ratio")
+        report = report_for(matcher, questions, at=at, use_index=mode != "noindex")
         with open(os.devnull, "w", encoding="utf-8") as out:
             report.write_json(out)
         seconds = time.perf_counter() - t
