@@ -13,6 +13,8 @@ Each cell runs in a fresh process (so its peak RSS is its own), ``--repeat`` tim
   noindex   — plain ``fuzz.ratio`` without the character index (``--no-index``);
   floor     — bare ``rapidfuzz.process.cdist(questions, wordings, scorer=fuzz.ratio, workers=-1,
               dtype=uint8)`` + argmax, in chunks of 4 M cells (a 1M × 10k matrix would be 10 GB);
+  before    — the replybook column run from an older tree (``--before /tmp/x``, a `git archive`),
+              by that tree's own copy of this script;
   floor-signals — the default scorer's own bare computation (its fitted signals' ``scores`` over
               the raw strings, same chunks, + argmax), with ``--signals-floor``.
 Each ratio is a column's median over the floor's median. Data: ``synthetic`` of benchmarks/coverage.py
@@ -100,24 +102,31 @@ def cell(kind: str, n_questions: int, n_wordings: int, mode: str) -> dict[str, f
         del texts
         t = time.perf_counter()
         matcher = Matcher(entries) if mode == "replybook" else Matcher(entries, scorer=fuzz.ratio)
-        report = report_for(matcher, questions, at=at, use_index=mode == "ratio")
+        report = report_for(matcher, questions, at=at, use_index=mode != "noindex")
         with open(os.devnull, "w", encoding="utf-8") as out:
             report.write_json(out)
         seconds = time.perf_counter() - t
     return {"seconds": seconds, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-SOURCE: str | None = None  # --source: another checkout of replybook, the "main" column
+SOURCE: str | None = None  # --source: another checkout's replybook package, this script's data: "main"
+BEFORE: Path | None = None  # --before: a tree of older code (a `git archive`), its own script: "before"
 
 
 def measure(kind: str, q: int, w: int, mode: str) -> dict[str, float]:
-    other = ["--source", SOURCE] if mode == "main" and SOURCE else []
+    script, cwd, other = Path(__file__), HERE, []
+    if mode == "main" and SOURCE:
+        mode, other = "replybook", ["--source", SOURCE]
+    if mode == "before":  # the replybook column run by the older tree's own copy of this script
+        assert BEFORE is not None, "--before PATH"
+        cwd = BEFORE / "benchmarks"
+        script, mode = cwd / "coverage_grid.py", "replybook"
     out = subprocess.run(
-        [sys.executable, __file__, "--cell", f"{kind}:{q}x{w}", "replybook" if other else mode, *other],
+        [sys.executable, str(script), "--cell", f"{kind}:{q}x{w}", mode, *other],
         check=True,
         capture_output=True,
         text=True,
-        cwd=HERE,
+        cwd=cwd,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -125,7 +134,7 @@ def measure(kind: str, q: int, w: int, mode: str) -> dict[str, float]:
 def grid(sizes: str, repeat: int, modes: list[str], big_repeat: int) -> None:
     print(f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     timed = [m for m in modes if m != "floor"]
-    rss_modes = [m for m in ("main", "replybook") if m in modes]
+    rss_modes = [m for m in ("before", "main", "replybook") if m in modes]
     head = " | ".join(f"{m} s (min/med)" for m in modes)
     ratios = " | ".join(f"{m} ÷ floor" for m in timed)
     rss_head = "".join(f" peak RSS {m} |" for m in rss_modes)
@@ -175,12 +184,19 @@ def main(argv: list[str]) -> None:
         "--source", help="another checkout (e.g. `git archive main` unpacked): adds its column 'main'"
     )
     parser.add_argument("--signals-floor", action="store_true", help="also the default scorer's bare floor")
+    parser.add_argument(
+        "--before", type=Path, help="a tree of older code: adds its replybook column, 'before'"
+    )
     args = parser.parse_args(argv)
     modes = args.modes.split(",")
     if args.source:
         global SOURCE
         SOURCE = args.source
         modes.insert(0, "main")
+    if args.before:
+        global BEFORE
+        BEFORE = args.before.resolve()
+        modes.insert(0, "before")
     if args.signals_floor:
         modes.insert(len(modes) - 1, "floor-signals")
     grid(args.sizes + ("," + BIG if args.big else ""), args.repeat, modes, args.big_repeat)

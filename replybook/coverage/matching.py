@@ -6,9 +6,10 @@ traditional → simplified), then colloquial spellings folded (啥 → 什么) a
 ``fuzz.ratio`` on that form (measured against the alternatives in benchmarks/README.md); a keyword
 found literally in the question (before the synonyms, as Qianniu reads it) gives ``KEYWORD_SCORE``.
 
-Many questions are matched in chunks with ``rapidfuzz.process.cdist`` (all cores), so memory stays
-bounded; a character index (``index.py``) narrows the wordings each question is compared with
-without changing any answer.
+Many questions are matched in chunks, so memory stays bounded. With the default scorer only the
+pairs whose bound can still decide an answer are scored (``bulk.py``: sparse products for TF-IDF, the
+information guard and the characters in common, then ``fuzz.ratio`` on those pairs); with plain
+``fuzz.ratio`` a character index (``index.py``) does the same; neither changes any answer.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlmodel import Session, select
 
+from replybook.coverage.bulk import Bulk, bulk_for, decide
 from replybook.coverage.forms import match_form, match_forms
 from replybook.coverage.outcomes import (
     _AMBIGUOUS,
@@ -35,7 +37,9 @@ from replybook.coverage.outcomes import (
     Result,
 )
 from replybook.coverage.signals import FittedPipeline, Pipeline
-from replybook.store.models import Category, Entry
+
+if TYPE_CHECKING:  # the database is read by stored.py, not on import
+    from sqlmodel import Session
 
 # Chosen by measurement on sample_data/questions_labelled.csv (benchmarks/README.md).
 DEFAULT_THRESHOLD = 38.0
@@ -48,17 +52,6 @@ DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
 
 
 Progress = Callable[[int, int], None]
-
-
-def stored_decision(session: Session) -> tuple[float, float]:
-    """The shop's threshold and margin (chosen by `replybook calibrate`), else the defaults."""
-    from replybook.library.settings import get_setting
-
-    threshold, margin = get_setting(session, "match_threshold"), get_setting(session, "match_margin")
-    return (
-        DEFAULT_THRESHOLD if threshold is None else float(threshold),
-        DEFAULT_MARGIN if margin is None else float(margin),
-    )
 
 
 @dataclass
@@ -137,29 +130,10 @@ class Matcher:
     def build(
         cls, session: Session, *, at: datetime, threshold: float | None = None, margin: float | None = None
     ) -> Matcher:
-        """The library of enabled entries active at ``at``."""
-        keys = {c.id: c.key for c in session.exec(select(Category))}
-        entries = [
-            LibraryEntry(
-                id=e.id or 0,
-                question=e.question,
-                category=keys.get(e.category_id, ""),
-                wordings=tuple([e.question, *e.similar]),
-                keywords=tuple(e.keywords),
-                answers=tuple(e.answers),
-            )
-            for e in session.exec(select(Entry).order_by(Entry.id))  # type: ignore[arg-type]
-            if e.is_active(at)
-        ]
-        from replybook.coverage.synonyms import shop_synonyms
+        """The library of enabled entries active at ``at``, the shop's synonyms and decision (``stored.py``)."""
+        from replybook.coverage.stored import build_matcher
 
-        stored_threshold, stored_margin = stored_decision(session)
-        return cls(
-            entries,
-            threshold=stored_threshold if threshold is None else threshold,
-            margin=stored_margin if margin is None else margin,
-            synonyms=shop_synonyms(session),
-        )
+        return build_matcher(cls, session, at=at, threshold=threshold, margin=margin)
 
     @property
     def floor(self) -> float:
@@ -263,9 +237,14 @@ class Matcher:
         at: list[int] = []
 
         def flush() -> None:
-            exact = not use_index or self.scorer is not fuzz.ratio
-            scores = self._dense(forms) if exact else self._sparse(forms)
-            self._decide(scores, forms, out, np.array(at, np.int64), exact_rows=exact, literal=literals)
+            bulk = self._bulk() if use_index else None
+            where = np.array(at, np.int64)
+            if bulk is not None:  # only the pairs that can decide, decided without a matrix (bulk.py)
+                decide(self, forms, *bulk.pairs(forms, self.margin), out, where, literal=literals)
+            else:
+                exact = not use_index or self.scorer is not fuzz.ratio
+                scores = self._dense(forms) if exact else self._sparse(forms)
+                self._decide(scores, forms, out, where, exact_rows=exact, literal=literals)
             forms.clear()
             literals.clear()
             at.clear()
@@ -309,6 +288,10 @@ class Matcher:
         if self._fitted is not None:
             return self._fitted.scores(forms)
         return process.cdist(forms, self._fuzzy_forms, scorer=self.scorer, workers=-1, dtype=np.float32)
+
+    def _bulk(self) -> Bulk | None:
+
+        return bulk_for(self._fitted, self._fuzzy_forms) if self._fitted is not None else None
 
     def _sparse(self, forms: list[str]) -> np.ndarray:
         from replybook.coverage.index import CandidateIndex
@@ -375,6 +358,11 @@ class Matcher:
             for r, form in enumerate(forms if literal is None else literal):
                 if self._keyword_re.search(form):
                     best[r], wording[r], s1[r], s2[r], runner[r] = self._decide_with_keywords(scores[r], form)
+        self._record(out, at, best, wording, s1, s2, runner)
+
+    def _record(self, out: Outcomes, at: np.ndarray, *columns: np.ndarray) -> None:
+        """Status and outcome columns from (best entry, wording, best score, runner-up score, runner-up)."""
+        best, wording, s1, s2, runner = columns
         status = np.where(
             s1 < self.threshold, _UNCOVERED, np.where(s1 - s2 >= self.margin, _COVERED, _AMBIGUOUS)
         ).astype(np.int8)
