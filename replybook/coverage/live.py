@@ -33,10 +33,10 @@ from replybook.coverage.matching import (
     Matcher,
     Outcomes,
     Result,
+    stored_decision,
 )
 from replybook.coverage.refit import Refitter
 from replybook.coverage.single import decide, score
-from replybook.coverage.stored import stored_decision
 from replybook.coverage.synonyms import SynonymMap, shop_synonyms
 from replybook.library.entries import list_categories
 from replybook.store.models import AutoReply, Category, Entry

@@ -30,7 +30,6 @@ from replybook.coverage.outcomes import (
     _AMBIGUOUS,
     _COVERED,
     _UNCOVERED,
-    STATUSES,
     LibraryEntry,
     Match,
     Outcomes,
@@ -52,6 +51,17 @@ DEDUPE_FORMS = 200_000  # distinct question forms remembered by one run
 
 
 Progress = Callable[[int, int], None]
+
+
+def stored_decision(session: Session) -> tuple[float, float]:
+    """The shop's threshold and margin (chosen by `replybook calibrate`), else the defaults."""
+    from replybook.library.settings import get_setting
+
+    threshold, margin = get_setting(session, "match_threshold"), get_setting(session, "match_margin")
+    return (
+        DEFAULT_THRESHOLD if threshold is None else float(threshold),
+        DEFAULT_MARGIN if margin is None else float(margin),
+    )
 
 
 @dataclass
@@ -130,10 +140,16 @@ class Matcher:
     def build(
         cls, session: Session, *, at: datetime, threshold: float | None = None, margin: float | None = None
     ) -> Matcher:
-        """The library of enabled entries active at ``at``, the shop's synonyms and decision (``stored.py``)."""
-        from replybook.coverage.stored import build_matcher
+        """The enabled entries active at ``at`` (``stored.py``), the shop's synonyms and decision."""
+        from replybook.coverage.stored import active_entries
+        from replybook.coverage.synonyms import shop_synonyms
 
-        return build_matcher(cls, session, at=at, threshold=threshold, margin=margin)
+        stored_threshold, stored_margin = stored_decision(session)
+        threshold = stored_threshold if threshold is None else threshold
+        margin = stored_margin if margin is None else margin
+        return cls(
+            active_entries(session, at), threshold=threshold, margin=margin, synonyms=shop_synonyms(session)
+        )
 
     @property
     def floor(self) -> float:
@@ -181,28 +197,7 @@ class Matcher:
         return self.result(self.match_many([question], use_index=False), 0)
 
     def result(self, outcomes: Outcomes, i: int) -> Result:
-        status = STATUSES[int(outcomes.status[i])]
-        e = int(outcomes.entry[i])
-        if e < 0:
-            return Result(status, None, None, None, None, 0.0)
-        entry = self.entries[e]
-        runner = int(outcomes.runner_up[i])
-        runner_up = None
-        if runner >= 0:
-            r = self.entries[runner]
-            runner_up = Match(
-                r.id, r.question, r.category, "", round(float(outcomes.runner_up_score[i]), 1), r.answers
-            )
-        return Result(
-            status=status,
-            entry_id=entry.id,
-            question=entry.question,
-            category=entry.category,
-            matched=self.texts[int(outcomes.wording[i])],
-            score=round(float(outcomes.score[i]), 1),
-            answers=entry.answers,
-            runner_up=runner_up,
-        )
+        return outcomes.result(i, self.entries, self.texts)
 
     def _match(self, i: int, wording: int, score: float) -> Match:
         e = self.entries[i]

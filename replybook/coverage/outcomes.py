@@ -73,3 +73,28 @@ class Outcomes:
 
     def __len__(self) -> int:
         return len(self.entry)
+
+    def result(self, i: int, entries: list[LibraryEntry], texts: list[str]) -> Result:
+        """Question ``i``'s outcome as a ``Result`` (``texts``: the matcher's wordings then keywords)."""
+        status = STATUSES[int(self.status[i])]
+        e = int(self.entry[i])
+        if e < 0:
+            return Result(status, None, None, None, None, 0.0)
+        entry = entries[e]
+        runner = int(self.runner_up[i])
+        runner_up = None
+        if runner >= 0:
+            r = entries[runner]
+            runner_up = Match(
+                r.id, r.question, r.category, "", round(float(self.runner_up_score[i]), 1), r.answers
+            )
+        return Result(
+            status=status,
+            entry_id=entry.id,
+            question=entry.question,
+            category=entry.category,
+            matched=texts[int(self.wording[i])],
+            score=round(float(self.score[i]), 1),
+            answers=entry.answers,
+            runner_up=runner_up,
+        )
