@@ -5,7 +5,6 @@ writes nothing. Threads on SQLite and, when configured, on PostgreSQL (real conc
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -17,31 +16,15 @@ from replybook.store import db
 from replybook.store.errors import ConflictError
 from replybook.store.models import Entry, Revision
 from replybook.store.normalize import normalise
+from tests.test_concurrency import _race as race
 
 pytestmark = pytest.mark.storage
 WRITERS = 6
 ROUNDS = 4
-TIMEOUT = 60  # seconds: a hung writer fails the test instead of blocking the suite
 
 
 def _race(save: Callable[[int], object]) -> list[object]:
-    barrier = threading.Barrier(WRITERS, timeout=TIMEOUT)
-    outcomes: list[object] = [None] * WRITERS
-
-    def run(i: int) -> None:
-        barrier.wait()
-        try:
-            outcomes[i] = save(i)
-        except Exception as exc:  # noqa: BLE001  (the outcome is what the test inspects)
-            outcomes[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(TIMEOUT)
-    assert not any(t.is_alive() for t in threads), "a writer did not finish"
-    return outcomes
+    return race(WRITERS, save)
 
 
 def _holders(engine: Engine, wording: str) -> list[int]:

@@ -37,11 +37,13 @@ from replybook.coverage.matching import (
 )
 from replybook.coverage.refit import Refitter
 from replybook.coverage.single import decide, score
+from replybook.coverage.stored import library_entry
 from replybook.coverage.synonyms import SynonymMap, shop_synonyms
 from replybook.library.entries import list_categories
 from replybook.store.models import AutoReply, Category, Entry
 from replybook.store.models_ignored import IgnoredQuestion
 from replybook.store.models_library import Counters, counters
+from replybook.store.timeutil import window_around
 
 READ_BATCH = 500  # changed entries read per query
 
@@ -241,29 +243,10 @@ def _row(e: Entry, categories: dict[Any, str]) -> _Row:
         enabled=e.enabled,
         start=e.active_start,
         end=e.active_end,
-        entry=LibraryEntry(
-            id=e.id or 0,
-            question=e.question,
-            category=categories.get(e.category_id, ""),
-            wordings=tuple([e.question, *e.similar]),
-            keywords=tuple(e.keywords),
-            answers=tuple(e.answers),
-        ),
+        entry=library_entry(e, categories),
     )
 
 
 def _window(rows: Any, at: datetime) -> tuple[datetime | None, datetime | None]:
     """The nearest start/end boundaries around ``at``: between them the active set is the same."""
-    lo: datetime | None = None
-    hi: datetime | None = None
-    for r in rows:
-        if not r.enabled:
-            continue
-        for moment in (r.start, r.end):
-            if moment is None:
-                continue
-            if moment <= at:
-                lo = moment if lo is None or moment > lo else lo
-            elif hi is None or moment < hi:
-                hi = moment
-    return lo, hi
+    return window_around(((r.start, r.end) for r in rows if r.enabled), at)

@@ -38,6 +38,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from replybook.store.timeutil import window_around
+
 if TYPE_CHECKING:  # the matcher's stack is imported when a snapshot is built or unpickled
     from sqlmodel import Session
 
@@ -210,18 +212,8 @@ def active_window(session: Session, at: datetime) -> tuple[datetime | None, date
 
     from replybook.store.models import Entry
 
-    lo: datetime | None = None
-    hi: datetime | None = None
     rows = session.exec(select(Entry.active_start, Entry.active_end).where(Entry.enabled == True))  # noqa: E712
-    for start, end in rows:
-        for moment in (start, end):
-            if moment is None:
-                continue
-            if moment <= at:
-                lo = moment if lo is None or moment > lo else lo
-            elif hi is None or moment < hi:
-                hi = moment
-    return lo, hi
+    return window_around(rows, at)
 
 
 def _save(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -79,3 +80,21 @@ def iso_shop(value: datetime | None) -> str | None:
 def shop_text(value: datetime | None) -> str | None:
     """A moment as people read it, in shop time: 2026-12-10 08:00 (ISO text is for files and JSON)."""
     return None if value is None else to_shop(value).strftime("%Y-%m-%d %H:%M")
+
+
+def window_around(
+    periods: Iterable[tuple[datetime | None, datetime | None]], at: datetime
+) -> tuple[datetime | None, datetime | None]:
+    """The nearest period boundaries (starts and ends) at or before ``at`` and after it: between the
+    two, which periods hold is the same as at ``at`` (start included, end excluded)."""
+    lo: datetime | None = None
+    hi: datetime | None = None
+    for period in periods:
+        for moment in period:
+            if moment is None:
+                continue
+            if moment <= at:
+                lo = moment if lo is None or moment > lo else lo
+            elif hi is None or moment < hi:
+                hi = moment
+    return lo, hi
