@@ -208,16 +208,24 @@ def _check(session: Session, data: EntryData, *, exclude_id: int | None = None) 
     return get_category(session, data.category)
 
 
+def _columns(data: EntryData, category: Category) -> dict[str, Any]:
+    """An entry's stored columns from what the user edits."""
+    return {
+        "category_id": category.id or 0,
+        "question": data.question,
+        "question_norm": normalise(data.question),
+        "similar": list(data.similar),
+        "keywords": list(data.keywords),
+        "answers": list(data.answers),
+        "enabled": data.enabled,
+        "active_start": data.active_start,
+        "active_end": data.active_end,
+    }
+
+
 def _fill(entry: Entry, data: EntryData, category: Category) -> None:
-    entry.category_id = category.id  # type: ignore[assignment]
-    entry.question = data.question
-    entry.question_norm = normalise(data.question)
-    entry.similar = list(data.similar)
-    entry.keywords = list(data.keywords)
-    entry.answers = list(data.answers)
-    entry.enabled = data.enabled
-    entry.active_start = data.active_start
-    entry.active_end = data.active_end
+    for key, value in _columns(data, category).items():
+        setattr(entry, key, value)
 
 
 def create_entry(session: Session, *, data: EntryData, user: str | None = None) -> Entry:
@@ -228,17 +236,8 @@ def create_entry(session: Session, *, data: EntryData, user: str | None = None) 
 def add_checked_entry(session: Session, *, data: EntryData, category: Category, user: str | None) -> Entry:
     """Write a new entry whose ``data`` is cleaned and checked (no other entry holds its wordings;
     ``create_entry`` checks, an import whose plan still holds already has: ``import_apply.py``)."""
-    entry = Entry(  # every column given: a default factory costs pydantic a signature lookup each time
-        category_id=category.id or 0,
-        question=data.question,
-        question_norm=normalise(data.question),
-        similar=list(data.similar),
-        keywords=list(data.keywords),
-        answers=list(data.answers),
-        enabled=data.enabled,
-        active_start=data.active_start,
-        active_end=data.active_end,
-    )
+    # Every column given: a default factory costs pydantic a signature lookup each time.
+    entry = Entry(**_columns(data, category))
     return history.create(session, entry, user=user, summary=f"新增问答 {data.question}")
 
 

@@ -80,19 +80,28 @@ def _bump_on_library_writes(session: OrmSession, _context: Any, _instances: Any)
 def _bump(session: OrmSession, row: int) -> None:
     """``version + 1``, or the row at 1 on its first write: one upsert, so two first writes at once
     both count (an UPDATE that found nothing, then an INSERT, would fail one of them)."""
-    table = LibraryVersion.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        session.execute(
-            upsert.values(id=row, version=1).on_conflict_do_update(
-                index_elements=[table.c.id], set_={"version": table.c.version + 1}
-            )
-        )
+    if _upsert(session, row, step=1):
         return
+    table = LibraryVersion.__table__  # type: ignore[attr-defined]
     bumped = session.execute(update(table).where(table.c.id == row).values(version=table.c.version + 1))
     if not bumped.rowcount:  # type: ignore[attr-defined]
         session.execute(insert(table).values(id=row, version=1))
+
+
+def _upsert(session: Any, row: int, *, step: int) -> bool:
+    """Counter ``row`` moved by ``step`` (created at ``step``) in one statement that locks it, on the
+    databases that have an upsert; False on another (the caller falls back)."""
+    table = LibraryVersion.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return False
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    session.execute(
+        upsert.values(id=row, version=step).on_conflict_do_update(
+            index_elements=[table.c.id], set_={"version": table.c.version + step}
+        )
+    )
+    return True
 
 
 def lock_library(session: Any) -> None:
@@ -107,16 +116,8 @@ def lock_library(session: Any) -> None:
     transaction, again after a rollback (a savepoint's too, which releases it on PostgreSQL)."""
     if session.info.get(LIBRARY_LOCKED):
         return
-    table = LibraryVersion.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        session.execute(
-            upsert.values(id=LIBRARY, version=0).on_conflict_do_update(
-                index_elements=[table.c.id], set_={"version": table.c.version}
-            )
-        )
-    else:  # pragma: no cover - the two supported databases are above
+    if not _upsert(session, LIBRARY, step=0):  # pragma: no cover - the two supported databases upsert
+        table = LibraryVersion.__table__  # type: ignore[attr-defined]
         session.execute(select(table.c.version).where(table.c.id == LIBRARY).with_for_update())
     session.info[LIBRARY_LOCKED] = True
 
